@@ -1,0 +1,81 @@
+"""Findings: what validation reports, and the three ways of printing them (text, JSON, GitHub)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem at one place: `path:line:col: field: message`."""
+
+    path: str
+    line: int
+    col: int
+    field: str
+    message: str
+    rule: str = "schema"
+    severity: Severity = "error"
+
+    def text(self) -> str:
+        where = f"{self.path}:{self.line}:{self.col}"
+        field = f" {self.field}:" if self.field else ""
+        tag = " (warning)" if self.severity == "warning" else ""
+        return f"{where}:{field} {self.message}{tag}"
+
+
+class FindingsError(Exception):
+    """Raised when input is invalid; carries every finding gathered so far."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__(f"{len(findings)} finding(s)")
+        self.findings = findings
+
+
+def errors(findings: list[Finding], strict: bool = False) -> list[Finding]:
+    """The findings that block: errors, and with strict also warnings."""
+    return [f for f in findings if strict or f.severity == "error"]
+
+
+def format_text(findings: list[Finding]) -> str:
+    lines = [f.text() for f in sorted(findings)]
+    n_err = sum(f.severity == "error" for f in findings)
+    n_warn = len(findings) - n_err
+    lines.append(f"{n_err} error(s), {n_warn} warning(s)")
+    return "\n".join(lines)
+
+
+def format_json(findings: list[Finding]) -> str:
+    return json.dumps([asdict(f) for f in sorted(findings)], ensure_ascii=False, indent=2)
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(findings: list[Finding]) -> str:
+    """GitHub Actions workflow commands: one annotation per finding, on its line."""
+    out = []
+    for f in sorted(findings):
+        props = ",".join(
+            [
+                f"file={_escape_property(f.path)}",
+                f"line={f.line}",
+                f"col={f.col}",
+                f"title={_escape_property(f.field or f.rule)}",
+            ]
+        )
+        message = f"{f.field}: {f.message}" if f.field else f.message
+        out.append(f"::{f.severity} {props}::{_escape_data(message)}")
+    return "\n".join(out)
+
+
+FORMATTERS = {"text": format_text, "json": format_json, "github": format_github}

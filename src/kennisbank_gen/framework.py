@@ -1,0 +1,179 @@
+"""The quality framework as data: criteria with ordered value scales, vocabularies, rule severities.
+
+Everything the validator and the site know about criteria and vocabularies comes from
+`quality_framework/*.yml`; changing those files changes validation and pages, not code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .findings import FindingsError
+from .load import Document, load_file
+from .schema import check
+
+VOCABULARIES = ("themes", "sectors", "kinds", "statuses")
+ICONS = ("check", "partial", "cross", "minus")
+
+_ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
+_TEXT = {"type": "string", "minLength": 1}
+_TERM = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "label"],
+    "properties": {"id": _ID, "label": _TEXT},
+}
+_SEVERITY = {"enum": ["error", "warning"]}
+
+CRITERIA_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["criteria"],
+    "properties": {
+        "criteria": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "label", "question", "explanation", "multiple", "severity",
+                             "values"],
+                "properties": {
+                    "id": _ID,
+                    "label": _TEXT,
+                    "question": _TEXT,
+                    "explanation": _TEXT,
+                    "multiple": {"type": "boolean"},
+                    "severity": _SEVERITY,
+                    "values": {
+                        "type": "array",
+                        "minItems": 2,
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["id", "label", "icon", "explanation"],
+                            "properties": {
+                                "id": _ID,
+                                "label": _TEXT,
+                                "icon": {"enum": list(ICONS)},
+                                "explanation": _TEXT,
+                                "exclusive": {"type": "boolean"},
+                            },
+                        },
+                    },
+                },
+            },
+        }
+    },
+}
+VOCABULARIES_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": list(VOCABULARIES),
+    "properties": {name: {"type": "array", "minItems": 1, "items": _TERM} for name in VOCABULARIES},
+}
+RULES_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["rules"],
+    "properties": {"rules": {"type": "object", "additionalProperties": _SEVERITY}},
+}
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Value:
+    id: str
+    label: str
+    icon: str
+    explanation: str
+    exclusive: bool = False
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    label: str
+    question: str
+    explanation: str
+    multiple: bool
+    severity: str
+    values: tuple[Value, ...]
+
+    def value(self, value_id: str) -> Value:
+        return next(v for v in self.values if v.id == value_id)
+
+
+@dataclass(frozen=True)
+class Framework:
+    criteria: tuple[Criterion, ...]
+    vocabularies: dict[str, tuple[Term, ...]]
+    rules: dict[str, str]
+
+    def severity(self, rule: str) -> str:
+        return self.rules.get(rule, "error")
+
+    def term(self, vocabulary: str, term_id: str) -> Term:
+        return next(t for t in self.vocabularies[vocabulary] if t.id == term_id)
+
+    def ids(self, vocabulary: str) -> list[str]:
+        return [t.id for t in self.vocabularies[vocabulary]]
+
+
+class ConfigError(FindingsError):
+    """The framework itself is broken: a configuration error (exit code 2), not a record error."""
+
+
+def _checked(file: Path, schema: dict, root: Path) -> Document:
+    try:
+        doc = load_file(file, root)
+    except FindingsError as exc:
+        raise ConfigError(exc.findings) from None
+    if findings := check(doc, schema):
+        raise ConfigError(findings)
+    return doc
+
+
+def _unique_ids(doc: Document, items: list[dict], path: tuple) -> list:
+    seen: set[str] = set()
+    dupes = []
+    for i, item in enumerate(items):
+        if item["id"] in seen:
+            dupes.append(doc.finding((*path, i, "id"), f"expected a unique id, found "
+                                     f"'{item['id']}' twice"))
+        seen.add(item["id"])
+    return dupes
+
+
+def load_framework(directory: Path, root: Path | None = None) -> Framework:
+    """Read criteria.yml, vocabularies.yml and rules.yml; raises ConfigError on any problem."""
+    root = root or directory.parent
+    criteria_doc = _checked(directory / "criteria.yml", CRITERIA_SCHEMA, root)
+    vocab_doc = _checked(directory / "vocabularies.yml", VOCABULARIES_SCHEMA, root)
+    rules_doc = _checked(directory / "rules.yml", RULES_SCHEMA, root)
+
+    dupes = _unique_ids(criteria_doc, criteria_doc.data["criteria"], ("criteria",))
+    for i, c in enumerate(criteria_doc.data["criteria"]):
+        dupes += _unique_ids(criteria_doc, c["values"], ("criteria", i, "values"))
+    for name in VOCABULARIES:
+        dupes += _unique_ids(vocab_doc, vocab_doc.data[name], (name,))
+    if dupes:
+        raise ConfigError(dupes)
+
+    criteria = tuple(
+        Criterion(
+            **{k: v for k, v in c.items() if k != "values"},
+            values=tuple(Value(**v) for v in c["values"]),
+        )
+        for c in criteria_doc.data["criteria"]
+    )
+    vocabularies = {
+        name: tuple(Term(**t) for t in vocab_doc.data[name]) for name in VOCABULARIES
+    }
+    return Framework(criteria, vocabularies, dict(rules_doc.data["rules"]))

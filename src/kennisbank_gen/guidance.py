@@ -1,0 +1,129 @@
+"""Guidance sets (recommendations, tips) as data: `content/guidance/<set>.yml`, validated like records.
+
+A new set needs only a new data file: its pages, overview, cross-links and exports follow.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .findings import Finding, FindingsError
+from .load import Document, load_file
+from .schema import GUIDANCE_REF_PATTERN, SLUG_PATTERN, check, did_you_mean
+
+_TEXT = {"type": "string", "minLength": 1}
+GUIDANCE_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "title", "item_label", "item_label_plural", "path", "publisher", "year",
+                 "source_title", "source_url", "intro", "items"],
+    "properties": {
+        "id": {"type": "string", "pattern": SLUG_PATTERN},
+        "title": _TEXT,
+        "item_label": _TEXT,
+        "item_label_plural": _TEXT,
+        "path": {"type": "string", "pattern": "^[a-z0-9-]+(/[a-z0-9-]+)*$",
+                 "x-expected": "a URL path such as 'aanbevelingen/inspectie-2023'"},
+        "publisher": _TEXT,
+        "year": {"type": "integer", "minimum": 1900, "maximum": 2100},
+        "source_title": _TEXT,
+        "source_url": {"anyOf": [{"type": "null"},
+                                 {"type": "string", "pattern": "^https?://\\S+$"}]},
+        "initiative": {"type": "string", "pattern": SLUG_PATTERN},
+        "intro": _TEXT,
+        "previous_paths": {"type": "array", "items": {"type": "string"}},
+        "groups": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "label", "title", "description"],
+                "properties": {
+                    "id": {"type": "string", "pattern": SLUG_PATTERN},
+                    "label": _TEXT,
+                    "title": _TEXT,
+                    "level": _TEXT,
+                    "section": _TEXT,
+                    "description": _TEXT,
+                },
+            },
+        },
+        "items": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["number", "title", "summary"],
+                "properties": {
+                    "number": {"type": "integer", "minimum": 1, "maximum": 99},
+                    "title": _TEXT,
+                    "group": {"type": "string"},
+                    "section": _TEXT,
+                    "audience": {"type": "array", "items": _TEXT},
+                    "summary": _TEXT,
+                    "related": {"type": "array", "uniqueItems": True,
+                                "items": {"type": "string", "pattern": GUIDANCE_REF_PATTERN,
+                                          "x-expected": "a guidance id such as "
+                                                        "'inspectie-2023/07'"}},
+                    "previous_numbers": {"type": "array", "items": {"type": "integer"}},
+                },
+            },
+        },
+    },
+}
+
+
+def item_id(set_id: str, number: int) -> str:
+    return f"{set_id}/{number:02d}"
+
+
+def _set_findings(doc: Document) -> list[Finding]:
+    """Checks inside one set: id matches file name, numbers 1..N, groups exist."""
+    data, findings = doc.data, []
+    stem = Path(doc.path).stem
+    if data["id"] != stem:
+        findings.append(doc.finding(("id",), f"expected the file name '{stem}', "
+                                    f"found '{data['id']}'"))
+    group_ids = [g["id"] for g in data.get("groups", [])]
+    for i, item in enumerate(data["items"]):
+        if item["number"] != i + 1:
+            findings.append(doc.finding(("items", i, "number"),
+                                        f"expected {i + 1} (items numbered 1..N in order), "
+                                        f"found {item['number']}"))
+        group = item.get("group")
+        if group_ids and group not in group_ids:
+            findings.append(doc.finding(("items", i, "group"),
+                                        f"expected one of [{', '.join(group_ids)}], "
+                                        f"found {group!r}"))
+        if not group_ids and group is not None:
+            findings.append(doc.finding(("items", i, "group"),
+                                        "expected no group (the set defines no groups), "
+                                        f"found {group!r}"))
+    return findings
+
+
+def load_guidance(directory: Path, root: Path) -> tuple[list[Document], list[Finding]]:
+    """All guidance set files; returns the valid documents and the findings of the rest."""
+    docs, findings = [], []
+    for file in sorted(directory.glob("*.yml")):
+        try:
+            doc = load_file(file, root)
+        except FindingsError as exc:
+            findings += exc.findings
+            continue
+        problems = check(doc, GUIDANCE_SCHEMA) or _set_findings(doc)
+        findings += problems
+        if not problems:
+            docs.append(doc)
+    ids = {item_id(d.data["id"], it["number"]) for d in docs for it in d.data["items"]}
+    for doc in docs:
+        for i, item in enumerate(doc.data["items"]):
+            for j, ref in enumerate(item.get("related", [])):
+                if ref not in ids:
+                    findings.append(doc.finding(("items", i, "related", j),
+                                                f"expected a known guidance id, found '{ref}'"
+                                                + did_you_mean(ref, sorted(ids), 0.8),
+                                                "unknown-reference"))
+    return docs, findings
+

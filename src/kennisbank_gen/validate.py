@@ -1,0 +1,216 @@
+"""Validate: records + framework + guidance -> every finding, located (`path:line:col: field: ...`).
+
+Per record: the JSON Schema derived from the framework, real dates, Markdown without raw HTML
+or unsafe links. Across records: unique slugs and titles, references to guidance that exists.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .findings import Finding, FindingsError
+from .framework import Framework, load_framework
+from .guidance import item_id, load_guidance
+from .load import Document, load_file
+from .schema import SLUG_PATTERN, check, did_you_mean, record_schema
+
+SUMMARY_MAX = 300
+REVIEW_MAX_DAYS = 730
+ALLOWED_SCHEMES = ("http", "https", "mailto")
+
+_RAW_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^>]*>|<[!?][^>]*>?")
+_LINK_TARGETS = re.compile(
+    r"\]\(\s*<?(?P<inline>[^)\s>]*)"  # [text](url)
+    r"|^\s{0,3}\[[^\]]+\]:\s*<?(?P<ref>\S*?)>?(?:\s|$)"  # [ref]: url
+    r"|<(?P<auto>[A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>",  # <scheme:...>
+    re.MULTILINE,
+)
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+@dataclass
+class Project:
+    """Everything read from a project, and every finding about it."""
+
+    root: Path
+    framework: Framework
+    records: list[Document]
+    guidance: list[Document]
+    findings: list[Finding]
+
+    def blocking(self, strict: bool = False) -> list[Finding]:
+        return [f for f in self.findings if strict or f.severity == "error"]
+
+
+def parse_date(text: str) -> tuple[int, int | None, int | None]:
+    """'2023', '2023-05' or '2023-05-15' -> (year, month, day); raises ValueError if not real."""
+    parts = [int(p) for p in text.split("-")]
+    year, month, day = (parts + [None, None])[:3]
+    dt.date(year, month or 1, day or 1)
+    return year, month, day
+
+
+def _date_findings(doc: Document, framework: Framework, today: dt.date) -> list[Finding]:
+    findings = []
+    for name in ("date", "last_reviewed"):
+        value = doc.data.get(name)
+        if not isinstance(value, str):
+            continue
+        try:
+            year, month, day = parse_date(value)
+        except ValueError:
+            findings.append(doc.finding((name,), f"expected a real calendar date, found '{value}'"))
+            continue
+        earliest = dt.date(year, month or 1, day or 1)
+        if earliest > today:
+            findings.append(doc.finding((name,), f"expected a date not after today "
+                                        f"({today.isoformat()}), found '{value}'", "future-date",
+                                        framework.severity("future-date")))
+        elif name == "last_reviewed" and (today - earliest).days > REVIEW_MAX_DAYS:
+            findings.append(doc.finding((name,), f"expected a review in the last "
+                                        f"{REVIEW_MAX_DAYS} days, found '{value}'",
+                                        "review-age", framework.severity("review-age")))
+    return findings
+
+
+def _body_findings(doc: Document, framework: Framework) -> list[Finding]:
+    """Markdown fields: no raw HTML, links only to http(s) and mailto addresses."""
+    body = doc.data.get("body")
+    if not isinstance(body, str):
+        return []
+    line0, col0, style = doc.text_starts.get(("body",), (*doc.where(("body",)), ""))
+    first_line = line0 + 1 if style in ("|", ">") else line0
+
+    def located(offset: int, message: str, rule: str) -> Finding:
+        line = first_line + body.count("\n", 0, offset)
+        return Finding(doc.path, line, 1, "body", message, rule, framework.severity(rule))
+
+    findings = []
+    for m in _RAW_HTML.finditer(body):
+        findings.append(located(m.start(), f"expected Markdown without HTML, found "
+                                f"'{m.group(0)[:40]}'", "markdown-html"))
+    for m in _LINK_TARGETS.finditer(body):
+        url = m.group("inline") or m.group("ref") or m.group("auto") or ""
+        scheme = _SCHEME.match(url)
+        if not scheme or scheme.group(1).lower() not in ALLOWED_SCHEMES:
+            findings.append(located(m.start(), f"expected a link to an https://, http:// or "
+                                    f"mailto: address, found '{url[:60]}'", "link-scheme"))
+    return findings
+
+
+def _quality_findings(doc: Document, framework: Framework) -> list[Finding]:
+    findings = []
+    quality = doc.data.get("quality")
+    for c in framework.criteria:
+        chosen = quality.get(c.id) if isinstance(quality, dict) else None
+        if not (c.multiple and isinstance(chosen, list) and len(chosen) > 1):
+            continue
+        for value in c.values:
+            if value.exclusive and value.id in chosen:
+                findings.append(doc.finding(("quality", c.id), f"expected '{value.id}' on its "
+                                            f"own, found it combined with other values",
+                                            "exclusive-value",
+                                            framework.severity("exclusive-value")))
+    return findings
+
+
+def _with_severity(finding: Finding, framework: Framework) -> Finding:
+    """Schema findings on a criterion take that criterion's severity; others their rule's."""
+    parts = finding.field.split(".")
+    if parts[0] == "quality" and len(parts) > 1:
+        criterion = next((c for c in framework.criteria if parts[1].startswith(c.id)), None)
+        if criterion:
+            return dataclasses.replace(finding, severity=criterion.severity)
+    return dataclasses.replace(finding, severity=framework.severity(finding.rule))
+
+
+def check_record(doc: Document, framework: Framework, today: dt.date) -> list[Finding]:
+    """Everything that can be said about one record on its own."""
+    if isinstance(doc.data, dict) and isinstance(doc.data.get("date"), int):
+        doc.data["date"] = str(doc.data["date"])  # `date: 2023` is a year, not a number
+    findings = [_with_severity(f, framework) for f in check(doc, record_schema(framework))]
+    slug = Path(doc.path).stem
+    if not re.match(SLUG_PATTERN, slug):
+        findings.append(Finding(doc.path, 1, 1, "", f"expected a lowercase-hyphenated file name "
+                                f"such as 'mijn-initiatief.yml', found '{Path(doc.path).name}'",
+                                "slug", framework.severity("slug")))
+    if not isinstance(doc.data, dict):
+        return findings
+    summary = doc.data.get("summary")
+    if isinstance(summary, str) and len(summary) > SUMMARY_MAX:
+        findings.append(doc.finding(("summary",), f"expected at most {SUMMARY_MAX} characters, "
+                                    f"found {len(summary)}", "summary-length",
+                                    framework.severity("summary-length")))
+    return (findings + _date_findings(doc, framework, today) + _body_findings(doc, framework)
+            + _quality_findings(doc, framework))
+
+
+def check_collection(docs: list[Document], framework: Framework, guidance_ids: set[str],
+                     reserved: dict[str, str]) -> list[Finding]:
+    """Rules across records: unique slugs (incl. former ones) and titles, known references.
+
+    `reserved` maps URL paths already taken by other pages to what takes them.
+    """
+    findings = []
+    titles: dict[str, str] = {}
+    slugs: dict[str, str] = {Path(d.path).stem: d.path for d in docs}
+    for doc in docs:
+        if not isinstance(doc.data, dict):
+            continue
+        title = doc.data.get("title")
+        if isinstance(title, str):
+            key = " ".join(title.casefold().split())
+            if key in titles:
+                findings.append(doc.finding(("title",), f"expected a unique title, found the "
+                                            f"title of {titles[key]}", "duplicate-title",
+                                            framework.severity("duplicate-title")))
+            titles.setdefault(key, doc.path)
+        for i, old in enumerate(doc.data.get("previous_slugs") or []):
+            if not isinstance(old, str):
+                continue
+            owner = slugs.get(old) or reserved.get(f"initiatieven/{old}/")
+            if owner and owner != doc.path:
+                findings.append(doc.finding(("previous_slugs", i), f"expected a former slug no "
+                                            f"page uses, found '{old}', in use by {owner}",
+                                            "duplicate-slug", framework.severity("duplicate-slug")))
+            slugs.setdefault(old, doc.path)
+        for i, ref in enumerate(doc.data.get("guidance") or []):
+            if isinstance(ref, str) and ref not in guidance_ids:
+                findings.append(doc.finding(("guidance", i), f"expected a known guidance id, "
+                                            f"found '{ref}'" + did_you_mean(ref, guidance_ids, 0.8),
+                                            "unknown-reference",
+                                            framework.severity("unknown-reference")))
+    return findings
+
+
+def record_files(paths: list[Path]) -> list[Path]:
+    files = []
+    for p in paths:
+        files += sorted(p.glob("*.yml")) + sorted(p.glob("*.yaml")) if p.is_dir() else [p]
+    return files
+
+
+def gather(root: Path, paths: list[Path] | None = None, today: dt.date | None = None) -> Project:
+    """Read framework, guidance and records under `root` and validate them all.
+
+    Raises ConfigError when the framework itself is broken.
+    """
+    today = today or dt.date.today()
+    framework = load_framework(root / "quality_framework", root)
+    guidance, findings = load_guidance(root / "content" / "guidance", root)
+    guidance_ids = {item_id(d.data["id"], it["number"]) for d in guidance for it in d.data["items"]}
+    records = []
+    for file in record_files(paths if paths is not None else [root / "initiatives"]):
+        try:
+            doc = load_file(file, root)
+        except FindingsError as exc:
+            findings += exc.findings
+            continue
+        findings += check_record(doc, framework, today)
+        records.append(doc)
+    findings += check_collection(records, framework, guidance_ids, {})
+    return Project(root, framework, records, guidance, sorted(set(findings)))
