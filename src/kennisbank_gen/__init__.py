@@ -1,1 +1,1 @@
-"""kennisbank_gen: YAML records + quality framework -> validated model -> Material for MkDocs site."""
+"""kennisbank_gen: YAML records + quality framework -> validated model -> static site."""

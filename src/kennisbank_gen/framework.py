@@ -37,8 +37,15 @@ CRITERIA_SCHEMA = {
             "items": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["id", "label", "question", "explanation", "multiple", "severity",
-                             "values"],
+                "required": [
+                    "id",
+                    "label",
+                    "question",
+                    "explanation",
+                    "multiple",
+                    "severity",
+                    "values",
+                ],
                 "properties": {
                     "id": _ID,
                     "label": _TEXT,
@@ -145,8 +152,9 @@ def _unique_ids(doc: Document, items: list[dict], path: tuple) -> list:
     dupes = []
     for i, item in enumerate(items):
         if item["id"] in seen:
-            dupes.append(doc.finding((*path, i, "id"), f"expected a unique id, found "
-                                     f"'{item['id']}' twice"))
+            dupes.append(
+                doc.finding((*path, i, "id"), f"expected a unique id, found '{item['id']}' twice")
+            )
         seen.add(item["id"])
     return dupes
 
@@ -173,7 +181,5 @@ def load_framework(directory: Path, root: Path | None = None) -> Framework:
         )
         for c in criteria_doc.data["criteria"]
     )
-    vocabularies = {
-        name: tuple(Term(**t) for t in vocab_doc.data[name]) for name in VOCABULARIES
-    }
+    vocabularies = {name: tuple(Term(**t) for t in vocab_doc.data[name]) for name in VOCABULARIES}
     return Framework(criteria, vocabularies, dict(rules_doc.data["rules"]))

@@ -1,4 +1,4 @@
-"""Guidance sets (recommendations, tips) as data: `content/guidance/<set>.yml`, validated like records.
+"""Guidance sets (recommendations, tips) as data in `content/guidance/<set>.yml`.
 
 A new set needs only a new data file: its pages, overview, cross-links and exports follow.
 """
@@ -15,20 +15,35 @@ _TEXT = {"type": "string", "minLength": 1}
 GUIDANCE_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["id", "title", "item_label", "item_label_plural", "path", "publisher", "year",
-                 "source_title", "source_url", "intro", "items"],
+    "required": [
+        "id",
+        "title",
+        "item_label",
+        "item_label_plural",
+        "path",
+        "publisher",
+        "year",
+        "source_title",
+        "source_url",
+        "intro",
+        "items",
+    ],
     "properties": {
         "id": {"type": "string", "pattern": SLUG_PATTERN},
         "title": _TEXT,
         "item_label": _TEXT,
         "item_label_plural": _TEXT,
-        "path": {"type": "string", "pattern": "^[a-z0-9-]+(/[a-z0-9-]+)*$",
-                 "x-expected": "a URL path such as 'aanbevelingen/inspectie-2023'"},
+        "path": {
+            "type": "string",
+            "pattern": "^[a-z0-9-]+(/[a-z0-9-]+)*$",
+            "x-expected": "a URL path such as 'aanbevelingen/inspectie-2023'",
+        },
         "publisher": _TEXT,
         "year": {"type": "integer", "minimum": 1900, "maximum": 2100},
         "source_title": _TEXT,
-        "source_url": {"anyOf": [{"type": "null"},
-                                 {"type": "string", "pattern": "^https?://\\S+$"}]},
+        "source_url": {
+            "anyOf": [{"type": "null"}, {"type": "string", "pattern": "^https?://\\S+$"}]
+        },
         "initiative": {"type": "string", "pattern": SLUG_PATTERN},
         "intro": _TEXT,
         "previous_paths": {"type": "array", "items": {"type": "string"}},
@@ -45,6 +60,7 @@ GUIDANCE_SCHEMA = {
                     "level": _TEXT,
                     "section": _TEXT,
                     "description": _TEXT,
+                    "cycle": {"type": "boolean"},
                 },
             },
         },
@@ -62,10 +78,15 @@ GUIDANCE_SCHEMA = {
                     "section": _TEXT,
                     "audience": {"type": "array", "items": _TEXT},
                     "summary": _TEXT,
-                    "related": {"type": "array", "uniqueItems": True,
-                                "items": {"type": "string", "pattern": GUIDANCE_REF_PATTERN,
-                                          "x-expected": "a guidance id such as "
-                                                        "'inspectie-2023/07'"}},
+                    "related": {
+                        "type": "array",
+                        "uniqueItems": True,
+                        "items": {
+                            "type": "string",
+                            "pattern": GUIDANCE_REF_PATTERN,
+                            "x-expected": "a guidance id such as 'inspectie-2023/07'",
+                        },
+                    },
                     "previous_numbers": {"type": "array", "items": {"type": "integer"}},
                 },
             },
@@ -83,23 +104,33 @@ def _set_findings(doc: Document) -> list[Finding]:
     data, findings = doc.data, []
     stem = Path(doc.path).stem
     if data["id"] != stem:
-        findings.append(doc.finding(("id",), f"expected the file name '{stem}', "
-                                    f"found '{data['id']}'"))
+        findings.append(
+            doc.finding(("id",), f"expected the file name '{stem}', found '{data['id']}'")
+        )
     group_ids = [g["id"] for g in data.get("groups", [])]
     for i, item in enumerate(data["items"]):
         if item["number"] != i + 1:
-            findings.append(doc.finding(("items", i, "number"),
-                                        f"expected {i + 1} (items numbered 1..N in order), "
-                                        f"found {item['number']}"))
+            findings.append(
+                doc.finding(
+                    ("items", i, "number"),
+                    f"expected {i + 1} (items numbered 1..N in order), found {item['number']}",
+                )
+            )
         group = item.get("group")
         if group_ids and group not in group_ids:
-            findings.append(doc.finding(("items", i, "group"),
-                                        f"expected one of [{', '.join(group_ids)}], "
-                                        f"found {group!r}"))
+            findings.append(
+                doc.finding(
+                    ("items", i, "group"),
+                    f"expected one of [{', '.join(group_ids)}], found {group!r}",
+                )
+            )
         if not group_ids and group is not None:
-            findings.append(doc.finding(("items", i, "group"),
-                                        "expected no group (the set defines no groups), "
-                                        f"found {group!r}"))
+            findings.append(
+                doc.finding(
+                    ("items", i, "group"),
+                    f"expected no group (the set defines no groups), found {group!r}",
+                )
+            )
     return findings
 
 
@@ -121,9 +152,12 @@ def load_guidance(directory: Path, root: Path) -> tuple[list[Document], list[Fin
         for i, item in enumerate(doc.data["items"]):
             for j, ref in enumerate(item.get("related", [])):
                 if ref not in ids:
-                    findings.append(doc.finding(("items", i, "related", j),
-                                                f"expected a known guidance id, found '{ref}'"
-                                                + did_you_mean(ref, sorted(ids), 0.8),
-                                                "unknown-reference"))
+                    findings.append(
+                        doc.finding(
+                            ("items", i, "related", j),
+                            f"expected a known guidance id, found '{ref}'"
+                            + did_you_mean(ref, sorted(ids), 0.8),
+                            "unknown-reference",
+                        )
+                    )
     return docs, findings
-

@@ -174,16 +174,28 @@ def load_file(file: Path, root: Path | None = None) -> Document:
             raise FindingsError(
                 [
                     Finding(
-                        shown, 1, 1, "", f"expected a file under {MAX_BYTES:,} bytes, found "
-                        f"{size:,} bytes", "yaml-syntax"
+                        shown,
+                        1,
+                        1,
+                        "",
+                        f"expected a file under {MAX_BYTES:,} bytes, found {size:,} bytes",
+                        "yaml-syntax",
                     )
                 ]
             )
         raw = file.read_bytes()
     except OSError as exc:
         raise FindingsError(
-            [Finding(shown, 1, 1, "", f"expected a readable file, found: {exc.strerror}",
-                     "yaml-syntax")]
+            [
+                Finding(
+                    shown,
+                    1,
+                    1,
+                    "",
+                    f"expected a readable file, found: {exc.strerror}",
+                    "yaml-syntax",
+                )
+            ]
         ) from None
     try:
         text = raw.decode("utf-8-sig")
@@ -191,8 +203,16 @@ def load_file(file: Path, root: Path | None = None) -> Document:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise FindingsError(
-            [Finding(shown, line, col, "", f"expected UTF-8 text, found the byte "
-                     f"0x{raw[exc.start]:02x}", "yaml-syntax")]
+            [
+                Finding(
+                    shown,
+                    line,
+                    col,
+                    "",
+                    f"expected UTF-8 text, found the byte 0x{raw[exc.start]:02x}",
+                    "yaml-syntax",
+                )
+            ]
         ) from None
     return load_text(text, shown)
 

@@ -20,7 +20,7 @@ SCHEMA_ID = "https://kennisbank.invalid/schema/initiative.schema.json"
 SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 FULL_DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
-URL_PATTERN = r"^(https?://[^\s/$.?#][^\s]*|mailto:[^\s@]+@[^\s@]+)$"
+URL_PATTERN = r'^(https?://[^\s/$.?#<>"][^\s<>"]*|mailto:[^\s@<>"]+@[^\s@<>"]+)$'
 GUIDANCE_REF_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*/[0-9]{2}$"
 
 _TYPE_NAMES = {
@@ -68,8 +68,17 @@ def record_schema(framework: Framework) -> dict:
         "title": "Kennisbank Studentenwelzijn: initiative record",
         "type": "object",
         "additionalProperties": False,
-        "required": ["title", "initiators", "date", "kind", "sectors", "themes", "summary",
-                     "body", "quality"],
+        "required": [
+            "title",
+            "initiators",
+            "date",
+            "kind",
+            "sectors",
+            "themes",
+            "summary",
+            "body",
+            "quality",
+        ],
         "properties": {
             "title": _text("Title of the initiative", 3, maxLength=200),
             "initiators": {
@@ -132,8 +141,11 @@ def record_schema(framework: Framework) -> dict:
             "previous_slugs": {
                 "type": "array",
                 "uniqueItems": True,
-                "items": {"type": "string", "pattern": SLUG_PATTERN,
-                          "x-expected": "a lowercase-hyphenated slug"},
+                "items": {
+                    "type": "string",
+                    "pattern": SLUG_PATTERN,
+                    "x-expected": "a lowercase-hyphenated slug",
+                },
                 "description": "Former file names; the old URLs redirect here",
             },
         },
@@ -171,15 +183,22 @@ def _translate(doc: Document, error) -> list[tuple[tuple, str]]:
         known = sorted(schema.get("properties", {}))
         extra = [k for k in found if k not in known]
         return [
-            ((*path, k), f"expected one of the known fields, found unknown field '{k}'"
-             + did_you_mean(k, known))
+            (
+                (*path, k),
+                f"expected one of the known fields, found unknown field '{k}'"
+                + did_you_mean(k, known),
+            )
             for k in extra
         ]
     if kind == "enum":
         options = error.validator_value
         listed = ", ".join(map(str, options))
-        return [(path, f"expected one of [{listed}], found {_shown(found)}"
-                 + did_you_mean(found, options))]
+        return [
+            (
+                path,
+                f"expected one of [{listed}], found {_shown(found)}" + did_you_mean(found, options),
+            )
+        ]
     if kind == "type":
         expected = error.validator_value
         names = [expected] if isinstance(expected, str) else expected
@@ -193,11 +212,11 @@ def _translate(doc: Document, error) -> list[tuple[tuple, str]]:
     if kind == "uniqueItems":
         return [(path, "expected every value once, found a value twice")]
     if kind == "minLength":
-        return [(path, f"expected at least {error.validator_value} character(s), "
-                 f"found {len(found)}")]
+        return [
+            (path, f"expected at least {error.validator_value} character(s), found {len(found)}")
+        ]
     if kind == "maxLength":
-        return [(path, f"expected at most {error.validator_value} characters, "
-                 f"found {len(found)}")]
+        return [(path, f"expected at most {error.validator_value} characters, found {len(found)}")]
     return [(path, error.message)]
 
 

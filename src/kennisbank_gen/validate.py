@@ -49,7 +49,7 @@ class Project:
 def parse_date(text: str) -> tuple[int, int | None, int | None]:
     """'2023', '2023-05' or '2023-05-15' -> (year, month, day); raises ValueError if not real."""
     parts = [int(p) for p in text.split("-")]
-    year, month, day = (parts + [None, None])[:3]
+    year, month, day = [*parts, None, None][:3]
     dt.date(year, month or 1, day or 1)
     return year, month, day
 
@@ -67,13 +67,23 @@ def _date_findings(doc: Document, framework: Framework, today: dt.date) -> list[
             continue
         earliest = dt.date(year, month or 1, day or 1)
         if earliest > today:
-            findings.append(doc.finding((name,), f"expected a date not after today "
-                                        f"({today.isoformat()}), found '{value}'", "future-date",
-                                        framework.severity("future-date")))
+            findings.append(
+                doc.finding(
+                    (name,),
+                    f"expected a date not after today ({today.isoformat()}), found '{value}'",
+                    "future-date",
+                    framework.severity("future-date"),
+                )
+            )
         elif name == "last_reviewed" and (today - earliest).days > REVIEW_MAX_DAYS:
-            findings.append(doc.finding((name,), f"expected a review in the last "
-                                        f"{REVIEW_MAX_DAYS} days, found '{value}'",
-                                        "review-age", framework.severity("review-age")))
+            findings.append(
+                doc.finding(
+                    (name,),
+                    f"expected a review in the last {REVIEW_MAX_DAYS} days, found '{value}'",
+                    "review-age",
+                    framework.severity("review-age"),
+                )
+            )
     return findings
 
 
@@ -82,7 +92,7 @@ def _body_findings(doc: Document, framework: Framework) -> list[Finding]:
     body = doc.data.get("body")
     if not isinstance(body, str):
         return []
-    line0, col0, style = doc.text_starts.get(("body",), (*doc.where(("body",)), ""))
+    line0, _, style = doc.text_starts.get(("body",), (*doc.where(("body",)), ""))
     first_line = line0 + 1 if style in ("|", ">") else line0
 
     def located(offset: int, message: str, rule: str) -> Finding:
@@ -91,14 +101,25 @@ def _body_findings(doc: Document, framework: Framework) -> list[Finding]:
 
     findings = []
     for m in _RAW_HTML.finditer(body):
-        findings.append(located(m.start(), f"expected Markdown without HTML, found "
-                                f"'{m.group(0)[:40]}'", "markdown-html"))
+        findings.append(
+            located(
+                m.start(),
+                f"expected Markdown without HTML, found '{m.group(0)[:40]}'",
+                "markdown-html",
+            )
+        )
     for m in _LINK_TARGETS.finditer(body):
         url = m.group("inline") or m.group("ref") or m.group("auto") or ""
         scheme = _SCHEME.match(url)
         if not scheme or scheme.group(1).lower() not in ALLOWED_SCHEMES:
-            findings.append(located(m.start(), f"expected a link to an https://, http:// or "
-                                    f"mailto: address, found '{url[:60]}'", "link-scheme"))
+            findings.append(
+                located(
+                    m.start(),
+                    f"expected a link to an https://, http:// or "
+                    f"mailto: address, found '{url[:60]}'",
+                    "link-scheme",
+                )
+            )
     return findings
 
 
@@ -111,10 +132,14 @@ def _quality_findings(doc: Document, framework: Framework) -> list[Finding]:
             continue
         for value in c.values:
             if value.exclusive and value.id in chosen:
-                findings.append(doc.finding(("quality", c.id), f"expected '{value.id}' on its "
-                                            f"own, found it combined with other values",
-                                            "exclusive-value",
-                                            framework.severity("exclusive-value")))
+                findings.append(
+                    doc.finding(
+                        ("quality", c.id),
+                        f"expected '{value.id}' on its own, found it combined with other values",
+                        "exclusive-value",
+                        framework.severity("exclusive-value"),
+                    )
+                )
     return findings
 
 
@@ -135,22 +160,41 @@ def check_record(doc: Document, framework: Framework, today: dt.date) -> list[Fi
     findings = [_with_severity(f, framework) for f in check(doc, record_schema(framework))]
     slug = Path(doc.path).stem
     if not re.match(SLUG_PATTERN, slug):
-        findings.append(Finding(doc.path, 1, 1, "", f"expected a lowercase-hyphenated file name "
-                                f"such as 'mijn-initiatief.yml', found '{Path(doc.path).name}'",
-                                "slug", framework.severity("slug")))
+        findings.append(
+            Finding(
+                doc.path,
+                1,
+                1,
+                "",
+                f"expected a lowercase-hyphenated file name "
+                f"such as 'mijn-initiatief.yml', found '{Path(doc.path).name}'",
+                "slug",
+                framework.severity("slug"),
+            )
+        )
     if not isinstance(doc.data, dict):
         return findings
     summary = doc.data.get("summary")
     if isinstance(summary, str) and len(summary) > SUMMARY_MAX:
-        findings.append(doc.finding(("summary",), f"expected at most {SUMMARY_MAX} characters, "
-                                    f"found {len(summary)}", "summary-length",
-                                    framework.severity("summary-length")))
-    return (findings + _date_findings(doc, framework, today) + _body_findings(doc, framework)
-            + _quality_findings(doc, framework))
+        findings.append(
+            doc.finding(
+                ("summary",),
+                f"expected at most {SUMMARY_MAX} characters, found {len(summary)}",
+                "summary-length",
+                framework.severity("summary-length"),
+            )
+        )
+    return (
+        findings
+        + _date_findings(doc, framework, today)
+        + _body_findings(doc, framework)
+        + _quality_findings(doc, framework)
+    )
 
 
-def check_collection(docs: list[Document], framework: Framework, guidance_ids: set[str],
-                     reserved: dict[str, str]) -> list[Finding]:
+def check_collection(
+    docs: list[Document], framework: Framework, guidance_ids: set[str], reserved: dict[str, str]
+) -> list[Finding]:
     """Rules across records: unique slugs (incl. former ones) and titles, known references.
 
     `reserved` maps URL paths already taken by other pages to what takes them.
@@ -165,25 +209,40 @@ def check_collection(docs: list[Document], framework: Framework, guidance_ids: s
         if isinstance(title, str):
             key = " ".join(title.casefold().split())
             if key in titles:
-                findings.append(doc.finding(("title",), f"expected a unique title, found the "
-                                            f"title of {titles[key]}", "duplicate-title",
-                                            framework.severity("duplicate-title")))
+                findings.append(
+                    doc.finding(
+                        ("title",),
+                        f"expected a unique title, found the title of {titles[key]}",
+                        "duplicate-title",
+                        framework.severity("duplicate-title"),
+                    )
+                )
             titles.setdefault(key, doc.path)
         for i, old in enumerate(doc.data.get("previous_slugs") or []):
             if not isinstance(old, str):
                 continue
             owner = slugs.get(old) or reserved.get(f"initiatieven/{old}/")
             if owner and owner != doc.path:
-                findings.append(doc.finding(("previous_slugs", i), f"expected a former slug no "
-                                            f"page uses, found '{old}', in use by {owner}",
-                                            "duplicate-slug", framework.severity("duplicate-slug")))
+                findings.append(
+                    doc.finding(
+                        ("previous_slugs", i),
+                        f"expected a former slug no page uses, found '{old}', in use by {owner}",
+                        "duplicate-slug",
+                        framework.severity("duplicate-slug"),
+                    )
+                )
             slugs.setdefault(old, doc.path)
         for i, ref in enumerate(doc.data.get("guidance") or []):
             if isinstance(ref, str) and ref not in guidance_ids:
-                findings.append(doc.finding(("guidance", i), f"expected a known guidance id, "
-                                            f"found '{ref}'" + did_you_mean(ref, guidance_ids, 0.8),
-                                            "unknown-reference",
-                                            framework.severity("unknown-reference")))
+                findings.append(
+                    doc.finding(
+                        ("guidance", i),
+                        f"expected a known guidance id, "
+                        f"found '{ref}'" + did_you_mean(ref, guidance_ids, 0.8),
+                        "unknown-reference",
+                        framework.severity("unknown-reference"),
+                    )
+                )
     return findings
 
 

@@ -1,0 +1,151 @@
+"""The `kennisbank` command: validate, schema, build, serve.
+
+Exit codes: 0 clean, 1 findings (or a failed build), 2 usage or configuration errors.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import build as build_stage
+from .findings import FORMATTERS, Finding, FindingsError, format_text
+from .framework import ConfigError, load_framework
+from .schema import record_schema
+from .validate import gather
+
+project_option = click.option(
+    "--project",
+    "root",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Project directory (holds mkdocs.yml, initiatives/, quality_framework/, content/).",
+)
+
+
+def _config_error(exc: ConfigError) -> None:
+    click.echo(format_text(exc.findings), err=True)
+    click.echo("The quality framework is broken; fix it before validating records.", err=True)
+    sys.exit(2)
+
+
+def _job_summary(findings: list[Finding]) -> None:
+    """With --format github: all findings in the job summary (annotations are capped per step)."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    lines = ["## Kennisbank: validatie", ""]
+    if not findings:
+        lines.append("Geen meldingen: alle records zijn in orde.")
+    else:
+        lines += ["| bestand | regel | veld | melding | ernst |", "|---|---|---|---|---|"]
+        for f in sorted(findings):
+            message = f.message.replace("|", "\\|")
+            lines.append(f"| `{f.path}` | {f.line} | `{f.field}` | {message} | {f.severity} |")
+    with open(target, "a", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+
+
+@click.group()
+@click.version_option(package_name="kennisbank-gen")
+def main() -> None:
+    """Generate the Kennisbank Studentenwelzijn site from YAML records."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(FORMATTERS)),
+    default="text",
+    show_default=True,
+    help="How to print findings.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@project_option
+def validate(paths: tuple[Path, ...], fmt: str, strict: bool, root: Path) -> None:
+    """Check records (default: all of initiatives/) and report every finding."""
+    try:
+        project = gather(root, list(paths) or None)
+    except ConfigError as exc:
+        _config_error(exc)
+    output = FORMATTERS[fmt](project.findings)
+    if output:
+        click.echo(output)
+    if fmt == "github":
+        _job_summary(project.findings)
+    sys.exit(1 if project.blocking(strict) else 0)
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@project_option
+def schema(output: Path | None, root: Path) -> None:
+    """Write the JSON Schema of a record (for editors' autocompletion)."""
+    try:
+        framework = load_framework(root / "quality_framework", root)
+    except ConfigError as exc:
+        _config_error(exc)
+    text = json.dumps(record_schema(framework), ensure_ascii=False, indent=2) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Schema written to {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the site goes (default: site/ in the project).",
+)
+@project_option
+def build(strict: bool, site_dir: Path | None, root: Path) -> None:
+    """Validate everything, then build the site into site/ (left untouched on failure)."""
+    try:
+        result = build_stage.build(root, site_dir, strict)
+    except ConfigError as exc:
+        _config_error(exc)
+    except FindingsError as exc:
+        click.echo(format_text(exc.findings), err=True)
+        click.echo(
+            "Build stopped: nothing was written and the previous site is unchanged.", err=True
+        )
+        sys.exit(1)
+    except build_stage.BuildError as exc:
+        click.echo(f"Build failed: {exc}. The previous site is unchanged.", err=True)
+        sys.exit(1)
+    for warning in result.warnings:
+        click.echo(warning.text(), err=True)
+    click.echo(
+        f"Site built in {result.site_dir}/ ({result.files_total} generated files, "
+        f"{result.files_written} changed). Preview it with: kennisbank serve"
+    )
+
+
+@main.command()
+@click.option(
+    "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address and port to serve on."
+)
+@project_option
+def serve(dev_addr: str, root: Path) -> None:
+    """Live preview: rebuilds when a record, the framework or a content page changes."""
+    from .serve import serve as serve_stage
+
+    try:
+        serve_stage(root, dev_addr)
+    except ConfigError as exc:
+        _config_error(exc)

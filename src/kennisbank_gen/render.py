@@ -1,0 +1,143 @@
+"""Render: site model -> the generated docs tree (Markdown pages via Jinja2 + static files).
+
+Plain text from records is escaped twice over: HTML (autoescape) and Markdown syntax (`md`
+filter), so a title can never become markup or a link. Markdown fields were checked by validate.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from .model import Site
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!>])")
+ICON_PATHS = {
+    "check": '<path d="M5 12.5l4.5 4.5L19 7.5" fill="none" stroke="currentColor" '
+    'stroke-width="2.5"/>',
+    "partial": '<circle cx="12" cy="12" r="8" fill="none" stroke="currentColor" '
+    'stroke-width="2"/><path d="M12 4a8 8 0 0 1 0 16z" fill="currentColor"/>',
+    "cross": '<path d="M6 6l12 12M18 6L6 18" fill="none" stroke="currentColor" '
+    'stroke-width="2.5"/>',
+    "minus": '<path d="M6 12h12" fill="none" stroke="currentColor" stroke-width="2.5"/>',
+}
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """What pages need from `mkdocs.yml`: names, addresses and the licence."""
+
+    site_name: str
+    site_url: str
+    docs_dir: Path
+    repo_url: str
+    source_branch: str
+    licence: str
+    licence_url: str
+
+    @classmethod
+    def from_mkdocs(cls, file: Path) -> SiteConfig:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        extra = data.get("extra", {})
+        return cls(
+            site_name=data["site_name"],
+            site_url=data["site_url"].rstrip("/") + "/",
+            docs_dir=file.parent / data.get("docs_dir", "docs"),
+            repo_url=data.get("repo_url", "").rstrip("/"),
+            source_branch=extra.get("source_branch", "main"),
+            licence=extra["licence"]["name"],
+            licence_url=extra["licence"]["url"],
+        )
+
+    def permalink(self, url: str) -> str:
+        return self.site_url + url
+
+    def source_link(self, path: str) -> str:
+        """Where an editor changes a record: its YAML file on the repository host."""
+        return f"{self.repo_url}/edit/{self.source_branch}/{path}" if self.repo_url else ""
+
+
+def md(text: str) -> Markup:
+    """Plain text for a Markdown context: one line, Markdown syntax and HTML escaped."""
+    one_line = " ".join(str(text).split())
+    return Markup(escape(_MD_SPECIAL.sub(r"\\\1", one_line)))
+
+
+def icon(name: str) -> Markup:
+    return Markup(
+        '<svg class="kb-icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" '
+        f'focusable="false">{ICON_PATHS[name]}</svg>'
+    )
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("kennisbank_gen", "templates"),
+        undefined=StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md
+    env.filters["icon"] = icon
+    env.filters["trusted_markdown"] = Markup  # only for Markdown fields checked by validate
+    return env
+
+
+class Renderer:
+    """Renders each page template with the site, the config and a link helper for that page."""
+
+    def __init__(self, site: Site, config: SiteConfig):
+        self.site = site
+        self.config = config
+        self.env = _environment()
+        self.pages: dict[str, str | bytes] = {}
+
+    def page(self, path: str, template: str, **context) -> None:
+        def link(target: str) -> str:
+            """Relative link from this page's source file to another's (MkDocs resolves it)."""
+            return posixpath.relpath(target, posixpath.dirname(path) or ".")
+
+        self.pages[path] = self.env.get_template(template).render(
+            site=self.site, config=self.config, page_path=path, link=link, **context
+        )
+
+    def file(self, path: str, content: str | bytes) -> None:
+        self.pages[path] = content
+
+
+def _asset(name: str) -> bytes:
+    return resources.files("kennisbank_gen").joinpath("assets", name).read_bytes()
+
+
+def render_site(site: Site, config: SiteConfig, content_dir: Path) -> dict[str, str | bytes]:
+    """Every file of the docs tree, by its path relative to the docs directory."""
+    r = Renderer(site, config)
+    r.page("index.md", "home.md.j2")
+    r.page("initiatieven/index.md", "initiatives.md.j2", order="date", initiatives=site.initiatives)
+    r.page(
+        "initiatieven/op-titel.md",
+        "initiatives.md.j2",
+        order="title",
+        initiatives=sorted(site.initiatives, key=lambda i: i.title.casefold()),
+    )
+    for initiative in site.initiatives:
+        r.page(initiative.page, "initiative.md.j2", i=initiative)
+    r.page("kwaliteitskader.md", "framework.md.j2")
+    r.page("aanbevelingen-en-tips.md", "guidance_overview.md.j2")
+    for gset in site.guidance_sets:
+        r.page(gset.page, "guidance_set.md.j2", gset=gset)
+        for item in gset.items:
+            r.page(item.page, "guidance_item.md.j2", item=item)
+    for page in sorted(content_dir.glob("*.md")):
+        r.file(page.name, page.read_text(encoding="utf-8"))
+    r.file("assets/kennisbank.css", _asset("kennisbank.css"))
+    return r.pages

@@ -1,0 +1,58 @@
+"""Serve: live preview. Regenerates the docs tree when a record, the framework or a content file
+changes; MkDocs' own server notices the changed Markdown and reloads the browser."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from mkdocs.commands.serve import serve as mkdocs_serve
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .build import generate
+from .findings import FindingsError, format_text
+
+WATCHED = ("initiatives", "content", "quality_framework")
+
+
+def regenerate(root: Path, report: Callable[[str], None] = click.echo) -> bool:
+    """One regeneration; findings are reported, and the previous docs tree stays as it was."""
+    try:
+        _, _, total, written = generate(root)
+    except FindingsError as exc:
+        report(format_text(exc.findings))
+        report("Not regenerated: fix the findings above; the preview shows the last good state.")
+        return False
+    report(f"Regenerated: {written} of {total} files changed.")
+    return True
+
+
+class _Regenerate(FileSystemEventHandler):
+    def __init__(self, root: Path):
+        self.root = root
+        self.lock = threading.Lock()
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed", "closed_no_write") or event.is_directory:
+            return
+        with self.lock:
+            regenerate(self.root)
+
+
+def serve(root: Path, dev_addr: str) -> None:
+    if not regenerate(root):
+        raise SystemExit(1)
+    observer = Observer()
+    handler = _Regenerate(root)
+    for name in WATCHED:
+        if (root / name).is_dir():
+            observer.schedule(handler, str(root / name), recursive=True)
+    observer.start()
+    try:
+        mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, strict=False)
+    finally:
+        observer.stop()
+        observer.join()

@@ -1,0 +1,114 @@
+"""Shared fixtures: a private copy of the project per test, a built site, and a real browser.
+
+Tests never build in the working tree: each works on a copy under tmp_path, so tests (and people)
+can run side by side.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+PROJECT_INPUTS = ("initiatives", "content", "quality_framework", "mkdocs.yml")
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the project's inputs (records, content, framework, mkdocs.yml) in `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_INPUTS:
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, target / name)
+        else:
+            shutil.copy2(src, target / name)
+    return target
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory) -> Path:
+    """The bundled content, built once per session; returns the project root (site in site/)."""
+    from kennisbank_gen.build import build
+
+    root = copy_project(tmp_path_factory.mktemp("built") / "project")
+    build(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def built_site(built_project: Path) -> Path:
+    return built_project / "site"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def serve_directory(directory: Path):
+    """Serve `directory` on 127.0.0.1 (a free port); returns (server, base URL)."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path):
+    server, url = serve_directory(built_site)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright. Skipped when absent, unless
+    KENNISBANK_REQUIRE_BROWSER=1 (as in CI), where a missing browser fails."""
+    if not CHROMIUM.exists():
+        message = f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("KENNISBANK_REQUIRE_BROWSER") == "1":
+            pytest.fail(message + "; KENNISBANK_REQUIRE_BROWSER=1 is set")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, site_url):
+    """A fresh browser page; `page.offsite_requests` lists every request that left localhost."""
+    context = browser.new_context(base_url=site_url, locale="nl-NL")
+    pg = context.new_page()
+    pg.offsite_requests = []
+
+    def record(request) -> None:
+        if not request.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")):
+            pg.offsite_requests.append(request.url)
+
+    pg.on("request", record)
+    yield pg
+    context.close()
