@@ -1,8 +1,8 @@
 """The bundled content validates and builds."""
 
-from kennisbank_gen.validate import gather
-
 from conftest import REPO
+
+from kennisbank_gen.validate import gather
 
 
 def test_bundled_content_has_no_findings():
