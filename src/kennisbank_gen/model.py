@@ -199,7 +199,8 @@ def _initiative(doc, framework: Framework) -> Initiative:
     quality = d["quality"]
     ratings = []
     for c in framework.criteria:
-        chosen = quality[c.id] if isinstance(quality[c.id], list) else [quality[c.id]]
+        chosen = quality.get(c.id, [])  # absent only when the criterion is a warning
+        chosen = chosen if isinstance(chosen, list) else [chosen]
         # framework order, not the order the editor typed them in
         ratings.append(Rating(c, tuple(v for v in c.values if v.id in chosen)))
     return Initiative(

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from .model import Site
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!>])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 ICON_PATHS = {
     "check": '<path d="M5 12.5l4.5 4.5L19 7.5" fill="none" stroke="currentColor" '
     'stroke-width="2.5"/>',

@@ -1,0 +1,236 @@
+"""Integration: full builds of the bundled content, failed builds, framework as data."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from kennisbank_gen.build import BuildError, build, generate
+from kennisbank_gen.findings import FindingsError
+from kennisbank_gen.framework import load_framework
+from kennisbank_gen.validate import gather
+
+SLUG = "inspectie-sociale-veiligheid-kunst-mode-2023"
+
+
+def html(site: Path, url: str) -> BeautifulSoup:
+    return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def tree_digest(directory: Path) -> dict[str, str]:
+    return {
+        p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_every_initiative_page_shows_its_criteria(built_project):
+    project = gather(built_project)
+    framework = project.framework
+    assert len(project.records) >= 12
+    for doc in project.records:
+        slug = Path(doc.path).stem
+        page = html(built_project / "site", f"initiatieven/{slug}")
+        text = page.get_text(" ", strip=True)
+        assert doc.data["title"] in page.find("h1").get_text()
+        assert "Kwaliteitskader" in text
+        for criterion in framework.criteria:
+            assert criterion.label in text
+            chosen = doc.data["quality"][criterion.id]
+            for value_id in chosen if isinstance(chosen, list) else [chosen]:
+                assert criterion.value(value_id).label in text, (slug, value_id)
+
+
+def test_site_language_is_dutch_and_no_external_assets(built_site):
+    page = html(built_site, f"initiatieven/{SLUG}")
+    assert page.html["lang"] == "nl"
+    for tag in page.find_all(["link", "script", "img"]):
+        if {"canonical", "alternate"} & set(tag.get("rel", [])):
+            continue  # addresses of this site, not assets to load
+        ref = tag.get("href") or tag.get("src") or ""
+        assert not ref.startswith(("http://", "https://", "//")), ref
+
+
+def test_initiative_pages_are_not_in_the_navigation(built_site):
+    nav = html(built_site, "").select("nav.md-nav--primary a")
+    hrefs = [a.get("href", "") for a in nav]
+    assert any("initiatieven" in h for h in hrefs)
+    assert not any(SLUG in h for h in hrefs)
+
+
+def test_overview_lists_every_initiative_with_badges(built_project):
+    page = html(built_project / "site", "initiatieven")
+    titles = [a.get_text() for a in page.select("article li > p > a")]
+    records = gather(built_project).records
+    assert sorted(titles) == sorted(d.data["title"] for d in records)
+    assert len(page.select(".kb-badge")) >= 4 * len(records)
+    by_title = html(built_project / "site", "initiatieven/op-titel")
+    ordered = [a.get_text() for a in by_title.select("article li > p > a")]
+    assert ordered == sorted(ordered, key=str.casefold)
+
+
+def test_example_records_are_marked_on_their_page(built_project):
+    for doc in gather(built_project).records:
+        text = html(built_project / "site", f"initiatieven/{Path(doc.path).stem}").get_text()
+        assert ("Fictief voorbeeld" in text) == bool(doc.data.get("example")), doc.path
+
+
+def test_framework_page_explains_every_value(built_site):
+    text = html(built_site, "kwaliteitskader").get_text(" ", strip=True)
+    framework = load_framework(Path(__file__).parent.parent / "quality_framework")
+    for c in framework.criteria:
+        assert c.label in text
+        for v in c.values:
+            assert v.label in text and v.explanation in text
+
+
+def _add_bad_record(root: Path) -> None:
+    (root / "initiatives" / "kapot.yml").write_text("title: [\n", encoding="utf-8")
+
+
+def test_failed_validation_leaves_previous_site_intact(project):
+    build(project)
+    before = tree_digest(project / "site")
+    _add_bad_record(project)
+    with pytest.raises(FindingsError) as exc:
+        build(project)
+    assert exc.value.findings[0].path == "initiatives/kapot.yml"
+    assert tree_digest(project / "site") == before
+    assert not list(project.glob(".site.*")), "no staging directory left behind"
+
+
+def test_failed_site_build_leaves_previous_site_intact(project):
+    build(project)
+    before = tree_digest(project / "site")
+    (project / "content" / "over.md").write_text("[kapot](bestaat-niet.md)\n", encoding="utf-8")
+    with pytest.raises(BuildError):
+        build(project)
+    assert tree_digest(project / "site") == before
+
+
+def test_cli_build_failure_exit_code_and_message(project):
+    _add_bad_record(project)
+    kennisbank = Path(sys.executable).parent / "kennisbank"
+    run = subprocess.run(
+        [kennisbank, "build", "--project", project], capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 1
+    assert "initiatives/kapot.yml:2:1" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not (project / "site").exists()
+
+
+def test_generate_rewrites_only_changed_files(project):
+    _, _, total, written = generate(project)
+    assert written == total
+    assert generate(project)[3] == 0
+    record = project / "initiatives" / f"{SLUG}.yml"
+    record.write_text(
+        record.read_text(encoding="utf-8").replace("status: afgerond", "status: actief"),
+        encoding="utf-8",
+    )
+    docs = project / "build" / "docs"
+    stamp = (docs / "kwaliteitskader.md").stat().st_mtime_ns
+    _, _, _, written = generate(project)
+    assert written == 1
+    assert (docs / "kwaliteitskader.md").stat().st_mtime_ns == stamp
+    assert "Actief" in (docs / f"initiatieven/{SLUG}.md").read_text(encoding="utf-8")
+
+
+def test_removed_record_disappears_from_docs_tree(project):
+    generate(project)
+    (project / "initiatives" / f"{SLUG}.yml").unlink()
+    guidance = project / "content" / "guidance" / "inspectie-2023.yml"
+    guidance.write_text(
+        guidance.read_text(encoding="utf-8").replace(f"initiative: {SLUG}\n", ""),
+        encoding="utf-8",
+    )
+    generate(project)
+    assert not (project / "build" / "docs" / f"initiatieven/{SLUG}.md").exists()
+
+
+NEW_CRITERION = """
+  - id: cocreatie
+    label: Co-creatie met studenten
+    question: Zijn studenten betrokken bij het ontwerp?
+    explanation: Of studenten hebben meegedacht en meegewerkt.
+    multiple: false
+    severity: {severity}
+    values:
+      - id: ja
+        label: Samen met studenten ontworpen
+        icon: check
+        explanation: Studenten ontwierpen mee.
+      - id: nee
+        label: Zonder studenten ontworpen
+        icon: cross
+        explanation: Studenten ontwierpen niet mee.
+"""
+
+
+def test_framework_change_changes_validation_and_site_without_code(project):
+    criteria = project / "quality_framework" / "criteria.yml"
+    original = criteria.read_text(encoding="utf-8")
+
+    criteria.write_text(original + NEW_CRITERION.format(severity="error"), encoding="utf-8")
+    findings = gather(project).findings
+    assert findings and all(f.field == "quality.cocreatie" for f in findings)
+    assert all(f.severity == "error" for f in findings)
+
+    criteria.write_text(original + NEW_CRITERION.format(severity="warning"), encoding="utf-8")
+    assert {f.severity for f in gather(project).findings} == {"warning"}
+
+    record = project / "initiatives" / f"{SLUG}.yml"
+    record.write_text(
+        record.read_text(encoding="utf-8").replace(
+            "  accessibility: niet\n", "  accessibility: niet\n  cocreatie: ja\n"
+        ),
+        encoding="utf-8",
+    )
+    build(project)
+    page = html(project / "site", f"initiatieven/{SLUG}").get_text(" ", strip=True)
+    assert "Co-creatie met studenten" in page and "Samen met studenten ontworpen" in page
+    framework_page = html(project / "site", "kwaliteitskader").get_text(" ", strip=True)
+    assert "Zijn studenten betrokken bij het ontwerp?" in framework_page
+
+    # A relabelled value shows its new label, again without code changes.
+    criteria.write_text(
+        original.replace("label: Lang (>1 jaar)", "label: Langlopend (meer dan een jaar)"),
+        encoding="utf-8",
+    )
+    shutil.copy(record, project / "record.bak")
+    record.write_text(
+        record.read_text(encoding="utf-8")
+        .replace("  cocreatie: ja\n", "")
+        .replace("duration: nvt", "duration: lang"),
+        encoding="utf-8",
+    )
+    build(project)
+    page = html(project / "site", f"initiatieven/{SLUG}").get_text(" ", strip=True)
+    assert "Langlopend (meer dan een jaar)" in page
+
+
+def test_zensical_builds_the_generated_docs(project):
+    """Engine portability: the same mkdocs.yml and generated tree build with Zensical."""
+    generate(project)
+    zensical = Path(sys.executable).parent / "zensical"
+    run = subprocess.run(
+        [zensical, "build", "-f", "mkdocs.yml"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    page = html(project / "site", f"initiatieven/{SLUG}")
+    text = page.get_text(" ", strip=True)
+    assert "Sturen op blijvende sociale veiligheid" in page.find("h1").get_text()
+    for label in ("Evaluatie", "Het initiatief is geëvalueerd.", "Toegankelijkheid"):
+        assert label in text

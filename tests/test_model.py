@@ -1,0 +1,75 @@
+"""The model: Dutch dates, ordering, and cross-links between initiatives and guidance."""
+
+import pytest
+from conftest import REPO
+
+from kennisbank_gen.model import PartialDate, build_model
+from kennisbank_gen.validate import gather
+
+
+@pytest.mark.parametrize(
+    ("text", "dutch"),
+    [
+        ("2023", "2023"),
+        ("2023-05", "mei 2023"),
+        ("2023-05-15", "15 mei 2023"),
+        ("2022-10", "oktober 2022"),
+        ("2024-03-01", "1 maart 2024"),
+    ],
+)
+def test_dates_are_shown_in_dutch(text, dutch):
+    date = PartialDate.parse(text)
+    assert date.dutch == dutch
+    assert date.iso == text
+
+
+def test_partial_dates_sort_before_precise_ones_of_the_same_period():
+    dates = [PartialDate.parse(t) for t in ("2023-05-15", "2023", "2023-05", "2022-12-31")]
+    assert [d.iso for d in sorted(dates, key=lambda d: d.sort_key)] == [
+        "2022-12-31",
+        "2023",
+        "2023-05",
+        "2023-05-15",
+    ]
+
+
+@pytest.fixture(scope="module")
+def site():
+    return build_model(gather(REPO))
+
+
+def test_initiatives_are_newest_first(site):
+    keys = [i.date.sort_key for i in site.initiatives]
+    assert keys == sorted(keys, reverse=True)
+
+
+def test_links_between_initiatives_and_guidance_run_both_ways(site):
+    for initiative in site.initiatives:
+        for item in initiative.guidance:
+            assert initiative in item.initiatives
+    for item in site.items.values():
+        for initiative in item.initiatives:
+            assert item in initiative.guidance
+        for other in item.related:
+            assert item in other.related, (item.id, other.id)
+
+
+def test_guidance_sets_have_their_items_and_source_records(site):
+    counts = {s.id: len(s.items) for s in site.guidance_sets}
+    assert counts == {"inspectie-2023": 21, "inholland-docenten": 11, "miv-mbo-2023": 3}
+    inspectie = next(s for s in site.guidance_sets if s.id == "inspectie-2023")
+    assert [(g.id, [i.number for i in g.items]) for g in inspectie.groups] == [
+        ("plan", [1, 2, 3, 4, 5, 6]),
+        ("do", [7, 8, 9, 10, 11, 12]),
+        ("check-act", [13, 14, 15, 16, 17]),
+        ("stelsel", [18, 19, 20, 21]),
+    ]
+    assert all(s.initiative is not None for s in site.guidance_sets)
+
+
+def test_quality_values_follow_framework_order(site):
+    for initiative in site.initiatives:
+        for rating in initiative.ratings:
+            order = [v.id for v in rating.criterion.values]
+            ids = [v.id for v in rating.values]
+            assert ids == sorted(ids, key=order.index)
