@@ -16,9 +16,10 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from .config import SiteConfig
 from .findings import Finding, FindingsError
 from .model import build_model
-from .render import SiteConfig, render_site
+from .render import render_site
 from .validate import Project, gather
 
 

@@ -46,7 +46,14 @@ GUIDANCE_SCHEMA = {
         },
         "initiative": {"type": "string", "pattern": SLUG_PATTERN},
         "intro": _TEXT,
-        "previous_paths": {"type": "array", "items": {"type": "string"}},
+        "previous_paths": {
+            "type": "array",
+            "items": {
+                "type": "string",
+                "pattern": "^[a-z0-9-]+(/[a-z0-9-]+)*$",
+                "x-expected": "a URL path such as 'aanbevelingen/inspectie-2023'",
+            },
+        },
         "groups": {
             "type": "array",
             "items": {
@@ -87,7 +94,10 @@ GUIDANCE_SCHEMA = {
                             "x-expected": "a guidance id such as 'inspectie-2023/07'",
                         },
                     },
-                    "previous_numbers": {"type": "array", "items": {"type": "integer"}},
+                    "previous_numbers": {
+                        "type": "array",
+                        "items": {"type": "integer", "minimum": 1, "maximum": 99},
+                    },
                 },
             },
         },
@@ -147,6 +157,7 @@ def load_guidance(directory: Path, root: Path) -> tuple[list[Document], list[Fin
         findings += problems
         if not problems:
             docs.append(doc)
+    findings += _redirect_findings(docs)
     ids = {item_id(d.data["id"], it["number"]) for d in docs for it in d.data["items"]}
     for doc in docs:
         for i, item in enumerate(doc.data["items"]):
@@ -161,3 +172,33 @@ def load_guidance(directory: Path, root: Path) -> tuple[list[Document], list[Fin
                         )
                     )
     return docs, findings
+
+
+def _redirect_findings(docs: list[Document]) -> list[Finding]:
+    """Former numbers and paths become redirects; they may not take a live page's address."""
+    findings = []
+    live_paths = {d.data["path"]: d.path for d in docs}
+    for doc in docs:
+        numbers = {it["number"] for it in doc.data["items"]}
+        for i, item in enumerate(doc.data["items"]):
+            for j, old in enumerate(item.get("previous_numbers", [])):
+                if old in numbers:
+                    findings.append(
+                        doc.finding(
+                            ("items", i, "previous_numbers", j),
+                            f"expected a former number no item has now, found {old}",
+                            "duplicate-slug",
+                        )
+                    )
+        for j, old in enumerate(doc.data.get("previous_paths", [])):
+            if old in live_paths:
+                findings.append(
+                    doc.finding(
+                        ("previous_paths", j),
+                        f"expected a former path no "
+                        f"set uses now, found '{old}', in use by "
+                        f"{live_paths[old]}",
+                        "duplicate-slug",
+                    )
+                )
+    return findings

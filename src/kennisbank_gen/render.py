@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from .model import Site
+from .config import SiteConfig
+from .exports import EXPORTS, render_exports
+from .model import GuidanceItem, GuidanceSet, Initiative, Site
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 ICON_PATHS = {
@@ -28,40 +28,6 @@ ICON_PATHS = {
     'stroke-width="2.5"/>',
     "minus": '<path d="M6 12h12" fill="none" stroke="currentColor" stroke-width="2.5"/>',
 }
-
-
-@dataclass(frozen=True)
-class SiteConfig:
-    """What pages need from `mkdocs.yml`: names, addresses and the licence."""
-
-    site_name: str
-    site_url: str
-    docs_dir: Path
-    repo_url: str
-    source_branch: str
-    licence: str
-    licence_url: str
-
-    @classmethod
-    def from_mkdocs(cls, file: Path) -> SiteConfig:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-        extra = data.get("extra", {})
-        return cls(
-            site_name=data["site_name"],
-            site_url=data["site_url"].rstrip("/") + "/",
-            docs_dir=file.parent / data.get("docs_dir", "docs"),
-            repo_url=data.get("repo_url", "").rstrip("/"),
-            source_branch=extra.get("source_branch", "main"),
-            licence=extra["licence"]["name"],
-            licence_url=extra["licence"]["url"],
-        )
-
-    def permalink(self, url: str) -> str:
-        return self.site_url + url
-
-    def source_link(self, path: str) -> str:
-        """Where an editor changes a record: its YAML file on the repository host."""
-        return f"{self.repo_url}/edit/{self.source_branch}/{path}" if self.repo_url else ""
 
 
 def md(text: str) -> Markup:
@@ -118,6 +84,23 @@ def _asset(name: str) -> bytes:
     return resources.files("kennisbank_gen").joinpath("assets", name).read_bytes()
 
 
+def redirects(site: Site) -> dict[str, Initiative | GuidanceSet | GuidanceItem]:
+    """Former addresses -> the page that lives on: `<old path>/index.html` -> target."""
+    moved: dict[str, Initiative | GuidanceSet | GuidanceItem] = {}
+    for i in site.initiatives:
+        for old in i.previous_slugs:
+            moved[f"initiatieven/{old}/index.html"] = i
+    for gset in site.guidance_sets:
+        for old_path in gset.previous_paths:
+            moved[f"{old_path}/index.html"] = gset
+            for item in gset.items:
+                moved[f"{old_path}/{item.number:02d}/index.html"] = item
+        for item in gset.items:
+            for number in item.previous_numbers:
+                moved[f"{gset.path}/{number:02d}/index.html"] = item
+    return moved
+
+
 def render_site(site: Site, config: SiteConfig, content_dir: Path) -> dict[str, str | bytes]:
     """Every file of the docs tree, by its path relative to the docs directory."""
     r = Renderer(site, config)
@@ -137,6 +120,22 @@ def render_site(site: Site, config: SiteConfig, content_dir: Path) -> dict[str, 
         r.page(gset.page, "guidance_set.md.j2", gset=gset)
         for item in gset.items:
             r.page(item.page, "guidance_item.md.j2", item=item)
+    exports = render_exports(site, config)
+    for path, text in exports.items():
+        r.file(path, text)
+    r.page(
+        "open-data.md",
+        "open_data.md.j2",
+        exports=EXPORTS,
+        sizes={path: len(text.encode("utf-8")) for path, text in exports.items()},
+    )
+    for path, target in redirects(site).items():
+        r.page(
+            path,
+            "redirect.html.j2",
+            target=target,
+            relative=posixpath.relpath(target.url, posixpath.dirname(path)) + "/",
+        )
     for page in sorted(content_dir.glob("*.md")):
         r.file(page.name, page.read_text(encoding="utf-8"))
     r.file("assets/kennisbank.css", _asset("kennisbank.css"))

@@ -18,6 +18,8 @@ from .guidance import item_id, load_guidance
 from .load import Document, load_file
 from .schema import SLUG_PATTERN, check, did_you_mean, record_schema
 
+#: slugs taken by the overview pages in initiatieven/
+RESERVED_SLUGS = {"index": "the initiatives overview", "op-titel": "the overview sorted by title"}
 SUMMARY_MAX = 300
 REVIEW_MAX_DAYS = 730
 ALLOWED_SCHEMES = ("http", "https", "mailto")
@@ -193,16 +195,28 @@ def check_record(doc: Document, framework: Framework, today: dt.date) -> list[Fi
 
 
 def check_collection(
-    docs: list[Document], framework: Framework, guidance_ids: set[str], reserved: dict[str, str]
+    docs: list[Document], framework: Framework, guidance_ids: set[str]
 ) -> list[Finding]:
-    """Rules across records: unique slugs (incl. former ones) and titles, known references.
-
-    `reserved` maps URL paths already taken by other pages to what takes them.
-    """
+    """Rules across records: unique slugs (incl. former ones, which become redirects) and
+    titles, references to guidance that exists."""
     findings = []
     titles: dict[str, str] = {}
-    slugs: dict[str, str] = {Path(d.path).stem: d.path for d in docs}
+    slugs: dict[str, str] = {**RESERVED_SLUGS, **{Path(d.path).stem: d.path for d in docs}}
     for doc in docs:
+        slug = Path(doc.path).stem
+        if slug in RESERVED_SLUGS:
+            findings.append(
+                Finding(
+                    doc.path,
+                    1,
+                    1,
+                    "",
+                    f"expected a file name other than "
+                    f"'{slug}.yml', which is the address of {RESERVED_SLUGS[slug]}",
+                    "duplicate-slug",
+                    framework.severity("duplicate-slug"),
+                )
+            )
         if not isinstance(doc.data, dict):
             continue
         title = doc.data.get("title")
@@ -221,7 +235,7 @@ def check_collection(
         for i, old in enumerate(doc.data.get("previous_slugs") or []):
             if not isinstance(old, str):
                 continue
-            owner = slugs.get(old) or reserved.get(f"initiatieven/{old}/")
+            owner = slugs.get(old)
             if owner and owner != doc.path:
                 findings.append(
                     doc.finding(
@@ -271,5 +285,5 @@ def gather(root: Path, paths: list[Path] | None = None, today: dt.date | None = 
             continue
         findings += check_record(doc, framework, today)
         records.append(doc)
-    findings += check_collection(records, framework, guidance_ids, {})
+    findings += check_collection(records, framework, guidance_ids)
     return Project(root, framework, records, guidance, sorted(set(findings)))

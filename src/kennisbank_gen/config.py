@@ -1,0 +1,42 @@
+"""Site configuration: what pages and exports need from `mkdocs.yml`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """What pages need from `mkdocs.yml`: names, addresses and the licence."""
+
+    site_name: str
+    site_url: str
+    docs_dir: Path
+    repo_url: str
+    source_branch: str
+    licence: str
+    licence_url: str
+
+    @classmethod
+    def from_mkdocs(cls, file: Path) -> SiteConfig:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        extra = data.get("extra", {})
+        return cls(
+            site_name=data["site_name"],
+            site_url=data["site_url"].rstrip("/") + "/",
+            docs_dir=file.parent / data.get("docs_dir", "docs"),
+            repo_url=data.get("repo_url", "").rstrip("/"),
+            source_branch=extra.get("source_branch", "main"),
+            licence=extra["licence"]["name"],
+            licence_url=extra["licence"]["url"],
+        )
+
+    def permalink(self, url: str) -> str:
+        return self.site_url + url
+
+    def source_link(self, path: str) -> str:
+        """Where an editor changes a record: its YAML file on the repository host."""
+        return f"{self.repo_url}/edit/{self.source_branch}/{path}" if self.repo_url else ""
