@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from jsonschema import Draft202012Validator
+
 from .findings import FindingsError
 from .load import Document, load_file
 from .schema import check
@@ -117,7 +119,7 @@ class Criterion:
         return next(v for v in self.values if v.id == value_id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity
 class Framework:
     criteria: tuple[Criterion, ...]
     vocabularies: dict[str, tuple[Term, ...]]
@@ -142,7 +144,7 @@ def _checked(file: Path, schema: dict, root: Path) -> Document:
         doc = load_file(file, root)
     except FindingsError as exc:
         raise ConfigError(exc.findings) from None
-    if findings := check(doc, schema):
+    if findings := check(doc, Draft202012Validator(schema)):
         raise ConfigError(findings)
     return doc
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from jsonschema import Draft202012Validator
+
 from .findings import Finding, FindingsError
 from .load import Document, load_file
 from .schema import GUIDANCE_REF_PATTERN, SLUG_PATTERN, check, did_you_mean
@@ -153,7 +155,7 @@ def load_guidance(directory: Path, root: Path) -> tuple[list[Document], list[Fin
         except FindingsError as exc:
             findings += exc.findings
             continue
-        problems = check(doc, GUIDANCE_SCHEMA) or _set_findings(doc)
+        problems = check(doc, Draft202012Validator(GUIDANCE_SCHEMA)) or _set_findings(doc)
         findings += problems
         if not problems:
             docs.append(doc)

@@ -6,6 +6,7 @@ anything is constructed: they are findings, never surprises (and an alias bomb n
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -218,9 +219,9 @@ def load_file(file: Path, root: Path | None = None) -> Document:
 
 
 def _shown_path(file: Path, root: Path | None) -> str:
+    """The path as findings show it: relative to the project root where possible."""
     if root is not None:
-        try:
-            return file.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
+        relative = os.path.relpath(os.path.abspath(file), os.path.abspath(root))
+        if not relative.startswith(".."):
+            return Path(relative).as_posix()
     return file.as_posix()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import json
 from typing import TYPE_CHECKING, Any
 
 from jsonschema import Draft202012Validator
@@ -50,6 +49,12 @@ def _list_of(ids: list[str], description: str) -> dict:
 
 def _text(description: str, min_length: int = 1, **extra) -> dict:
     return {"type": "string", "minLength": min_length, "description": description, **extra}
+
+
+@functools.cache
+def record_validator(framework: Framework) -> Draft202012Validator:
+    """The compiled record schema of a framework (made once per framework object)."""
+    return Draft202012Validator(record_schema(framework))
 
 
 def record_schema(framework: Framework) -> dict:
@@ -220,14 +225,8 @@ def _translate(doc: Document, error) -> list[tuple[tuple, str]]:
     return [(path, error.message)]
 
 
-@functools.cache
-def _validator(schema_json: str) -> Draft202012Validator:
-    return Draft202012Validator(json.loads(schema_json))
-
-
-def check(doc: Document, schema: dict, rule: str = "schema") -> list[Finding]:
+def check(doc: Document, validator: Draft202012Validator, rule: str = "schema") -> list[Finding]:
     """Every schema violation in a document, as located findings (all of them, in file order)."""
-    validator = _validator(json.dumps(schema, sort_keys=True))
     findings = []
     for error in validator.iter_errors(doc.data):
         for path, message in _translate(doc, error):

@@ -16,7 +16,7 @@ from .findings import Finding, FindingsError
 from .framework import Framework, load_framework
 from .guidance import item_id, load_guidance
 from .load import Document, load_file
-from .schema import SLUG_PATTERN, check, did_you_mean, record_schema
+from .schema import SLUG_PATTERN, check, did_you_mean, record_validator
 
 #: slugs taken by the overview pages in initiatieven/
 RESERVED_SLUGS = {"index": "the initiatives overview", "op-titel": "the overview sorted by title"}
@@ -159,7 +159,7 @@ def check_record(doc: Document, framework: Framework, today: dt.date) -> list[Fi
     """Everything that can be said about one record on its own."""
     if isinstance(doc.data, dict) and isinstance(doc.data.get("date"), int):
         doc.data["date"] = str(doc.data["date"])  # `date: 2023` is a year, not a number
-    findings = [_with_severity(f, framework) for f in check(doc, record_schema(framework))]
+    findings = [_with_severity(f, framework) for f in check(doc, record_validator(framework))]
     slug = Path(doc.path).stem
     if not re.match(SLUG_PATTERN, slug):
         findings.append(
