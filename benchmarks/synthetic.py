@@ -64,8 +64,9 @@ def _paragraph(rng: random.Random) -> str:
 
 def make_project(target: Path) -> Path:
     """An empty project (framework, guidance, content pages, mkdocs.yml) without records."""
-    for name in ("quality_framework", "content"):
-        shutil.copytree(REPO / name, target / name)
+    for name in ("quality_framework", "content", "overrides"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, target / name)
     shutil.copy2(REPO / "mkdocs.yml", target / "mkdocs.yml")
     (target / "initiatives").mkdir()
     for guidance in (target / "content" / "guidance").glob("*.yml"):  # no bundled records here
