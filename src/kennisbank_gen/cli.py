@@ -1,4 +1,4 @@
-"""The `kennisbank` command: validate, schema, build, serve.
+"""The `kennisbank` command: validate, schema, build, serve, new, contributing.
 
 Exit codes: 0 clean, 1 findings (or a failed build), 2 usage or configuration errors.
 """
@@ -15,6 +15,7 @@ import click
 from . import build as build_stage
 from .findings import FORMATTERS, Finding, FindingsError, format_text
 from .framework import ConfigError, load_framework
+from .new import contributing, new
 from .schema import record_schema
 from .validate import gather
 
@@ -55,6 +56,10 @@ def _job_summary(findings: list[Finding]) -> None:
 @click.version_option(package_name="kennisbank-gen")
 def main() -> None:
     """Generate the Kennisbank Studentenwelzijn site from YAML records."""
+
+
+main.add_command(new)
+main.add_command(contributing)
 
 
 @main.command()

@@ -1,0 +1,372 @@
+"""Editors' workflow: `kennisbank new`, the committed JSON Schema, CONTRIBUTING.md (generated part
+and worked example), and the "edit this record" link."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import REPO
+
+from kennisbank_gen.build import generate
+from kennisbank_gen.cli import main
+from kennisbank_gen.framework import load_framework
+from kennisbank_gen.new import (
+    BEGIN,
+    END,
+    FIELDS,
+    SCHEMA_FILE,
+    SCHEMA_LINE,
+    field_reference,
+    slugify,
+    updated_contributing,
+)
+from kennisbank_gen.schema import record_schema
+from kennisbank_gen.validate import gather
+
+FLAGS = [
+    "--title",
+    "Samen sterk: peer support",
+    "--initiator",
+    "Hogeschool Testland",
+    "--date",
+    "2024-03",
+    "--kind",
+    "praktijkvoorbeeld",
+    "--sector",
+    "hbo",
+    "--theme",
+    "sociale-binding",
+    "--summary",
+    "Studenten helpen elkaar.",
+    "--body",
+    "## Aanpak\n\nStudenten helpen elkaar, met [een link](https://example.org).",
+    "--quality",
+    "evaluation=geevalueerd,ervaringen-studenten",
+    "--quality",
+    "duration=lang",
+    "--quality",
+    "scale=groot",
+    "--quality",
+    "accessibility=toegankelijk",
+]
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def framework():
+    return load_framework(REPO / "quality_framework", REPO)
+
+
+# --- the schema file editors' VS Code reads ---------------------------------------------------
+
+
+def test_committed_schema_is_up_to_date_with_the_framework(tmp_path):
+    out = tmp_path / "schema.json"
+    result = run("schema", "-o", str(out), "--project", str(REPO))
+    assert result.exit_code == 0
+    assert (REPO / SCHEMA_FILE).read_text(encoding="utf-8") == out.read_text(encoding="utf-8"), (
+        f"{SCHEMA_FILE} is out of date: run `kennisbank schema -o {SCHEMA_FILE}`"
+    )
+
+
+def test_schema_line_resolves_from_the_initiatives_folder():
+    target = SCHEMA_LINE.split("$schema=", 1)[1]
+    assert SCHEMA_LINE.startswith("# yaml-language-server: $schema=")
+    assert (REPO / "initiatives" / target).resolve() == (REPO / SCHEMA_FILE).resolve()
+    assert (REPO / SCHEMA_FILE).is_file()
+
+
+# --- kennisbank new ---------------------------------------------------------------------------
+
+
+def test_slugify():
+    assert slugify("Samen sterk: peer support") == "samen-sterk-peer-support"
+    assert slugify("Suïcidepreventie & Financiële zorgen!") == "suicidepreventie-financiele-zorgen"
+    assert slugify("  --Hallo--  ") == "hallo"
+    assert slugify("<script>") == "script"
+    assert slugify("!!!") == ""
+    long = slugify("woord " * 40)
+    assert len(long) <= 80 and not long.endswith("-") and long.startswith("woord-woord")
+
+
+def _assert_valid_new_record(project: Path, rel: str) -> str:
+    text = (project / rel).read_text(encoding="utf-8")
+    assert text.splitlines()[0] == SCHEMA_LINE
+    # the validator, on this file alone and on the whole project
+    assert run("validate", str(project / rel), "--project", str(project), "--strict").exit_code == 0
+    assert gather(project).findings == []
+    # and what an editor's YAML extension sees: the committed schema accepts it
+    schema = json.loads((REPO / SCHEMA_FILE).read_text(encoding="utf-8"))
+    jsonschema.validate(yaml.safe_load(text), schema)
+    return text
+
+
+def test_new_with_flags_writes_a_valid_record_named_from_the_title(project):
+    result = run("new", "--no-input", "--project", str(project), *FLAGS)
+    assert result.exit_code == 0, result.output
+    rel = "initiatives/samen-sterk-peer-support.yml"
+    assert rel in result.output
+    text = _assert_valid_new_record(project, rel)
+    data = yaml.safe_load(text)
+    assert data["title"] == "Samen sterk: peer support"
+    assert data["quality"]["evaluation"] == ["geevalueerd", "ervaringen-studenten"]
+    assert data["quality"]["duration"] == "lang"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", data["last_reviewed"])
+    assert "example" not in data
+
+
+def test_new_refuses_to_overwrite(project):
+    assert run("new", "--no-input", "--project", str(project), *FLAGS).exit_code == 0
+    target = project / "initiatives" / "samen-sterk-peer-support.yml"
+    before = target.read_bytes()
+    again = run("new", "--no-input", "--project", str(project), *FLAGS)
+    assert again.exit_code == 1
+    assert "bestaat al" in again.output
+    assert target.read_bytes() == before
+    # an existing bundled record, chosen by --slug
+    existing = next((project / "initiatives").glob("*.yml"))
+    original = existing.read_bytes()
+    clash = run("new", "--no-input", "--project", str(project), "--slug", existing.stem, *FLAGS)
+    assert clash.exit_code == 1
+    assert existing.read_bytes() == original
+
+
+def test_new_without_input_names_missing_flags(project):
+    before = sorted((project / "initiatives").iterdir())
+    result = CliRunner().invoke(main, ["new", "--no-input", "--project", str(project)])
+    assert result.exit_code == 2
+    for flag in ("--title", "--initiator", "--kind", "--summary", "--quality duration=..."):
+        assert flag in result.output
+    assert sorted((project / "initiatives").iterdir()) == before
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "expected"),
+    [
+        ("--kind", "onzin", "kind: expected one of"),
+        ("--date", "2024-13", "date: expected"),
+        ("--body", "Hallo <script>alert(1)</script>", "expected Markdown without HTML"),
+        ("--body", "[x](javascript:alert(1))", "expected a link to an https://"),
+        ("--guidance", "inspectie-2023/99", "expected a known guidance id"),
+    ],
+)
+def test_new_reports_findings_and_writes_nothing(project, flag, value, expected):
+    flags = list(FLAGS)
+    if flag in flags:
+        flags[flags.index(flag) + 1] = value
+    else:
+        flags += [flag, value]
+    before = sorted(p.name for p in (project / "initiatives").iterdir())
+    result = run("new", "--no-input", "--project", str(project), *flags)
+    assert result.exit_code == 1
+    assert expected in result.output
+    assert "initiatives/samen-sterk-peer-support.yml:" in result.output  # located, like validate
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in (project / "initiatives").iterdir()) == before
+
+
+def test_new_refuses_a_duplicate_title(project):
+    title = yaml.safe_load(next((project / "initiatives").glob("*.yml")).read_text())["title"]
+    flags = list(FLAGS)
+    flags[1] = title.upper()
+    result = run("new", "--no-input", "--project", str(project), "--slug", "iets-anders", *flags)
+    assert result.exit_code == 1
+
+
+def test_new_interactive_prompts_in_dutch_and_asks_again_on_bad_answers(project):
+    answers = [
+        "Samen sterk: peer support",  # title
+        "Hogeschool Testland; Stichting Voorbeeld",  # initiators
+        "2024-13",  # a month that does not exist
+        "2024-03",
+        "9",  # no such kind
+        "4",  # praktijkvoorbeeld, by number
+        "hbo, 1",  # sectors by code and number
+        "sociale-binding,preventie",
+        "Studenten helpen elkaar.",  # summary
+        "Tekst met <b>HTML</b>.",  # body, refused
+        ".",
+        "## Aanpak",  # body, accepted
+        "",
+        "Studenten helpen elkaar.",
+        ".",
+        "https://example.org",  # a link
+        "Website",
+        "",  # no more links
+        "1,4",  # exclusive value combined
+        "1,3",
+        "lang",
+        "3",
+        "toegankelijk",
+        "inholland-docenten/4",  # no such id
+        "inholland-docenten/04",
+        "1",  # status actief
+    ]
+    result = run("new", "--project", str(project), input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    for prompt in ("Titel", "Initiatiefnemer(s)", "Datum initiatief", "Soort", "Samenvatting"):
+        assert prompt in out
+    assert "Initiatief/praktijkvoorbeeld  [praktijkvoorbeeld]" in out  # labels from the framework
+    assert "Is het initiatief geëvalueerd" in out  # criterion questions from the framework
+    assert "expected a real calendar date, found '2024-13'" in out
+    assert "expected Markdown without HTML" in out
+    assert "on its own" in out
+    assert "did you mean 'inholland-docenten/04'" in out
+    text = _assert_valid_new_record(project, "initiatives/samen-sterk-peer-support.yml")
+    data = yaml.safe_load(text)
+    assert data["initiators"] == ["Hogeschool Testland", "Stichting Voorbeeld"]
+    assert data["kind"] == "praktijkvoorbeeld"
+    assert data["sectors"] == ["hbo", "mbo"]
+    assert data["body"] == "## Aanpak\n\nStudenten helpen elkaar.\n"
+    assert data["links"] == [{"label": "Website", "url": "https://example.org"}]
+    assert data["quality"] == {
+        "evaluation": ["geevalueerd", "ervaringen-studenten"],
+        "duration": "lang",
+        "scale": "klein",
+        "accessibility": "toegankelijk",
+    }
+    assert data["guidance"] == ["inholland-docenten/04"]
+    assert data["status"] == "actief"
+
+
+def test_new_interactive_rejects_an_existing_title_and_keeps_asking(project):
+    existing = next((project / "initiatives").glob("*.yml"))
+    title = yaml.safe_load(existing.read_text())["title"]
+    flags = [f for f in FLAGS if f not in ("--title", "Samen sterk: peer support")]
+    result = run(
+        "new", "--project", str(project), *flags, input=f"{title}\nEen nieuwe titel\n\n\n\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert f"Error: deze titel heeft initiatives/{existing.name} al" in result.output
+    _assert_valid_new_record(project, "initiatives/een-nieuwe-titel.yml")
+
+
+# --- CONTRIBUTING.md --------------------------------------------------------------------------
+
+
+def test_every_record_field_is_documented(framework):
+    assert list(FIELDS) == list(record_schema(framework)["properties"])
+
+
+def test_contributing_reference_is_up_to_date(framework):
+    text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert updated_contributing(text, framework) == text, (
+        "CONTRIBUTING.md is out of date: run `kennisbank contributing`"
+    )
+    assert run("contributing", "--check", "--project", str(REPO)).exit_code == 0
+
+
+def test_contributing_names_every_field_criterion_value_and_term(framework):
+    text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    reference = text[text.index(BEGIN) : text.index(END)]
+    for name in record_schema(framework)["properties"]:
+        assert f"`{name}`" in reference
+    for c in framework.criteria:
+        assert f"`quality.{c.id}`" in reference
+        for words in (c.label, c.question, " ".join(c.explanation.split())):
+            assert words in reference
+        for v in c.values:
+            assert f"`{v.id}`" in reference and v.label in reference
+            assert " ".join(v.explanation.split()) in reference
+    for terms in framework.vocabularies.values():
+        for t in terms:
+            assert f"| `{t.id}` | {t.label} |" in reference
+
+
+def test_contributing_follows_a_changed_framework(project, framework):
+    (project / "CONTRIBUTING.md").write_text(
+        (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    vocab = project / "quality_framework" / "vocabularies.yml"
+    vocab.write_text(
+        vocab.read_text(encoding="utf-8").replace(
+            "themes:\n", "themes:\n  - {id: huisvesting, label: Huisvesting en wonen}\n"
+        ),
+        encoding="utf-8",
+    )
+    assert run("contributing", "--check", "--project", str(project)).exit_code == 1
+    assert run("contributing", "--project", str(project)).exit_code == 0
+    text = (project / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "| `huisvesting` | Huisvesting en wonen |" in text
+    assert text.count(BEGIN) == 1 and text.count(END) == 1
+    assert text.startswith("# Bijdragen aan de Kennisbank Studentenwelzijn")
+    assert run("contributing", "--check", "--project", str(project)).exit_code == 0
+    assert field_reference(framework) not in text  # the old reference is gone
+
+
+def _fenced(text: str, info: str) -> list[str]:
+    return re.findall(rf"^```{info}\n(.*?)^```$", text, re.MULTILINE | re.DOTALL)
+
+
+def test_contributing_worked_example_is_what_the_tools_do(project):
+    """The example command in CONTRIBUTING.md writes exactly the file shown there, and the
+    example finding is what the validator says."""
+    text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    command = next(block for block in _fenced(text, "sh") if "kennisbank new" in block)
+    args = shlex.split(command.replace("\\\n", " "))
+    assert args[:2] == ["kennisbank", "new"]
+    result = run(*args[1:], "--project", str(project))
+    assert result.exit_code == 0, result.output
+    rel = re.search(r"^Nieuw record: (\S+)$", result.output, re.MULTILINE).group(1)
+    assert f"`{rel}`" in text
+    shown = next(block for block in _fenced(text, "yaml") if block.startswith(SCHEMA_LINE))
+    written = (project / rel).read_text(encoding="utf-8")
+    today = re.compile(r"^last_reviewed: .*$", re.MULTILINE)
+    assert today.sub("", written) == today.sub("", shown)
+
+    finding = next(b for b in _fenced(text, "text") if rel in b).strip()
+    found = re.search(r"found '([^']+)'", finding).group(1)
+    field = re.search(r": quality\.(\w+):", finding).group(1)
+    bad = re.sub(rf"^(  {field}:) \S+$", rf"\1 {found}", written, flags=re.MULTILINE)
+    (project / rel).write_text(bad, encoding="utf-8")
+    result = run("validate", str(project / rel), "--project", str(project))
+    assert result.exit_code == 1
+    assert finding in result.output
+
+
+# --- the "edit this record" link --------------------------------------------------------------
+
+
+def test_edit_link_points_to_the_yaml_source_from_mkdocs_yml(project):
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        .replace(
+            "repo_url: https://github.com/kennisbank-studentenwelzijn/kennisbank_gen",
+            "repo_url: https://git.example.org/redactie/kennisbank/",
+        )
+        .replace("source_branch: main", "source_branch: redactie"),
+        encoding="utf-8",
+    )
+    generate(project)
+    docs = project / "build" / "docs" / "initiatieven"
+    for record in sorted((project / "initiatives").glob("*.yml")):
+        page = (docs / f"{record.stem}.md").read_text(encoding="utf-8")
+        url = f"https://git.example.org/redactie/kennisbank/edit/redactie/initiatives/{record.name}"
+        assert f"[Wijzig dit record]({url})" in page
+
+
+def test_built_initiative_pages_link_to_their_yaml_source(built_project):
+    config = yaml.safe_load((built_project / "mkdocs.yml").read_text(encoding="utf-8"))
+    repo_url = config["repo_url"].rstrip("/")
+    branch = config["extra"]["source_branch"]
+    for record in sorted((built_project / "initiatives").glob("*.yml")):
+        html = (built_project / "site" / "initiatieven" / record.stem / "index.html").read_text(
+            encoding="utf-8"
+        )
+        assert f'href="{repo_url}/edit/{branch}/initiatives/{record.name}"' in html
+        assert ">Wijzig dit record</a>" in html
+        # never an edit link to generated Markdown
+        assert "build/docs" not in html
+        assert not re.search(rf'href="{re.escape(repo_url)}/[^"]*\.md"', html)

@@ -1,0 +1,154 @@
+"""The editors' automation: GitHub workflows, the pull-request template and the pre-commit hook
+run the commands they should, with the Makefile's own targets."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO
+
+WORKFLOWS = REPO / ".github" / "workflows"
+KENNISBANK = Path(sys.executable).with_name("kennisbank")
+
+
+def workflow(name: str) -> dict:
+    data = yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
+    return data
+
+
+def steps(job: dict) -> list[dict]:
+    return job["steps"]
+
+
+def runs(job: dict) -> str:
+    return "\n".join(s.get("run", "") for s in steps(job))
+
+
+def uses(job: dict) -> list[str]:
+    return [s["uses"].split("@")[0] for s in steps(job) if "uses" in s]
+
+
+def make_targets() -> set[str]:
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^([A-Za-z0-9_.$()/-]+):", makefile, re.MULTILINE))
+    return {t.replace("$(VENV)", ".venv").replace("$(STAMP)", ".venv/.installed") for t in targets}
+
+
+def test_pull_request_workflow_validates_builds_and_tests():
+    wf = workflow("pr.yml")
+    assert "pull_request" in wf["on"]
+    assert wf["permissions"] == {"contents": "read"}
+    (job,) = wf["jobs"].values()
+    # Debian, so the browser tests find Debian's Chromium at /usr/bin/chromium
+    assert "bookworm" in job["container"] or "debian" in job["container"]
+    assert "actions/checkout" in uses(job)
+    commands = runs(job)
+    assert "apt-get install -y -qq chromium" in commands
+    order = [
+        commands.index("kennisbank validate --format github"),
+        commands.index("kennisbank build"),
+        commands.index("make test"),
+    ]
+    assert order == sorted(order)
+    test_step = next(s for s in steps(job) if "make test" in s.get("run", ""))
+    assert test_step["env"]["KENNISBANK_REQUIRE_BROWSER"] == "1"
+    # a failing validation still lets the build and tests report
+    for step in steps(job):
+        if "kennisbank build" in step.get("run", "") or "make test" in step.get("run", ""):
+            assert step["if"] == "${{ !cancelled() }}"
+    targets = make_targets()
+    for target in re.findall(r"\bmake ([\w./-]+)", commands):
+        assert target in targets, f"make {target} is not a Makefile target"
+
+
+def test_main_workflow_builds_and_deploys_to_pages():
+    wf = workflow("pages.yml")
+    assert wf["on"]["push"]["branches"] == ["main"]
+    assert wf["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    build, deploy = wf["jobs"]["build"], wf["jobs"]["deploy"]
+    assert "make site" in runs(build)
+    upload = next(s for s in steps(build) if s.get("uses", "").startswith("actions/upload-pages"))
+    assert upload["with"]["path"] == "site"
+    assert deploy["needs"] == "build"
+    assert deploy["environment"]["name"] == "github-pages"
+    assert uses(deploy) == ["actions/deploy-pages"]
+    assert "site" in make_targets()
+
+
+def test_validate_github_format_writes_annotations_and_a_job_summary(project, tmp_path):
+    bad = project / "initiatives" / "kapot.yml"
+    bad.write_text("title: x\n", encoding="utf-8")
+    summary = tmp_path / "summary.md"
+    result = subprocess.run(
+        [KENNISBANK, "validate", "--format", "github", "--project", project],
+        capture_output=True,
+        text=True,
+        env={"GITHUB_STEP_SUMMARY": str(summary), "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "::error file=initiatives/kapot.yml,line=1," in result.stdout
+    text = summary.read_text(encoding="utf-8")
+    # every finding is in the summary, not only the first few that become annotations
+    assert text.count("initiatives/kapot.yml") == result.stdout.count("::error ")
+
+
+def test_pull_request_template_has_the_editor_checklist():
+    template = (REPO / ".github" / "pull_request_template.md").read_text(encoding="utf-8")
+    items = re.findall(r"^- \[ \] .+$", template, re.MULTILINE)
+    assert len(items) >= 8
+    for words in ("kennisbank validate", "HTML", "https://", "last_reviewed", "persoonsgegevens"):
+        assert words in template
+    assert "CONTRIBUTING.md" in template
+
+
+@pytest.fixture(scope="module")
+def hook() -> dict:
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    (repo,) = config["repos"]
+    assert repo["repo"] == "local"
+    (the_hook,) = repo["hooks"]
+    return the_hook
+
+
+def test_pre_commit_hook_selects_changed_records_only(hook):
+    files = re.compile(hook["files"])
+    assert files.search("initiatives/buddy.yml")
+    assert files.search("initiatives/buddy.yaml")
+    assert not files.search("content/guidance/inspectie-2023.yml")
+    assert not files.search("quality_framework/criteria.yml")
+    assert not files.search("initiatives/sub/x.yml")
+    assert hook["pass_filenames"] is True
+    assert hook["language"] == "system"
+
+
+def test_pre_commit_hook_runs_the_validator(hook, project):
+    """Run the hook's command as pre-commit would: from the repository, with file names."""
+    entry = hook["entry"].split()
+    assert entry[0] == ".venv/bin/kennisbank" and entry[1:] == ["validate"]
+    command = [str(KENNISBANK), *entry[1:]]
+    good = sorted((project / "initiatives").glob("*.yml"))[:2]
+    ok = subprocess.run(
+        [*command, *(p.relative_to(project) for p in good)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    (project / "initiatives" / "nieuw.yml").write_text("title: Nieuw\n", encoding="utf-8")
+    bad = subprocess.run(
+        [*command, "initiatives/nieuw.yml"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bad.returncode == 1
+    assert "initiatives/nieuw.yml:1:1:" in bad.stdout
