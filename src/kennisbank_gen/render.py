@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from .config import SiteConfig
@@ -36,6 +37,17 @@ def md(text: str) -> Markup:
     return Markup(escape(_MD_SPECIAL.sub(r"\\\1", one_line)))
 
 
+def front_matter(text: str) -> Markup:
+    """Text for a front-matter field (`title`, `description`), as a JSON string.
+
+    MkDocs renders theme templates without autoescape and Material inserts these fields into the
+    HTML as they are (`<title>`, the header, `<meta name="description" content="...">`), so they
+    must already be HTML: `&`, `<`, `>` and `"` become entities.
+    """
+    html = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Markup(htmlsafe_json_dumps(html.replace('"', "&quot;")))
+
+
 def icon(name: str) -> Markup:
     return Markup(
         '<svg class="kb-icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" '
@@ -54,6 +66,7 @@ def _environment() -> Environment:
     )
     env.filters["md"] = md
     env.filters["icon"] = icon
+    env.filters["front_matter"] = front_matter
     env.filters["trusted_markdown"] = Markup  # only for Markdown fields checked by validate
     return env
 

@@ -27,11 +27,16 @@ ALLOWED_SCHEMES = ("http", "https", "mailto")
 _RAW_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^>]*>|<[!?][^>]*>?")
 _LINK_TARGETS = re.compile(
     r"\]\(\s*<?(?P<inline>[^)\s>]*)"  # [text](url)
-    r"|^\s{0,3}\[[^\]]+\]:\s*<?(?P<ref>\S*?)>?(?:\s|$)"  # [ref]: url
+    r"|^[ \t>]*\[[^\]\n]*\]:\s*<?(?P<ref>\S*?)>?(?:\s|$)"  # [ref]: url, also in lists/quotes
     r"|<(?P<auto>[A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>",  # <scheme:...>
     re.MULTILINE,
 )
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+#: attr_list syntax (`{: #id .class key=value }`) would put any attribute, such as onclick or
+#: style, on the element before it; records never need it
+_ATTR_LIST = re.compile(r"\{:?[ \t]*[^}\s][^}\n]*\}")
+#: an image loads from another site as the page opens: it would leak visitors' data
+_IMAGE = re.compile(r"!\[")
 
 
 @dataclass
@@ -90,7 +95,8 @@ def _date_findings(doc: Document, framework: Framework, today: dt.date) -> list[
 
 
 def _body_findings(doc: Document, framework: Framework) -> list[Finding]:
-    """Markdown fields: no raw HTML, links only to http(s) and mailto addresses."""
+    """Markdown fields: no raw HTML or attribute lists, no images, links only to http(s) and
+    mailto addresses."""
     body = doc.data.get("body")
     if not isinstance(body, str):
         return []
@@ -108,6 +114,23 @@ def _body_findings(doc: Document, framework: Framework) -> list[Finding]:
                 m.start(),
                 f"expected Markdown without HTML, found '{m.group(0)[:40]}'",
                 "markdown-html",
+            )
+        )
+    for m in _ATTR_LIST.finditer(body):
+        findings.append(
+            located(
+                m.start(),
+                f"expected Markdown without attribute lists, found '{m.group(0)[:40]}'",
+                "markdown-html",
+            )
+        )
+    for m in _IMAGE.finditer(body):
+        findings.append(
+            located(
+                m.start(),
+                "expected Markdown without images, "
+                f"found '{body[m.start() :].partition(chr(10))[0][:40]}'",
+                "markdown-image",
             )
         )
     for m in _LINK_TARGETS.finditer(body):
