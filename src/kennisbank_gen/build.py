@@ -20,6 +20,7 @@ from .config import SiteConfig
 from .findings import Finding, FindingsError
 from .model import build_model
 from .render import render_site
+from .search import index_site
 from .validate import Project, gather
 
 
@@ -57,6 +58,7 @@ def build(root: Path, site_dir: Path | None = None, strict: bool = False) -> Bui
     staging = site_dir.with_name(f".{site_dir.name}.staging-{os.getpid()}")
     try:
         run_site_builder(root / "mkdocs.yml", staging)
+        index_site(staging)
         swap_into_place(staging, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from .config import SiteConfig
 from .exports import EXPORTS, render_exports
 from .model import GuidanceItem, GuidanceSet, Initiative, Site
+from .search import register as register_search
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 ICON_PATHS = {
@@ -117,6 +118,7 @@ def redirects(site: Site) -> dict[str, Initiative | GuidanceSet | GuidanceItem]:
 def render_site(site: Site, config: SiteConfig, content_dir: Path) -> dict[str, str | bytes]:
     """Every file of the docs tree, by its path relative to the docs directory."""
     r = Renderer(site, config)
+    register_search(r)  # search data for templates, the browse page, search assets
     r.page("index.md", "home.md.j2")
     r.page("initiatieven/index.md", "initiatives.md.j2", order="date", initiatives=site.initiatives)
     r.page(

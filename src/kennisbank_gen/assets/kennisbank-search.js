@@ -1,0 +1,334 @@
+/* Kennisbank search: Pagefind in the header of every page, and the browse page "Zoeken en
+ * filteren" with facets and live counts. Vanilla JavaScript, no dependencies; Pagefind's own
+ * bundle is served by this site (pagefind/pagefind.js), nothing leaves it. Without JavaScript the
+ * overview pages list everything; this is an enhancement on top of them. */
+(() => {
+  "use strict";
+  const script = document.currentScript;
+  const root = new URL("..", script.src); // the site root: this file lives in assets/
+  const HEADER_RESULTS = 8;
+  const PAGE_SIZE = 20;
+  const UNAVAILABLE =
+    "Zoeken is hier niet beschikbaar. In de voorbeeldweergave (kennisbank serve) is er geen " +
+    "zoekindex; die maakt kennisbank build.";
+  let engine = null;
+
+  /** Pagefind's API, loaded on first use; rejects when the site has no search index. */
+  function pagefind() {
+    if (!engine) {
+      engine = import(new URL("pagefind/pagefind.js", root).href).then(async (pf) => {
+        await pf.options({ baseUrl: root.pathname, excerptLength: 24 });
+        await pf.init();
+        return pf;
+      });
+    }
+    return engine;
+  }
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /** Pagefind's excerpt is HTML with <mark>s: keep the text and the marks, drop anything else. */
+  function excerpt(html) {
+    const parsed = new DOMParser().parseFromString(`<p>${html || ""}</p>`, "text/html");
+    const out = el("span", "kb-result__excerpt");
+    for (const node of parsed.body.firstChild.childNodes) {
+      out.append(node.nodeName === "MARK" ? el("mark", "", node.textContent) : node.textContent);
+    }
+    return out;
+  }
+
+  function plural(n, one, other) {
+    return `${n} ${n === 1 ? one : other}`;
+  }
+
+  function editable(target) {
+    return target.closest("input, textarea, select, [contenteditable]") !== null;
+  }
+
+  /* ---------------------------------------------------------------- header search (combobox) */
+
+  function headerSearch(form) {
+    const input = form.querySelector("input[name=q]");
+    const panel = form.querySelector(".kb-search__panel");
+    const summary = form.querySelector(".kb-search__summary");
+    const list = form.querySelector("[role=listbox]");
+    const announce = form.querySelector("[data-kb-announce]");
+    let options = [];
+    let active = -1;
+    let seq = 0;
+    let timer = 0;
+
+    function setOpen(open) {
+      panel.hidden = !open;
+      input.setAttribute("aria-expanded", String(open && options.length > 0));
+      if (!open) setActive(-1);
+    }
+
+    function setActive(index) {
+      if (active >= 0 && options[active]) options[active].setAttribute("aria-selected", "false");
+      active = index;
+      if (index < 0) {
+        input.removeAttribute("aria-activedescendant");
+        return;
+      }
+      options[index].setAttribute("aria-selected", "true");
+      input.setAttribute("aria-activedescendant", options[index].id);
+      options[index].scrollIntoView({ block: "nearest" });
+    }
+
+    function show(message, results, query) {
+      list.replaceChildren();
+      options = [];
+      summary.textContent = message;
+      announce.textContent = message;
+      results.forEach((data, n) => {
+        const option = el("li", "kb-result");
+        option.id = `kb-search-option-${n}`;
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", "false");
+        option.dataset.href = data.url;
+        option.append(
+          el("span", "kb-result__title", data.meta.title || data.url),
+          el("span", "kb-result__type", data.meta.type || "Pagina"),
+          excerpt(data.excerpt),
+        );
+        options.push(option);
+      });
+      if (query) {
+        const all = el("li", "kb-result kb-result--all", "Alle resultaten en filters");
+        all.id = "kb-search-option-all";
+        all.setAttribute("role", "option");
+        all.setAttribute("aria-selected", "false");
+        all.dataset.href = `${form.action}?q=${encodeURIComponent(query)}`;
+        options.push(all);
+      }
+      list.append(...options);
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
+      setOpen(true);
+    }
+
+    async function update() {
+      const query = input.value.trim();
+      const mine = ++seq;
+      if (!query) {
+        options = [];
+        list.replaceChildren();
+        announce.textContent = "";
+        setOpen(false);
+        return;
+      }
+      let pf;
+      try {
+        pf = await pagefind();
+      } catch {
+        if (mine === seq) show(UNAVAILABLE, [], "");
+        return;
+      }
+      const search = await pf.search(query);
+      const top = await Promise.all(search.results.slice(0, HEADER_RESULTS).map((r) => r.data()));
+      if (mine !== seq) return;
+      const count = search.results.length;
+      const message = count
+        ? `${plural(count, "resultaat", "resultaten")} voor ‘${query}’`
+        : `Geen resultaten voor ‘${query}’`;
+      show(message, top, query);
+    }
+
+    function go(option) {
+      window.location.href = new URL(option.dataset.href, window.location.href).href;
+    }
+
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(update, 120);
+    });
+    input.addEventListener("focus", () => {
+      pagefind().catch(() => {});
+      if (input.value.trim() && (options.length || summary.textContent)) setOpen(true);
+    });
+    input.addEventListener("keydown", (event) => {
+      const n = options.length;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (!n) return;
+        event.preventDefault();
+        if (panel.hidden) setOpen(true);
+        const step = event.key === "ArrowDown" ? 1 : -1;
+        setActive(active < 0 ? (step > 0 ? 0 : n - 1) : (active + step + n) % n);
+      } else if (event.key === "Enter" && active >= 0 && !panel.hidden) {
+        event.preventDefault();
+        go(options[active]);
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        if (!panel.hidden) setOpen(false);
+        else input.value = "";
+      }
+    });
+    form.addEventListener("focusout", (event) => {
+      if (!form.contains(event.relatedTarget)) setOpen(false);
+    });
+    list.addEventListener("mousedown", (event) => event.preventDefault()); // keep the focus
+    list.addEventListener("click", (event) => {
+      const option = event.target.closest("[role=option]");
+      if (option) go(option);
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.ctrlKey || event.metaKey || event.altKey || editable(event.target)) return;
+      if (event.key === "/" || event.key === "s" || event.key === "f") {
+        event.preventDefault();
+        input.focus();
+        input.select();
+      }
+    });
+  }
+
+  /* ---------------------------------------------------------------- browse page (facets) */
+
+  function browsePage(form) {
+    const input = form.querySelector("#kb-browse-q");
+    const boxes = [...form.querySelectorAll("input[type=checkbox]")];
+    const status = form.querySelector("#kb-browse-status");
+    const list = form.querySelector("#kb-browse-results");
+    const more = form.querySelector("#kb-browse-more");
+    let results = [];
+    let shown = 0;
+    let seq = 0;
+    let timer = 0;
+
+    function selection() {
+      const chosen = {};
+      for (const box of boxes) if (box.checked) (chosen[box.name] ||= []).push(box.value);
+      return chosen;
+    }
+
+    function filtersWithout(chosen, skip) {
+      const filters = {};
+      for (const [key, values] of Object.entries(chosen)) {
+        if (key !== skip) filters[key] = { any: values };
+      }
+      return filters;
+    }
+
+    function readUrl() {
+      const params = new URLSearchParams(window.location.search);
+      input.value = params.get("q") || "";
+      for (const box of boxes) box.checked = params.getAll(box.name).includes(box.value);
+    }
+
+    function writeUrl(query, chosen) {
+      const params = new URLSearchParams();
+      if (query) params.set("q", query);
+      for (const [key, values] of Object.entries(chosen)) {
+        for (const value of values) params.append(key, value);
+      }
+      const search = params.toString();
+      const url = window.location.pathname + (search ? `?${search}` : "");
+      window.history.replaceState(null, "", url);
+    }
+
+    function showCounts(counts) {
+      for (const box of boxes) {
+        const n = (counts[box.name] || {})[box.value] || 0;
+        const label = form.querySelector(`label[for="${box.id}"]`);
+        label.querySelector("[data-count]").textContent = `(${n})`;
+        label.classList.toggle("kb-facet__label--none", n === 0 && !box.checked);
+      }
+    }
+
+    async function showMore() {
+      const mine = seq;
+      const batch = results.slice(shown, shown + PAGE_SIZE);
+      const pages = await Promise.all(batch.map((r) => r.data()));
+      if (mine !== seq) return;
+      for (const data of pages) {
+        const item = el("li", "kb-result");
+        const link = el("a", "kb-result__title", data.meta.title || data.url);
+        link.href = data.url;
+        item.append(link, " ", el("span", "kb-result__type", data.meta.type || "Pagina"));
+        const text = el("p", "kb-result__text");
+        // without a search term the excerpt is just the page's start: show its summary instead
+        text.append(input.value.trim() || !data.meta.summary ? excerpt(data.excerpt) : data.meta.summary);
+        item.append(text);
+        list.append(item);
+      }
+      shown += batch.length;
+      more.hidden = shown >= results.length;
+    }
+
+    async function run() {
+      const mine = ++seq;
+      const query = input.value.trim();
+      const chosen = selection();
+      writeUrl(query, chosen);
+      let pf;
+      try {
+        pf = await pagefind();
+      } catch {
+        status.textContent = UNAVAILABLE;
+        return;
+      }
+      // all facet values with their totals; this also loads every filter index, without which a
+      // search only counts the facets it filters on
+      let counts = await pf.filters();
+      if (!query && Object.keys(chosen).length === 0) {
+        results = [];
+      } else {
+        const term = query || null;
+        const search = await pf.search(term, { filters: filtersWithout(chosen, null) });
+        results = search.results;
+        counts = { ...search.filters };
+        // within one facet the values are alternatives: count each as if only the other facets
+        // were chosen, so a count says how many results choosing that value would add
+        for (const key of Object.keys(chosen)) {
+          const other = await pf.search(term, { filters: filtersWithout(chosen, key) });
+          counts[key] = other.filters[key] || {};
+        }
+      }
+      if (mine !== seq) return;
+      showCounts(counts);
+      list.replaceChildren();
+      shown = 0;
+      more.hidden = true;
+      if (!query && Object.keys(chosen).length === 0) {
+        status.textContent = "Typ een zoekwoord of kies een filter.";
+        return;
+      }
+      status.textContent = results.length
+        ? plural(results.length, "resultaat", "resultaten")
+        : "Geen resultaten. Probeer een ander zoekwoord of minder filters.";
+      await showMore();
+    }
+
+    function later() {
+      clearTimeout(timer);
+      timer = setTimeout(run, 150);
+    }
+
+    form.hidden = false;
+    for (const note of document.querySelectorAll(".kb-nojs")) note.hidden = true;
+    readUrl();
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      run();
+    });
+    form.addEventListener("change", (event) => {
+      if (event.target !== input) run();
+    });
+    input.addEventListener("input", later);
+    form.querySelector("#kb-browse-clear").addEventListener("click", () => {
+      for (const box of boxes) box.checked = false;
+      run();
+    });
+    more.addEventListener("click", () => showMore());
+    run();
+  }
+
+  for (const form of document.querySelectorAll("[data-kb-search]")) headerSearch(form);
+  const browse = document.getElementById("kb-browse");
+  if (browse) browsePage(browse);
+})();

@@ -1,0 +1,165 @@
+"""Search: facets from the framework, markup for Pagefind, the browse page, and the index.
+
+Pagefind runs on the built HTML (`index_site`, called by `build.build` before the swap). What it
+indexes is decided by markup the templates emit:
+
+- the theme override (`overrides/main.html`) marks each page's content as the search body, except
+  on pages whose front matter says `search: {exclude: true}` (overview lists, the browse page);
+- `templates/_pagefind.md.j2` gives initiative and guidance pages a hidden block with their
+  summary (weighted like the title, above the body), their kind of page, and their facets.
+
+Facets come from the framework data: every vocabulary of a record and every quality criterion is a
+facet, so a new criterion in `criteria.yml` becomes a new facet without code changes. Filter keys
+and values are ids (stable, short in a shared URL); the browse page shows the labels.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .framework import Criterion
+from .model import GuidanceItem, Initiative, Site
+
+if TYPE_CHECKING:
+    from .render import Renderer
+
+BROWSE_PAGE = "zoeken.md"  # the overrides' header form submits to zoeken/ (keep in step)
+ASSETS = ("kennisbank-search.js", "kennisbank-search.css")
+#: a record's summary (repeated in the hidden block) weighs as much as its title, the page's <h1>;
+#: Pagefind weighs an <h1> 7, other headings 6 down to 2, and body text 1
+SUMMARY_WEIGHT = 7
+INITIATIVE = ("initiatief", "Initiatief")
+#: keys of the facets that are not criteria, and the query parameter; a criterion whose id is
+#: one of these gets a prefixed key so the two never mix
+RESERVED_KEYS = ("q", "type", "thema", "sector", "soort", "set", "fase")
+PAGEFIND_ARGS = ("--force-language", "nl", "--exclude-selectors", ".headerlink", "--quiet")
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Facet:
+    key: str
+    label: str
+    options: tuple[Option, ...]
+    scope: str  # the kind of page that carries it: "", "initiatives" or "guidance"
+
+
+@dataclass(frozen=True)
+class PageData:
+    """What one record's hidden search block holds."""
+
+    title: str
+    summary: str
+    type: str
+    filters: tuple[tuple[str, str], ...]
+
+
+def criterion_key(criterion: Criterion) -> str:
+    return f"criterium-{criterion.id}" if criterion.id in RESERVED_KEYS else criterion.id
+
+
+def _page_type(item: GuidanceItem) -> Option:
+    return Option(item.set.item_label.casefold(), item.set.item_label.capitalize())
+
+
+def facets(site: Site) -> list[Facet]:
+    """Every facet of the site, in the order the browse page shows them."""
+    fw = site.framework
+    types = [Option(*INITIATIVE)]
+    for gset in site.guidance_sets:
+        for item in gset.items[:1]:
+            if _page_type(item) not in types:
+                types.append(_page_type(item))
+    phases: dict[str, Option] = {}
+    for gset in site.guidance_sets:
+        for group in gset.groups:
+            if group.cycle:
+                phases.setdefault(group.id, Option(group.id, group.label))
+
+    def terms(vocabulary: str) -> tuple[Option, ...]:
+        return tuple(Option(t.id, t.label) for t in fw.vocabularies[vocabulary])
+
+    result = [
+        Facet("type", "Type", tuple(types), ""),
+        Facet("thema", "Thema", terms("themes"), "initiatives"),
+        Facet("sector", "Sector", terms("sectors"), "initiatives"),
+        Facet("soort", "Soort", terms("kinds"), "initiatives"),
+    ]
+    result += [
+        Facet(
+            criterion_key(c), c.label, tuple(Option(v.id, v.label) for v in c.values), "initiatives"
+        )
+        for c in fw.criteria
+    ]
+    result.append(
+        Facet(
+            "set",
+            "Bron",
+            tuple(Option(s.id, s.title) for s in site.guidance_sets),
+            "guidance",
+        )
+    )
+    if phases:
+        result.append(
+            Facet("fase", "Fase (plan, do, check, act)", tuple(phases.values()), "guidance")
+        )
+    return result
+
+
+def page_data(page: Initiative | GuidanceItem) -> PageData:
+    """Title, summary, kind of page and facet values of an initiative or a guidance item."""
+    if isinstance(page, Initiative):
+        filters = [("type", INITIATIVE[0])]
+        filters += [("thema", t.id) for t in page.themes]
+        filters += [("sector", s.id) for s in page.sectors]
+        filters.append(("soort", page.kind.id))
+        filters += [(criterion_key(r.criterion), v.id) for r in page.ratings for v in r.values]
+        return PageData(page.title, page.summary, INITIATIVE[1], tuple(filters))
+    kind = _page_type(page)
+    filters = [("type", kind.id), ("set", page.set.id)]
+    if page.group and page.group.cycle:
+        filters.append(("fase", page.group.id))
+    title = f"{kind.label} {page.number}: {page.title}"
+    return PageData(title, page.summary, kind.label, tuple(filters))
+
+
+def _asset(name: str) -> bytes:
+    return resources.files("kennisbank_gen").joinpath("assets", name).read_bytes()
+
+
+def register(r: Renderer) -> None:
+    """Give templates `search_data` and add the browse page and the search assets."""
+    r.env.globals["search_data"] = page_data
+    r.env.globals["search_summary_weight"] = SUMMARY_WEIGHT
+    r.page(BROWSE_PAGE, "search_page.md.j2", facets=facets(r.site))
+    for name in ASSETS:
+        r.file(f"assets/{name}", _asset(name))
+
+
+def index_site(site_dir: Path) -> None:
+    """Run Pagefind (the binary from the `pagefind[extended]` wheel) on a built site.
+
+    Writes `pagefind/` into `site_dir`. Raises build.BuildError when Pagefind fails, so the
+    build stops before the swap and the previous site stays in place.
+    """
+    from .build import BuildError  # build imports this module
+
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), *PAGEFIND_ARGS]
+    try:
+        run = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise BuildError(f"the search indexer (Pagefind) could not start: {exc}") from None
+    if run.returncode != 0 or not (site_dir / "pagefind" / "pagefind.js").is_file():
+        output = (run.stderr or run.stdout).strip().splitlines()[-5:]
+        detail = "; ".join(output) or f"exit code {run.returncode}"
+        raise BuildError(f"the search indexer (Pagefind) failed: {detail}")

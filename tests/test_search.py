@@ -1,0 +1,227 @@
+"""Search: facets come from the framework data, pages carry them for Pagefind, the build indexes.
+
+Browser tests of the search itself are in tests/browser/test_search_browser.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from conftest import REPO
+
+from kennisbank_gen import search
+from kennisbank_gen.build import BuildError, build, generate
+from kennisbank_gen.config import SiteConfig
+from kennisbank_gen.framework import Criterion, Value
+from kennisbank_gen.model import build_model
+from kennisbank_gen.render import render_site
+from kennisbank_gen.validate import gather
+
+FILTER = re.compile(r'<span data-pagefind-filter="([^"]+)">([^<]*)</span>')
+
+
+@pytest.fixture(scope="module")
+def site():
+    return build_model(gather(REPO))
+
+
+@pytest.fixture(scope="module")
+def rendered(site):
+    return render_site(site, SiteConfig.from_mkdocs(REPO / "mkdocs.yml"), REPO / "content")
+
+
+def filters_in(markdown: str) -> set[tuple[str, str]]:
+    return set(FILTER.findall(markdown))
+
+
+def test_facets_are_the_framework_vocabularies_and_criteria(site):
+    framework = site.framework
+    by_key = {f.key: f for f in search.facets(site)}
+    assert [o.label for o in by_key["thema"].options] == [
+        t.label for t in framework.vocabularies["themes"]
+    ]
+    assert [o.id for o in by_key["sector"].options] == framework.ids("sectors")
+    assert [o.id for o in by_key["soort"].options] == framework.ids("kinds")
+    for c in framework.criteria:
+        assert by_key[c.id].label == c.label
+        assert [(o.id, o.label) for o in by_key[c.id].options] == [
+            (v.id, v.label) for v in c.values
+        ]
+    assert [o.id for o in by_key["set"].options] == [s.id for s in site.guidance_sets]
+    assert {o.id for o in by_key["fase"].options} == {"plan", "do", "check-act"}
+    assert {o.id for o in by_key["type"].options} == {"initiatief", "aanbeveling", "tip"}
+
+
+def test_initiative_pages_carry_every_facet_value_of_their_record(site, rendered):
+    for i in site.initiatives:
+        expected = {("type", "initiatief"), ("soort", i.kind.id)}
+        expected |= {("thema", t.id) for t in i.themes} | {("sector", s.id) for s in i.sectors}
+        expected |= {(r.criterion.id, v.id) for r in i.ratings for v in r.values}
+        assert filters_in(rendered[i.page]) == expected, i.slug
+        assert '<span data-pagefind-meta="type">Initiatief</span>' in rendered[i.page]
+
+
+def test_guidance_pages_carry_set_and_pdca_phase(site, rendered):
+    for item in site.items.values():
+        expected = {("type", item.set.item_label), ("set", item.set.id)}
+        if item.group and item.group.cycle:
+            expected.add(("fase", item.group.id))
+        assert filters_in(rendered[item.page]) == expected, item.id
+        weighted = f'<div data-pagefind-weight="{search.SUMMARY_WEIGHT}">'
+        assert weighted in rendered[item.page]
+
+
+def test_overview_lists_and_browse_page_are_left_out_of_the_index(rendered):
+    for page in ("index.md", "initiatieven/index.md", "initiatieven/op-titel.md", "zoeken.md"):
+        front = yaml.safe_load(rendered[page].split("---")[1])
+        assert front["search"] == {"exclude": True}, page
+
+
+def test_browse_page_offers_every_facet_with_labels(site, rendered):
+    page = BeautifulSoup(rendered[search.BROWSE_PAGE], "html.parser")
+    for facet in search.facets(site):
+        fieldset = page.find("fieldset", attrs={"data-facet": facet.key})
+        assert fieldset.legend.get_text() == facet.label
+        boxes = fieldset.find_all("input", type="checkbox")
+        assert [(b["name"], b["value"]) for b in boxes] == [
+            (facet.key, o.id) for o in facet.options
+        ]
+        for box, option in zip(boxes, facet.options, strict=True):
+            label = fieldset.find("label", attrs={"for": box["id"]})
+            assert label.get_text().strip() == option.label
+
+
+def test_criterion_with_a_reserved_id_gets_its_own_key():
+    value = Value("ja", "Ja", "check", "Ja.")
+    criterion = Criterion("thema", "Thema", "?", "!", False, "error", (value, value))
+    assert search.criterion_key(criterion) == "criterium-thema"
+
+
+def test_record_text_in_the_search_block_is_escaped(project: Path):
+    record = project / "initiatives" / "onderzoek-eenzaamheid-mbo-studenten.yml"
+    text = record.read_text(encoding="utf-8")
+    title = re.search(r"^title: (.*)$", text, re.M).group(1)
+    hostile = 'Eenzaamheid <img src=x onerror="alert(1)"> & "quotes"'
+    record.write_text(text.replace(f"title: {title}", f"title: '{hostile}'"), encoding="utf-8")
+    generate(project)
+    page = (project / "build/docs/initiatieven/onderzoek-eenzaamheid-mbo-studenten.md").read_text(
+        encoding="utf-8"
+    )
+    block = page[page.index('<div class="kb-search-data"') :]
+    block = block[: block.index("\n</div>")]
+    assert "<img" not in block
+    assert (
+        "Eenzaamheid &lt;img src=x onerror=&#34;alert(1)&#34;&gt; &amp; &#34;quotes&#34;" in block
+    )
+
+
+NEW_CRITERION = """
+  - id: co-creatie
+    label: Samen met studenten
+    question: Is het initiatief samen met studenten gemaakt?
+    explanation: Of studenten meedachten en meebeslisten.
+    multiple: false
+    severity: error
+    values:
+      - id: ja
+        label: Samen met studenten gemaakt
+        icon: check
+        explanation: Studenten zaten in het projectteam.
+      - id: nee
+        label: Zonder studenten gemaakt
+        icon: cross
+        explanation: Studenten zaten niet in het projectteam.
+"""
+
+
+def add_criterion(project: Path) -> dict[str, str]:
+    """Add the criterion 'co-creatie' to the framework and a value to every record.
+
+    Returns the value per record slug ('ja' for every other record, else 'nee')."""
+    criteria = project / "quality_framework" / "criteria.yml"
+    criteria.write_text(criteria.read_text(encoding="utf-8") + NEW_CRITERION, encoding="utf-8")
+    values = {}
+    for n, record in enumerate(sorted((project / "initiatives").glob("*.yml"))):
+        values[record.stem] = "ja" if n % 2 == 0 else "nee"
+        text = record.read_text(encoding="utf-8")
+        record.write_text(
+            text.replace("\nquality:\n", f"\nquality:\n  co-creatie: {values[record.stem]}\n"),
+            encoding="utf-8",
+        )
+    return values
+
+
+@pytest.mark.slow
+def test_a_new_criterion_becomes_a_facet_without_code_changes(project: Path):
+    add_criterion(project)
+    assert gather(project).findings == []
+    build(project)
+    docs = project / "build" / "docs"
+    browse = BeautifulSoup((docs / "zoeken.md").read_text(encoding="utf-8"), "html.parser")
+    fieldset = browse.find("fieldset", attrs={"data-facet": "co-creatie"})
+    assert fieldset.legend.get_text() == "Samen met studenten"
+    assert [b["value"] for b in fieldset.find_all("input")] == ["ja", "nee"]
+    for record in (project / "initiatives").glob("*.yml"):
+        page = (docs / "initiatieven" / f"{record.stem}.md").read_text(encoding="utf-8")
+        assert {k for k, _ in filters_in(page)} >= {"co-creatie"}
+    html = (project / "site" / "initiatieven" / f"{record.stem}" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert 'data-pagefind-filter="co-creatie"' in html
+
+
+def indexed_pages(site_dir: Path) -> set[str]:
+    return {
+        p.parent.relative_to(site_dir).as_posix()
+        for p in site_dir.rglob("index.html")
+        if "data-pagefind-body" in p.read_text(encoding="utf-8")
+    }
+
+
+def test_build_indexes_the_site_with_pagefind(built_site: Path, site):
+    assert (built_site / "pagefind" / "pagefind.js").is_file()
+    assert not (built_site / "search" / "search_index.json").exists()  # no theme search
+    pages = indexed_pages(built_site)
+    assert {i.url.rstrip("/") for i in site.initiatives} <= pages
+    assert {item.url.rstrip("/") for item in site.items.values()} <= pages
+    assert not {".", "initiatieven", "initiatieven/op-titel", "zoeken"} & pages
+    fragments = list((built_site / "pagefind" / "fragment").glob("*.pf_fragment"))
+    assert len(fragments) == len(pages)
+
+
+def test_every_page_has_the_search_in_its_header_and_loads_nothing_from_elsewhere(
+    built_site: Path,
+):
+    for file in built_site.rglob("*.html"):
+        text = file.read_text(encoding="utf-8")
+        if "pagefind" in file.parts or 'http-equiv="refresh"' in text:
+            continue  # Pagefind's own files; redirect stubs
+        page = BeautifulSoup(text, "html.parser")
+        form = page.find("form", attrs={"data-kb-search": True})
+        assert form is not None and form.find_parent("header"), file
+        assert form.find("input", attrs={"role": "combobox"})["aria-controls"]
+        assert page.find(attrs={"data-md-component": "source"}) is None, file  # api.github.com
+
+
+def tree_digest(directory: Path) -> dict[str, str]:
+    return {
+        p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.slow
+def test_failing_pagefind_stops_the_build_and_keeps_the_previous_site(project, monkeypatch):
+    build(project)
+    before = tree_digest(project / "site")
+    monkeypatch.setattr(search, "PAGEFIND_ARGS", ("--no-such-option",))
+    with pytest.raises(BuildError, match="Pagefind"):
+        build(project)
+    assert tree_digest(project / "site") == before
+    assert not list(project.glob(".site.*"))  # no staging directory left behind
