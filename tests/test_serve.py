@@ -1,0 +1,71 @@
+"""Live preview: `kennisbank serve` regenerates when a record changes and survives bad input."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+SLUG = "inspectie-sociale-veiligheid-kunst-mode-2023"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(predicate, timeout: float = 90.0):
+    """Poll until predicate() is truthy; a guard against hangs, not a timing assertion."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if result := predicate():
+                return result
+        except OSError:
+            pass
+        time.sleep(0.3)
+    pytest.fail("timed out waiting for the live preview")
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+@pytest.mark.slow
+def test_serve_regenerates_on_record_change_and_survives_bad_input(project: Path):
+    port = _free_port()
+    kennisbank = Path(sys.executable).parent / "kennisbank"
+    log = (project / "serve.log").open("w")
+    process = subprocess.Popen(
+        [kennisbank, "serve", "--project", project, "--dev-addr", f"127.0.0.1:{port}"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/initiatieven/{SLUG}/"
+    try:
+        _wait_for(lambda: "Sturen op blijvende" in _get(url))
+        record = project / "initiatives" / f"{SLUG}.yml"
+        original = record.read_text(encoding="utf-8")
+        record.write_text(
+            original.replace("title: Sturen op", "title: Herzien sturen op"), encoding="utf-8"
+        )
+        _wait_for(lambda: "Herzien sturen op" in _get(url))
+
+        record.write_text(original.replace("scale: nvt", "scale: grote"), encoding="utf-8")
+        logged = _wait_for(
+            lambda: "found 'grote'" in (text := (project / "serve.log").read_text()) and text
+        )
+        assert f"initiatives/{SLUG}.yml" in logged and "Traceback" not in logged
+        assert "Herzien sturen op" in _get(url)  # the last good state is still served
+        assert process.poll() is None
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
