@@ -93,8 +93,11 @@ def record_schema(framework: Framework) -> dict:
                 "description": "Initiatiefnemer(s)",
             },
             "date": {
-                "type": "string",
+                # `date: 2023` is read by YAML as a number: a year, accepted as such
+                "type": ["string", "integer"],
                 "pattern": DATE_PATTERN,
+                "minimum": 1000,
+                "maximum": 9999,
                 "x-expected": "a date as YYYY, YYYY-MM or YYYY-MM-DD",
                 "description": "Datum initiatief: YYYY, YYYY-MM or YYYY-MM-DD",
             },
@@ -204,6 +207,10 @@ def _translate(doc: Document, error) -> list[tuple[tuple, str]]:
                 f"expected one of [{listed}], found {_shown(found)}" + did_you_mean(found, options),
             )
         ]
+    if kind == "type" and "x-expected" in schema:
+        return [(path, f"expected {schema['x-expected']}, found {_shown(found)}")]
+    if kind in ("minimum", "maximum") and "x-expected" in schema:
+        return [(path, f"expected {schema['x-expected']}, found {_shown(found)}")]
     if kind == "type":
         expected = error.validator_value
         names = [expected] if isinstance(expected, str) else expected
