@@ -7,6 +7,7 @@ anything is constructed: they are findings, never surprises (and an alias bomb n
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,22 +170,25 @@ def load_text(text: str, path: str) -> Document:
 def load_file(file: Path, root: Path | None = None) -> Document:
     """Read and parse one YAML file; every problem (size, encoding, syntax) is a finding."""
     shown = _shown_path(file, root)
+
+    def refuse(message: str) -> FindingsError:
+        return FindingsError([Finding(shown, 1, 1, "", message, "yaml-syntax")])
+
     try:
-        size = file.stat().st_size
-        if size > MAX_BYTES:
-            raise FindingsError(
-                [
-                    Finding(
-                        shown,
-                        1,
-                        1,
-                        "",
-                        f"expected a file under {MAX_BYTES:,} bytes, found {size:,} bytes",
-                        "yaml-syntax",
-                    )
-                ]
-            )
-        raw = file.read_bytes()
+        info = file.lstat()
+        # A link can point anywhere (/dev/zero, a file outside the project), and reading a FIFO
+        # or a device can block or never end: records are plain files.
+        if stat.S_ISLNK(info.st_mode):
+            raise refuse("expected a regular file, found a symbolic link")
+        if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+            raise refuse("expected a regular file, found a special file (device, pipe or socket)")
+        too_big = f"expected a file under {MAX_BYTES:,} bytes, found {{:,}} bytes"
+        if info.st_size > MAX_BYTES:
+            raise refuse(too_big.format(info.st_size))
+        with file.open("rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)  # never more, even if the file grew meanwhile
+        if len(raw) > MAX_BYTES:
+            raise refuse(too_big.format(max(len(raw), file.stat().st_size)))
     except OSError as exc:
         raise FindingsError(
             [

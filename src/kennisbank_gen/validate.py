@@ -6,6 +6,7 @@ or unsafe links. Across records: unique slugs and titles, references to guidance
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import re
@@ -103,8 +104,10 @@ def _body_findings(doc: Document, framework: Framework) -> list[Finding]:
     line0, _, style = doc.text_starts.get(("body",), (*doc.where(("body",)), ""))
     first_line = line0 + 1 if style in ("|", ">") else line0
 
+    newlines = [m.start() for m in re.finditer("\n", body)]  # bisect: linear, even with 10^5 hits
+
     def located(offset: int, message: str, rule: str) -> Finding:
-        line = first_line + body.count("\n", 0, offset)
+        line = first_line + bisect.bisect_left(newlines, offset)
         return Finding(doc.path, line, 1, "body", message, rule, framework.severity(rule))
 
     findings = []
