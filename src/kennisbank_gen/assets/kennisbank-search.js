@@ -12,6 +12,7 @@
     "Zoeken is hier niet beschikbaar. In de voorbeeldweergave (kennisbank serve) is er geen " +
     "zoekindex; die maakt kennisbank build.";
   let engine = null;
+  let queue = Promise.resolve();
 
   /** Pagefind's API, loaded on first use; rejects when the site has no search index. */
   function pagefind() {
@@ -23,6 +24,15 @@
       });
     }
     return engine;
+  }
+
+  /** Run `task(pagefind)` after every earlier task: Pagefind loads its index chunks lazily, and
+   * a search that overlaps another can miss a chunk the other is still loading. Rejects when the
+   * site has no search index. */
+  function withPagefind(task) {
+    const next = queue.then(() => pagefind().then(task));
+    queue = next.catch(() => {});
+    return next;
   }
 
   function el(tag, className, text) {
@@ -58,6 +68,7 @@
     const summary = form.querySelector(".kb-search__summary");
     const list = form.querySelector("[role=listbox]");
     const announce = form.querySelector("[data-kb-announce]");
+    const all = form.querySelector(".kb-search__all");
     let options = [];
     let active = -1;
     let seq = 0;
@@ -99,15 +110,10 @@
         );
         options.push(option);
       });
-      if (query) {
-        const all = el("li", "kb-result kb-result--all", "Alle resultaten en filters");
-        all.id = "kb-search-option-all";
-        all.setAttribute("role", "option");
-        all.setAttribute("aria-selected", "false");
-        all.dataset.href = `${form.action}?q=${encodeURIComponent(query)}`;
-        options.push(all);
-      }
       list.append(...options);
+      list.hidden = options.length === 0;
+      all.hidden = !query;
+      all.href = `${form.action}?q=${encodeURIComponent(query)}`;
       active = -1;
       input.removeAttribute("aria-activedescendant");
       setOpen(true);
@@ -123,17 +129,20 @@
         setOpen(false);
         return;
       }
-      let pf;
+      let found;
       try {
-        pf = await pagefind();
+        found = await withPagefind(async (pf) => {
+          if (mine !== seq) return null; // a newer query is waiting
+          const search = await pf.search(query);
+          const top = search.results.slice(0, HEADER_RESULTS);
+          return { count: search.results.length, top: await Promise.all(top.map((r) => r.data())) };
+        });
       } catch {
         if (mine === seq) show(UNAVAILABLE, [], "");
         return;
       }
-      const search = await pf.search(query);
-      const top = await Promise.all(search.results.slice(0, HEADER_RESULTS).map((r) => r.data()));
-      if (mine !== seq) return;
-      const count = search.results.length;
+      if (!found || mine !== seq) return;
+      const { count, top } = found;
       const message = count
         ? `${plural(count, "resultaat", "resultaten")} voor ‘${query}’`
         : `Geen resultaten voor ‘${query}’`;
@@ -163,10 +172,17 @@
       } else if (event.key === "Enter" && active >= 0 && !panel.hidden) {
         event.preventDefault();
         go(options[active]);
-      } else if (event.key === "Escape") {
-        event.preventDefault();
-        if (!panel.hidden) setOpen(false);
-        else input.value = "";
+      }
+    });
+    form.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape") return;
+      event.preventDefault();
+      input.focus(); // first: focusing the input may reopen the list
+      if (!panel.hidden) {
+        setOpen(false);
+      } else {
+        input.value = "";
+        update();
       }
     });
     form.addEventListener("focusout", (event) => {
@@ -195,6 +211,7 @@
     const status = form.querySelector("#kb-browse-status");
     const list = form.querySelector("#kb-browse-results");
     const more = form.querySelector("#kb-browse-more");
+    const region = form.querySelector(".kb-browse__results");
     let results = [];
     let shown = 0;
     let seq = 0;
@@ -231,6 +248,12 @@
       window.history.replaceState(null, "", url);
     }
 
+    function busy(on) {
+      form.dataset.state = on ? "busy" : "ready"; // for tests: wait for "ready"
+      if (on) region.setAttribute("aria-busy", "true");
+      else region.removeAttribute("aria-busy");
+    }
+
     function showCounts(counts) {
       for (const box of boxes) {
         const n = (counts[box.name] || {})[box.value] || 0;
@@ -243,7 +266,7 @@
     async function showMore() {
       const mine = seq;
       const batch = results.slice(shown, shown + PAGE_SIZE);
-      const pages = await Promise.all(batch.map((r) => r.data()));
+      const pages = await withPagefind(() => Promise.all(batch.map((r) => r.data())));
       if (mine !== seq) return;
       for (const data of pages) {
         const item = el("li", "kb-result");
@@ -252,7 +275,8 @@
         item.append(link, " ", el("span", "kb-result__type", data.meta.type || "Pagina"));
         const text = el("p", "kb-result__text");
         // without a search term the excerpt is just the page's start: show its summary instead
-        text.append(input.value.trim() || !data.meta.summary ? excerpt(data.excerpt) : data.meta.summary);
+        const summary = !input.value.trim() && data.meta.summary;
+        text.append(summary || excerpt(data.excerpt));
         item.append(text);
         list.append(item);
       }
@@ -265,46 +289,52 @@
       const query = input.value.trim();
       const chosen = selection();
       writeUrl(query, chosen);
-      let pf;
+      busy(true);
+      let found;
       try {
-        pf = await pagefind();
+        found = await withPagefind(async (pf) => {
+          if (mine !== seq) return null; // a newer choice is waiting
+          // all facet values with their totals; this also loads every filter index, without
+          // which a search only counts the facets it filters on
+          const totals = await pf.filters();
+          if (!query && Object.keys(chosen).length === 0) return { counts: totals, matches: [] };
+          const term = query || null;
+          const search = await pf.search(term, { filters: filtersWithout(chosen, null) });
+          const counts = { ...search.filters };
+          // within one facet the values are alternatives: count each as if only the other
+          // facets were chosen, so a count says how many results choosing that value would add
+          for (const key of Object.keys(chosen)) {
+            const other = await pf.search(term, { filters: filtersWithout(chosen, key) });
+            counts[key] = other.filters[key] || {};
+          }
+          return { counts, matches: search.results };
+        });
       } catch {
-        status.textContent = UNAVAILABLE;
+        if (mine === seq) {
+          status.textContent = UNAVAILABLE;
+          busy(false);
+        }
         return;
       }
-      // all facet values with their totals; this also loads every filter index, without which a
-      // search only counts the facets it filters on
-      let counts = await pf.filters();
-      if (!query && Object.keys(chosen).length === 0) {
-        results = [];
-      } else {
-        const term = query || null;
-        const search = await pf.search(term, { filters: filtersWithout(chosen, null) });
-        results = search.results;
-        counts = { ...search.filters };
-        // within one facet the values are alternatives: count each as if only the other facets
-        // were chosen, so a count says how many results choosing that value would add
-        for (const key of Object.keys(chosen)) {
-          const other = await pf.search(term, { filters: filtersWithout(chosen, key) });
-          counts[key] = other.filters[key] || {};
-        }
-      }
-      if (mine !== seq) return;
-      showCounts(counts);
+      if (!found || mine !== seq) return;
+      results = found.matches;
+      showCounts(found.counts);
       list.replaceChildren();
       shown = 0;
       more.hidden = true;
       if (!query && Object.keys(chosen).length === 0) {
         status.textContent = "Typ een zoekwoord of kies een filter.";
-        return;
+      } else {
+        status.textContent = results.length
+          ? plural(results.length, "resultaat", "resultaten")
+          : "Geen resultaten. Probeer een ander zoekwoord of minder filters.";
+        await showMore();
       }
-      status.textContent = results.length
-        ? plural(results.length, "resultaat", "resultaten")
-        : "Geen resultaten. Probeer een ander zoekwoord of minder filters.";
-      await showMore();
+      if (mine === seq) busy(false);
     }
 
     function later() {
+      busy(true);
       clearTimeout(timer);
       timer = setTimeout(run, 150);
     }

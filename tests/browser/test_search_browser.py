@@ -1,0 +1,346 @@
+"""Search and faceted browsing in a real browser (Debian's Chromium via Playwright).
+
+The built bundled site is served on 127.0.0.1; expectations come from the records themselves.
+Waits are guards against hangs (Playwright's timeouts), never assertions on time.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from conftest import copy_project, serve_directory
+from playwright.sync_api import expect
+from test_search import add_criterion
+
+from kennisbank_gen.build import build
+from kennisbank_gen.model import build_model
+from kennisbank_gen.validate import gather
+
+pytestmark = pytest.mark.browser
+
+OPTION = ".kb-search [role=option]"
+RESULT_LINKS = "#kb-browse-results a"
+
+
+@pytest.fixture(scope="module")
+def site(built_project: Path):
+    return build_model(gather(built_project))
+
+
+def header_search(page, query: str) -> None:
+    page.keyboard.press("/")
+    expect(page.locator("#kb-search-input")).to_be_focused()
+    page.keyboard.type(query)
+    expect(page.locator(".kb-search__summary")).to_contain_text(query)
+
+
+def option_titles(page) -> list[str]:
+    return page.locator(f"{OPTION} .kb-result__title").all_inner_texts()
+
+
+def path_of(url: str) -> str:
+    return urlsplit(url).path
+
+
+def result_paths(page) -> set[str]:
+    return {
+        path_of(href)
+        for href in page.locator(RESULT_LINKS).evaluate_all("links => links.map(a => a.href)")
+    }
+
+
+def show_all_results(page) -> None:
+    more = page.locator("#kb-browse-more")
+    while more.is_visible():
+        before = page.locator(RESULT_LINKS).count()
+        more.click()
+        expect(page.locator(RESULT_LINKS)).not_to_have_count(before)
+
+
+def count_of(page, key: str, value: str) -> int:
+    label = page.locator(f'label[for="{box(page, key, value).get_attribute("id")}"]')
+    return int(re.search(r"\((\d+)\)", label.inner_text()).group(1))
+
+
+def box(page, key: str, value: str):
+    return page.locator(f'#kb-browse input[name="{key}"][value="{value}"]')
+
+
+def settled(page) -> None:
+    """Wait until the browse page has shown the counts and results of the latest choice."""
+    expect(page.locator('#kb-browse[data-state="ready"]')).to_have_count(1)
+
+
+def wait_for_browse(page, expected: int) -> None:
+    settled(page)
+    status = page.locator("#kb-browse-status")
+    if expected:
+        expect(status).to_have_text(re.compile(rf"^{expected} resultaten?$"))
+        expect(page.locator(RESULT_LINKS)).to_have_count(min(expected, 20))
+    else:
+        expect(status).to_contain_text("Geen resultaten")
+
+
+def test_dutch_inflected_query_finds_the_recommendation(page, site):
+    """'vertrouwenspersonen' (plural) finds the recommendation that says 'vertrouwenspersoon'."""
+    item = next(
+        i
+        for i in site.items.values()
+        if re.search(r"\bvertrouwenspersoon\b", i.summary)
+        and "vertrouwenspersonen" not in i.summary
+    )
+    page.goto("kwaliteitskader/")
+    header_search(page, "vertrouwenspersonen")
+    option = page.locator(OPTION).filter(
+        has_text=f"{item.set.item_label.capitalize()} {item.number}:"
+    )
+    expect(option).to_have_count(1)
+    expect(option.locator(".kb-result__type")).to_have_text("Aanbeveling")
+    expect(option.locator(".kb-result__excerpt mark")).to_contain_text(["vertrouwenspersoon"])
+    assert page.offsite_requests == []
+
+
+def test_ranking_titles_and_summaries_before_passing_mentions(page, site):
+    # several guidance pages mention this initiative's title in passing (their list of
+    # initiatives); the initiative itself, with the words in its title and summary, comes first
+    initiative = site.initiative("meldpunt-vertrouwenspersonen-universiteit-oostwaard")
+    page.goto("")
+    header_search(page, "vertrouwenspersonen")
+    titles = option_titles(page)
+    assert titles[0] == initiative.title
+    assert len(titles) > 3
+    # a guidance title beats pages that only list it
+    item = site.items["inspectie-2023/18"]
+    page.locator("#kb-search-input").fill("")
+    header_search(page, "kennisdeling")
+    assert option_titles(page)[0] == f"Aanbeveling {item.number}: {item.title}"
+
+
+def test_header_search_keyboard_only(page, site):
+    page.goto("initiatieven/")
+    page.keyboard.press("s")  # as in Material: s or / focuses the search
+    search_box = page.locator("#kb-search-input")
+    expect(search_box).to_be_focused()
+    page.keyboard.type("mentoren")
+    expect(page.locator(OPTION).first).to_be_visible()
+    expect(search_box).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowDown")
+    second = page.locator(OPTION).nth(1)
+    expect(second).to_have_attribute("aria-selected", "true")
+    expect(search_box).to_have_attribute("aria-activedescendant", second.get_attribute("id"))
+    expect(page.locator(f'{OPTION}[aria-selected="true"]')).to_have_count(1)
+    target = second.get_attribute("data-href")
+    page.keyboard.press("Escape")  # closes the list, keeps the text
+    expect(page.locator(".kb-search__panel")).to_be_hidden()
+    expect(search_box).to_have_attribute("aria-expanded", "false")
+    expect(search_box).to_have_value("mentoren")
+    page.keyboard.press("ArrowDown")  # reopens
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(re.escape(target) + "$"))
+    assert page.offsite_requests == []
+
+
+def test_header_search_tab_reaches_all_results_and_escape_returns(page):
+    page.goto("over/")
+    header_search(page, "mentoren")
+    page.keyboard.press("Tab")
+    all_results = page.get_by_role("link", name="Alle resultaten en filters")
+    expect(all_results).to_be_focused()
+    expect(page.locator(".kb-search__panel")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#kb-search-input")).to_be_focused()
+    expect(page.locator(".kb-search__panel")).to_be_hidden()
+    page.keyboard.press("Escape")  # a second Escape empties the field
+    expect(page.locator("#kb-search-input")).to_have_value("")
+    page.keyboard.type("kennisdeling")
+    expect(page.locator(".kb-search__summary")).to_contain_text("kennisdeling")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/zoeken/\?q=kennisdeling$"))
+
+
+def test_header_search_enter_without_choice_opens_the_browse_page(page):
+    page.goto("over/")
+    header_search(page, "mentoren")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/zoeken/\?q=mentoren$"))
+    expect(page.locator("#kb-browse-q")).to_have_value("mentoren")
+    expect(page.locator("#kb-browse-status")).to_have_text(re.compile(r"^\d+ resultaten?$"))
+
+
+def test_facet_narrows_the_initiatives_and_counts_match_the_records(page, site):
+    theme = max(
+        site.framework.vocabularies["themes"],
+        key=lambda t: sum(t in i.themes for i in site.initiatives),
+    )
+    with_theme = [i for i in site.initiatives if theme in i.themes]
+    page.goto("zoeken/")
+    settled(page)
+    expect(page.locator("#kb-browse-status")).to_have_text("Typ een zoekwoord of kies een filter.")
+    assert count_of(page, "thema", theme.id) == len(with_theme)
+    for kind in site.framework.vocabularies["kinds"]:
+        assert count_of(page, "soort", kind.id) == sum(i.kind == kind for i in site.initiatives)
+    for c in site.framework.criteria:
+        for v in c.values:
+            assert count_of(page, c.id, v.id) == site.count_with(c.id, v.id), (c.id, v.id)
+
+    box(page, "thema", theme.id).check()
+    wait_for_browse(page, len(with_theme))
+    assert result_paths(page) == {f"/{i.url}" for i in with_theme}
+    assert parse_qs(urlsplit(page.url).query) == {"thema": [theme.id]}
+    # the other facets now count within the theme
+    for sector in site.framework.vocabularies["sectors"]:
+        expected = sum(sector in i.sectors for i in with_theme)
+        assert count_of(page, "sector", sector.id) == expected
+    # the chosen facet keeps counting as if it were not chosen: its values are alternatives
+    assert count_of(page, "thema", theme.id) == len(with_theme)
+    assert page.offsite_requests == []
+
+
+def test_filters_combine_and_clear(page, site):
+    themes = site.framework.vocabularies["themes"]
+    a, b = sorted(themes, key=lambda t: -sum(t in i.themes for i in site.initiatives))[:2]
+    sector = site.framework.vocabularies["sectors"][0]
+    page.goto("zoeken/")
+    box(page, "thema", a.id).check()
+    box(page, "thema", b.id).check()
+    either = [i for i in site.initiatives if a in i.themes or b in i.themes]
+    wait_for_browse(page, len(either))  # values within one facet: any of them
+    box(page, "sector", sector.id).check()
+    both = [i for i in either if sector in i.sectors]
+    wait_for_browse(page, len(both))  # facets together: all of them
+    show_all_results(page)
+    assert result_paths(page) == {f"/{i.url}" for i in both}
+    chosen = parse_qs(urlsplit(page.url).query)
+    assert chosen.keys() == {"thema", "sector"}
+    assert sorted(chosen["thema"]) == sorted([a.id, b.id]) and chosen["sector"] == [sector.id]
+
+    page.get_by_role("button", name="Filters wissen").click()
+    settled(page)
+    expect(page.locator("#kb-browse-status")).to_have_text("Typ een zoekwoord of kies een filter.")
+    expect(page.locator("#kb-browse input:checked")).to_have_count(0)
+    expect(page.locator(RESULT_LINKS)).to_have_count(0)
+    assert urlsplit(page.url).query == ""
+
+
+def test_guidance_facets_set_and_pdca_phase(page, site):
+    gset = next(s for s in site.guidance_sets if any(g.cycle for g in s.groups))
+    phase = next(g for g in gset.groups if g.cycle)
+    page.goto("zoeken/")
+    settled(page)
+    assert count_of(page, "set", gset.id) == len(gset.items)
+    box(page, "fase", phase.id).check()
+    wait_for_browse(page, len(phase.items))
+    assert result_paths(page) == {f"/{item.url}" for item in phase.items}
+
+
+def test_shared_url_restores_the_view(page, site):
+    theme = site.framework.vocabularies["themes"][1]
+    sector = site.framework.vocabularies["sectors"][1]
+    expected = [i for i in site.initiatives if theme in i.themes and sector in i.sectors]
+    assert expected, "pick a theme and sector that some records share"
+    page.goto(f"zoeken/?thema={theme.id}&sector={sector.id}")
+    wait_for_browse(page, len(expected))
+    expect(box(page, "thema", theme.id)).to_be_checked()
+    expect(box(page, "sector", sector.id)).to_be_checked()
+    expect(page.locator("#kb-browse input:checked")).to_have_count(2)
+    assert result_paths(page) == {f"/{i.url}" for i in expected}
+
+    page.goto("zoeken/?q=vertrouwenspersonen&type=aanbeveling")
+    expect(page.locator("#kb-browse-q")).to_have_value("vertrouwenspersonen")
+    expect(box(page, "type", "aanbeveling")).to_be_checked()
+    settled(page)
+    expect(page.locator("#kb-browse-status")).to_have_text(re.compile(r"^\d+ resultaten?$"))
+    for path in result_paths(page):
+        assert path.startswith("/aanbevelingen/"), path
+    assert page.offsite_requests == []
+
+
+def test_facets_keyboard_only(page, site):
+    page.goto("zoeken/?q=mentoren")
+    query = page.locator("#kb-browse-q")
+    query.focus()
+    settled(page)
+    expect(page.locator("#kb-browse-status")).to_have_text(re.compile(r"^\d+ resultaten?$"))
+    page.keyboard.press("Tab")  # the search button
+    page.keyboard.press("Tab")  # the first facet value: Type, initiatief
+    first = box(page, "type", "initiatief")
+    expect(first).to_be_focused()
+    page.keyboard.press("Space")
+    expect(first).to_be_checked()
+    settled(page)
+    expect(page.locator("#kb-browse-status")).to_have_text(re.compile(r"^\d+ resultaten?$"))
+    assert "type=initiatief" in page.url
+    for path in result_paths(page):
+        assert path.startswith("/initiatieven/"), path
+    page.keyboard.press("Space")
+    expect(first).not_to_be_checked()
+    settled(page)
+    assert "type=" not in page.url
+
+
+def test_no_javascript_keeps_full_server_rendered_lists(browser, site_url, site):
+    context = browser.new_context(base_url=site_url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("zoeken/")
+    expect(page.locator(".kb-nojs")).to_be_visible()
+    expect(page.locator("#kb-browse")).to_be_hidden()
+    expect(page.locator("form.kb-search")).to_be_hidden()  # the header search needs JS too
+    page.locator(".kb-nojs a", has_text="alle initiatieven").click()
+    page.wait_for_url(re.compile(r"/initiatieven/$"))
+    for i in site.initiatives:
+        expect(page.get_by_role("link", name=i.title, exact=True)).to_have_count(1)
+    context.close()
+
+
+def test_without_an_index_the_search_says_so(browser, built_site, tmp_path):
+    """The live preview (kennisbank serve) has no Pagefind index: say so, do not break."""
+    copy = tmp_path / "site"
+    shutil.copytree(built_site, copy)
+    shutil.rmtree(copy / "pagefind")
+    server, url = serve_directory(copy)
+    context = browser.new_context(base_url=url)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    try:
+        page.goto("")
+        page.keyboard.press("/")
+        page.keyboard.type("mentoren")
+        expect(page.locator(".kb-search__summary")).to_contain_text("niet beschikbaar")
+        page.goto("zoeken/?thema=preventie")
+        expect(page.locator("#kb-browse-status")).to_contain_text("niet beschikbaar")
+        assert errors == []
+    finally:
+        context.close()
+        server.shutdown()
+
+
+@pytest.mark.slow
+def test_a_new_criterion_is_a_facet_with_counts(browser, tmp_path):
+    project = copy_project(tmp_path / "project")
+    values = add_criterion(project)
+    build(project)
+    server, url = serve_directory(project / "site")
+    context = browser.new_context(base_url=url)
+    page = context.new_page()
+    try:
+        page.goto("zoeken/")
+        legend = page.locator('fieldset[data-facet="co-creatie"] legend')
+        expect(legend).to_have_text("Samen met studenten")
+        settled(page)
+        with_yes = sum(v == "ja" for v in values.values())
+        assert count_of(page, "co-creatie", "ja") == with_yes
+        box(page, "co-creatie", "ja").check()
+        wait_for_browse(page, with_yes)
+    finally:
+        context.close()
+        server.shutdown()
