@@ -68,6 +68,7 @@ COMMITTED: dict[str, list[str]] = {
     "python-object.yml": ["expected plain YAML, found the tag '!!python/object/apply:os.system'"],
     "tab-indented.yml": ["expected valid YAML, found: found character that cannot start any token"],
     "nul-byte.yml": ["expected printable text, found the character U+0000"],
+    "control-escapes.yml": ["expected printable text, found the character U+0000"],
 }
 #: how many findings some committed cases must give (one per attack, not just the first)
 COUNTS = {"script-in-body.yml": 13, "javascript-url.yml": 9, "data-url.yml": 6}
@@ -349,3 +350,11 @@ def test_bom_and_crlf_records_render_cleanly(hostile):
         assert f"<title>{title} - Kennisbank Studentenwelzijn</title>" in text
         assert "\ufeff" not in text and "\r" not in text
         assert "<h2" in text and "Een alinea." in text
+
+
+def test_unicode_survives_into_title_and_meta(hostile):
+    record = yaml.safe_load((HOSTILE / "unicode.yml").read_text(encoding="utf-8"))
+    page = _parse(hostile / "site" / "initiatieven" / "unicode" / "index.html")
+    assert page.title.get_text() == f"{record['title']} - Kennisbank Studentenwelzijn"
+    assert page.find("meta", attrs={"name": "description"})["content"] == record["summary"]
+    assert "👩🏽‍🎓" in page.find("h1").get_text()

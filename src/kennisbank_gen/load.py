@@ -7,6 +7,7 @@ anything is constructed: they are findings, never surprises (and an alias bomb n
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,8 @@ MAX_BYTES = 1_000_000
 MAX_DEPTH = 20
 
 FieldPath = tuple[str | int, ...]
+#: control characters (C0 but tab and line ends, DEL, C1) and non-characters: never text
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 _resolver = Resolver()
 _constructor = SafeConstructor()
@@ -123,6 +126,11 @@ class _Composer:
         return mapping
 
     def scalar(self, event) -> Any:
+        if bad := _CONTROL.search(event.value):  # also when written as an escape: "\0", "\e"
+            code = f"U+{ord(bad.group()):04X}"
+            raise self.fail(
+                event, f"expected printable text, found the character {code}", "yaml-syntax"
+            )
         plain_implicit = event.implicit[0]
         if event.tag is not None and not (event.implicit[0] or event.implicit[1]):
             raise self.fail(event, f"expected plain YAML, found the tag '{event.tag}'")
@@ -145,7 +153,10 @@ def load_text(text: str, path: str) -> Document:
     composer = _Composer(doc, events)
     try:
         next(events)  # StreamStart
-        first = next(events)  # DocumentStart
+        first = next(events)  # DocumentStart, or StreamEnd when there is nothing but comments
+        if isinstance(first, yaml.StreamEndEvent):
+            message = "expected YAML fields, found only comments"
+            raise FindingsError([Finding(path, 1, 1, "", message, "yaml-syntax")])
         doc.data = composer.node(next(events), (), 0)
         next(events)  # DocumentEnd
         extra = next(events)

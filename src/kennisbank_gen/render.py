@@ -6,13 +6,13 @@ filter), so a title can never become markup or a link. Markdown fields were chec
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from importlib import resources
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from .config import SiteConfig
@@ -20,6 +20,9 @@ from .exports import EXPORTS, render_exports
 from .model import GuidanceItem, GuidanceSet, Initiative, Site
 from .search import register as register_search
 
+_YAML_UNSAFE = re.compile(
+    "[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff']"
+)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 ICON_PATHS = {
     "check": '<path d="M5 12.5l4.5 4.5L19 7.5" fill="none" stroke="currentColor" '
@@ -46,7 +49,11 @@ def front_matter(text: str) -> Markup:
     must already be HTML: `&`, `<`, `>` and `"` become entities.
     """
     html = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return Markup(htmlsafe_json_dumps(html.replace('"', "&quot;")))
+    # JSON is a YAML double-quoted scalar. Emoji stay as they are (PyYAML would read a JSON
+    # surrogate pair as two broken characters); what YAML reads as a line break is escaped,
+    # and so is ' (as Jinja's tojson does).
+    quoted = json.dumps(html.replace('"', "&quot;"), ensure_ascii=False)
+    return Markup(_YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted))
 
 
 def icon(name: str) -> Markup:

@@ -25,7 +25,15 @@ SUMMARY_MAX = 300
 REVIEW_MAX_DAYS = 730
 ALLOWED_SCHEMES = ("http", "https", "mailto")
 
-_RAW_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^>]*>|<[!?][^>]*>?")
+#: anything Python-Markdown might pass through as raw HTML. Deliberately wide: it resolves links
+#: and code spans before it looks for tags, so `<x onmouseover=... <https://a.nl>>` becomes a tag
+#: around a link, and browsers read `<x=y onmouseover=...>` as an element with an event handler.
+_RAW_HTML = re.compile(
+    r"<[!?][^>]*>?"  # comments, <!DOCTYPE>, <?php ?>
+    r"|<(?![A-Za-z][A-Za-z0-9+.-]*:[^<>\s]*>)"  # not <scheme:...>: a link, checked below
+    r"(?![^<>\s@]+@[^<>\s@]+>)"  # not <name@example.org>: an e-mail link
+    r"/?[A-Za-z][^<>]*>?"
+)
 _LINK_TARGETS = re.compile(
     r"\]\(\s*<?(?P<inline>[^)\s>]*)"  # [text](url)
     r"|^[ \t>]*\[[^\]\n]*\]:\s*<?(?P<ref>\S*?)>?(?:\s|$)"  # [ref]: url, also in lists/quotes
@@ -220,6 +228,11 @@ def check_record(doc: Document, framework: Framework, today: dt.date) -> list[Fi
     )
 
 
+def _list(value) -> list:
+    """A list field's items; anything else already has its schema finding (and is no list)."""
+    return value if isinstance(value, list) else []
+
+
 def check_collection(
     docs: list[Document], framework: Framework, guidance_ids: set[str]
 ) -> list[Finding]:
@@ -258,7 +271,7 @@ def check_collection(
                     )
                 )
             titles.setdefault(key, doc.path)
-        for i, old in enumerate(doc.data.get("previous_slugs") or []):
+        for i, old in enumerate(_list(doc.data.get("previous_slugs"))):
             if not isinstance(old, str):
                 continue
             owner = slugs.get(old)
@@ -272,7 +285,7 @@ def check_collection(
                     )
                 )
             slugs.setdefault(old, doc.path)
-        for i, ref in enumerate(doc.data.get("guidance") or []):
+        for i, ref in enumerate(_list(doc.data.get("guidance"))):
             if isinstance(ref, str) and ref not in guidance_ids:
                 findings.append(
                     doc.finding(
