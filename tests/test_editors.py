@@ -219,7 +219,7 @@ def test_new_interactive_prompts_in_dutch_and_asks_again_on_bad_answers(project)
         assert prompt in out
     assert "Initiatief/praktijkvoorbeeld  [praktijkvoorbeeld]" in out  # labels from the framework
     assert "Is het initiatief geëvalueerd" in out  # criterion questions from the framework
-    assert "expected a real calendar date, found '2024-13'" in out
+    assert "expected a date as YYYY, YYYY-MM or YYYY-MM-DD, found '2024-13'" in out
     assert "expected Markdown without HTML" in out
     assert "on its own" in out
     assert "did you mean 'inholland-docenten/04'" in out

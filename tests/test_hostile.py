@@ -66,7 +66,7 @@ COMMITTED: dict[str, list[str]] = {
     ],
     "alias-bomb.yml": ["expected plain YAML, found an anchor '&a'"],
     "python-object.yml": ["expected plain YAML, found the tag '!!python/object/apply:os.system'"],
-    "tab-indented.yml": ["expected valid YAML, found: found character that cannot start any token"],
+    "tab-indented.yml": ["expected spaces for indentation, found a tab"],
     "nul-byte.yml": ["expected printable text, found the character U+0000"],
     "control-escapes.yml": ["expected printable text, found the character U+0000"],
 }

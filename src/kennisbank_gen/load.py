@@ -43,6 +43,14 @@ _CONSTRUCT = {
 }
 
 
+_KEY_NAMES = {
+    type(None): "nothing",
+    bool: "true or false",
+    list: "a list",
+    dict: "a mapping of fields",
+}
+
+
 @dataclass
 class Document:
     """One YAML file as plain data, with a position (line, col; 1-based) for every field path."""
@@ -52,6 +60,8 @@ class Document:
     positions: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
     #: where each text value starts: (line, col, YAML style: '' plain, '|' or '>' block, quotes)
     text_starts: dict[FieldPath, tuple[int, int, str]] = field(default_factory=dict)
+    #: the YAML text itself, for locating things inside folded or quoted values
+    source: str = ""
 
     def where(self, path: FieldPath) -> tuple[int, int]:
         """Position of the nearest enclosing field that exists."""
@@ -114,7 +124,8 @@ class _Composer:
         while not isinstance(key_ev := self.next(), yaml.MappingEndEvent):
             key = self.node(key_ev, (*path, "<key>"), depth + 1)
             if not isinstance(key, str | int | float | bool) or isinstance(key, bool):
-                raise self.fail(key_ev, f"expected a field name, found {type(key).__name__}")
+                found = _KEY_NAMES.get(type(key), "a value")
+                raise self.fail(key_ev, f"expected a field name, found {found}")
             key = str(key)
             if key in mapping:
                 line, _ = self.doc.positions[(*path, key)]
@@ -144,7 +155,7 @@ class _Composer:
 
 def load_text(text: str, path: str) -> Document:
     """Parse YAML text into a Document; raises FindingsError with a located finding."""
-    doc = Document(path=path, data=None, positions={(): (1, 1)})
+    doc = Document(path=path, data=None, positions={(): (1, 1)}, source=text)
     if not text.strip():
         raise FindingsError(
             [Finding(path, 1, 1, "", "expected YAML fields, found an empty file", "yaml-syntax")]
@@ -165,10 +176,10 @@ def load_text(text: str, path: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise FindingsError(
-            [Finding(path, line, col, "", f"expected valid YAML, found: {problem}", "yaml-syntax")]
-        ) from None
+        problem = f"expected valid YAML, found: {exc.problem or exc.context or 'invalid YAML'}"
+        if mark and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+            problem = "expected spaces for indentation, found a tab"
+        raise FindingsError([Finding(path, line, col, "", problem, "yaml-syntax")]) from None
     except yaml.reader.ReaderError as exc:  # control characters such as NUL
         before = text[: exc.position]
         line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
@@ -217,7 +228,8 @@ def load_file(file: Path, root: Path | None = None) -> Document:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
         raise FindingsError(
             [
                 Finding(

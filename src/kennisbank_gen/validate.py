@@ -17,7 +17,15 @@ from .findings import Finding, FindingsError
 from .framework import Framework, load_framework
 from .guidance import item_id, load_guidance
 from .load import Document, load_file
-from .schema import SLUG_PATTERN, check, did_you_mean, record_validator
+from .schema import (
+    DATE_PATTERN,
+    FULL_DATE_PATTERN,
+    GUIDANCE_REF_PATTERN,
+    SLUG_PATTERN,
+    check,
+    did_you_mean,
+    record_validator,
+)
 
 #: slugs taken by the overview pages in initiatieven/
 RESERVED_SLUGS = {"index": "the initiatives overview", "op-titel": "the overview sorted by title"}
@@ -35,7 +43,7 @@ _RAW_HTML = re.compile(
     r"/?[A-Za-z][^<>]*>?"
 )
 _LINK_TARGETS = re.compile(
-    r"\]\(\s*<?(?P<inline>[^)\s>]*)"  # [text](url)
+    r"\]\(\s*<?(?P<inline>(?:[^()\s>]|\([^()\s>]*\))*)"  # [text](url), url may hold (...)
     r"|^[ \t>]*\[[^\]\n]*\]:\s*<?(?P<ref>\S*?)>?(?:\s|$)"  # [ref]: url, also in lists/quotes
     r"|<(?P<auto>[A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>",  # <scheme:...>
     re.MULTILINE,
@@ -44,6 +52,8 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 #: attr_list syntax (`{: #id .class key=value }`) would put any attribute, such as onclick or
 #: style, on the element before it; records never need it
 _ATTR_LIST = re.compile(r"\{:?[ \t]*[^}\s][^}\n]*\}")
+#: a code span: backticks, the same number to close, within one paragraph
+_CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)((?:(?!\n[ \t]*\n).)+?)(?<!`)\1(?!`)", re.DOTALL)
 #: an image loads from another site as the page opens: it would leak visitors' data
 _IMAGE = re.compile(r"!\[")
 
@@ -72,10 +82,10 @@ def parse_date(text: str) -> tuple[int, int | None, int | None]:
 
 def _date_findings(doc: Document, framework: Framework, today: dt.date) -> list[Finding]:
     findings = []
-    for name in ("date", "last_reviewed"):
+    for name, pattern in (("date", DATE_PATTERN), ("last_reviewed", FULL_DATE_PATTERN)):
         value = doc.data.get(name)
-        if not isinstance(value, str):
-            continue
+        if not isinstance(value, str) or not re.match(pattern, value):
+            continue  # not a date at all: the schema finding says so
         try:
             year, month, day = parse_date(value)
         except ValueError:
@@ -103,60 +113,105 @@ def _date_findings(doc: Document, framework: Framework, today: dt.date) -> list[
     return findings
 
 
+def _mask_code_spans(body: str) -> str:
+    """The body with code spans blanked out (same length, newlines kept): Python-Markdown
+    handles backticks first and escapes what they hold, so markup there is text."""
+    return _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), body)
+
+
+def _body_problems(body: str) -> list[tuple[int, str, str, str]]:
+    """(offset, matched text, message, rule) for everything a Markdown body may not hold."""
+    text = _mask_code_spans(body)
+    problems = []
+    for m in _RAW_HTML.finditer(text):
+        found = m.group(0)[:40]
+        problems.append(
+            (
+                m.start(),
+                m.group(0),
+                f"expected Markdown without HTML, found '{found}'",
+                "markdown-html",
+            )
+        )
+    for m in _ATTR_LIST.finditer(text):
+        found = m.group(0)[:40]
+        problems.append(
+            (
+                m.start(),
+                m.group(0),
+                f"expected Markdown without attribute lists, found '{found}'",
+                "markdown-html",
+            )
+        )
+    for m in _IMAGE.finditer(text):
+        found = text[m.start() :].partition("\n")[0][:40]
+        problems.append(
+            (
+                m.start(),
+                found,
+                f"expected Markdown without images, found '{found}'",
+                "markdown-image",
+            )
+        )
+    for m in _LINK_TARGETS.finditer(text):
+        kind = next(k for k in ("inline", "ref", "auto") if m.group(k) is not None)
+        url = m.group(kind)
+        scheme = _SCHEME.match(url)
+        if not scheme or scheme.group(1).lower() not in ALLOWED_SCHEMES:
+            problems.append(
+                (
+                    m.start(kind),
+                    url,
+                    "expected a link to an https://, http:// or "
+                    f"mailto: address, found '{url[:60]}'",
+                    "link-scheme",
+                )
+            )
+    return sorted(problems)
+
+
+def _body_places(doc: Document, body: str, problems: list) -> list[tuple[int, int]]:
+    """The source (line, column) of each problem (sorted by offset), in one forward pass."""
+    line0, _, style = doc.text_starts.get(("body",), (*doc.where(("body",)), ""))
+    source = doc.source.splitlines()
+    if style == "|":  # literal block: each line of the value is a line of the file, indented
+        starts = [0] + [m.end() for m in re.finditer("\n", body)]
+        places = []
+        for offset, *_ in problems:
+            index = bisect.bisect_right(starts, offset) - 1
+            line = line0 + 1 + index
+            value_line = body[starts[index] :].partition("\n")[0]
+            source_line = source[line - 1] if line <= len(source) else value_line
+            indent = max(len(source_line) - len(value_line), 0)
+            places.append((line, indent + offset - starts[index] + 1))
+        return places
+    # folded, quoted or plain: YAML joined the lines, so find each match in the source itself;
+    # matches come in source order, so the search only ever moves forward
+    places, cursor = [], line0 - 1
+    for _, matched, _, _ in problems:
+        needle = matched.partition("\n")[0][:40]
+        found = next((i for i in range(cursor, len(source)) if needle in source[i]), None)
+        if found is None:
+            places.append((cursor + 1, 1))
+            continue
+        cursor = found
+        places.append((cursor + 1, source[cursor].find(needle) + 1))
+    return places
+
+
 def _body_findings(doc: Document, framework: Framework) -> list[Finding]:
     """Markdown fields: no raw HTML or attribute lists, no images, links only to http(s) and
     mailto addresses."""
     body = doc.data.get("body")
     if not isinstance(body, str):
         return []
-    line0, _, style = doc.text_starts.get(("body",), (*doc.where(("body",)), ""))
-    first_line = line0 + 1 if style in ("|", ">") else line0
-
-    newlines = [m.start() for m in re.finditer("\n", body)]  # bisect: linear, even with 10^5 hits
-
-    def located(offset: int, message: str, rule: str) -> Finding:
-        line = first_line + bisect.bisect_left(newlines, offset)
-        return Finding(doc.path, line, 1, "body", message, rule, framework.severity(rule))
-
-    findings = []
-    for m in _RAW_HTML.finditer(body):
-        findings.append(
-            located(
-                m.start(),
-                f"expected Markdown without HTML, found '{m.group(0)[:40]}'",
-                "markdown-html",
-            )
+    problems = _body_problems(body)
+    return [
+        Finding(doc.path, line, col, "body", message, rule, framework.severity(rule))
+        for (_, _, message, rule), (line, col) in zip(
+            problems, _body_places(doc, body, problems), strict=True
         )
-    for m in _ATTR_LIST.finditer(body):
-        findings.append(
-            located(
-                m.start(),
-                f"expected Markdown without attribute lists, found '{m.group(0)[:40]}'",
-                "markdown-html",
-            )
-        )
-    for m in _IMAGE.finditer(body):
-        findings.append(
-            located(
-                m.start(),
-                "expected Markdown without images, "
-                f"found '{body[m.start() :].partition(chr(10))[0][:40]}'",
-                "markdown-image",
-            )
-        )
-    for m in _LINK_TARGETS.finditer(body):
-        url = m.group("inline") or m.group("ref") or m.group("auto") or ""
-        scheme = _SCHEME.match(url)
-        if not scheme or scheme.group(1).lower() not in ALLOWED_SCHEMES:
-            findings.append(
-                located(
-                    m.start(),
-                    f"expected a link to an https://, http:// or "
-                    f"mailto: address, found '{url[:60]}'",
-                    "link-scheme",
-                )
-            )
-    return findings
+    ]
 
 
 def _quality_findings(doc: Document, framework: Framework) -> list[Finding]:
@@ -240,7 +295,23 @@ def check_collection(
     titles, references to guidance that exists."""
     findings = []
     titles: dict[str, str] = {}
-    slugs: dict[str, str] = {**RESERVED_SLUGS, **{Path(d.path).stem: d.path for d in docs}}
+    slugs: dict[str, str] = dict(RESERVED_SLUGS)
+    for doc in docs:
+        slug = Path(doc.path).stem
+        if slug in slugs and slug not in RESERVED_SLUGS:
+            findings.append(
+                Finding(
+                    doc.path,
+                    1,
+                    1,
+                    "",
+                    f"expected a slug no other record uses, found '{slug}', "
+                    f"in use by {slugs[slug]}",
+                    "duplicate-slug",
+                    framework.severity("duplicate-slug"),
+                )
+            )
+        slugs.setdefault(slug, doc.path)
     for doc in docs:
         slug = Path(doc.path).stem
         if slug in RESERVED_SLUGS:
@@ -275,7 +346,7 @@ def check_collection(
             if not isinstance(old, str):
                 continue
             owner = slugs.get(old)
-            if owner and owner != doc.path:
+            if owner and (owner != doc.path or old == slug):
                 findings.append(
                     doc.finding(
                         ("previous_slugs", i),
@@ -286,7 +357,8 @@ def check_collection(
                 )
             slugs.setdefault(old, doc.path)
         for i, ref in enumerate(_list(doc.data.get("guidance"))):
-            if isinstance(ref, str) and ref not in guidance_ids:
+            well_formed = isinstance(ref, str) and re.match(GUIDANCE_REF_PATTERN, ref)
+            if well_formed and ref not in guidance_ids:
                 findings.append(
                     doc.finding(
                         ("guidance", i),
