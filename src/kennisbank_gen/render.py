@@ -161,4 +161,5 @@ def render_site(site: Site, config: SiteConfig, content_dir: Path) -> dict[str, 
     for page in sorted(content_dir.glob("*.md")):
         r.file(page.name, page.read_text(encoding="utf-8"))
     r.file("assets/kennisbank.css", _asset("kennisbank.css"))
+    r.file("assets/kennisbank-a11y.js", _asset("kennisbank-a11y.js"))
     return r.pages

@@ -1,0 +1,82 @@
+"""One page of every type, for the accessibility and privacy gates; and axe-core.
+
+A page type whose page is missing from the built site is skipped with a reason (not silently
+left out), so a page that disappears is noticed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import axe_playwright_python
+import pytest
+
+AXE = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+#: page type -> URL path in the built site (the initiative is the Inspectorate's report record,
+#: which has links, guidance and every kind of field)
+PAGES = {
+    "home": "",
+    "initiatives overview": "initiatieven/",
+    "initiatives by title": "initiatieven/op-titel/",
+    "initiative": "initiatieven/inspectie-sociale-veiligheid-kunst-mode-2023/",
+    "browse and search": "zoeken/",
+    "guidance overview": "aanbevelingen-en-tips/",
+    "recommendation": "aanbevelingen/inspectie-2023/07/",
+    "PDCA overview": "aanbevelingen/inspectie-2023/",
+    "tip": "tips/inholland-docenten/04/",
+    "tips overview": "tips/inholland-docenten/",
+    "framework": "kwaliteitskader/",
+    "open data": "open-data/",
+    "about": "over/",
+    "contribute": "bijdragen/",
+    "accessibility statement": "toegankelijkheid/",
+    "not found": "404.html",
+}
+
+
+def page_params(names=None):
+    return [pytest.param(PAGES[n], id=n) for n in (names or PAGES)]
+
+
+def require(built_site: Path, url: str) -> None:
+    """Skip, with the reason, when the built site has no such page."""
+    file = built_site / url if url.endswith(".html") else built_site / url / "index.html"
+    if not file.is_file():
+        pytest.skip(f"the built site has no page {url or '/'} ({file.name} missing)")
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {
+                runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(" ") + ": " + n.failureSummary)}));
+        }""",
+        AXE_TAGS,
+    )
+    return violations
+
+
+def show_search_results(page) -> None:
+    """The browse page with a query: results listed and facet counts shown."""
+    page.goto("zoeken/?q=veiligheid")
+    page.locator('#kb-browse[data-state="ready"]').wait_for()
+    page.locator("#kb-browse-results a").first.wait_for()
+
+
+def open_header_search(page, query: str = "veiligheid") -> None:
+    """The search box in the header with its result list open."""
+    page.locator("#kb-search-input").focus()
+    page.keyboard.type(query)
+    page.locator(".kb-search [role=option]").first.wait_for()

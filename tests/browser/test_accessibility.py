@@ -1,0 +1,285 @@
+"""The accessibility gate (EN 301 549 / WCAG 2.1 AA), in Debian's Chromium.
+
+- axe-core, WCAG 2.0 and 2.1 A and AA rules, on every page type, on a wide and a narrow screen,
+  also with the search results open and the navigation drawer open: zero violations;
+- keyboard only: the skip link comes first and works, focus is always visible and on screen,
+  every control can be reached, the navigation drawer opens and closes;
+- quality badges say in text what they mean; the language is Dutch; headings are in order.
+
+content/toegankelijkheid.md describes these tests for visitors; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from playwright.sync_api import expect
+from site_pages import (
+    PAGES,
+    axe_violations,
+    open_header_search,
+    open_page,
+    page_params,
+    require,
+    show_search_results,
+)
+
+from kennisbank_gen.model import build_model
+from kennisbank_gen.validate import gather
+
+pytestmark = pytest.mark.browser
+
+NARROW = {"width": 375, "height": 740}  # a phone; also what 400 % zoom of 1280 px looks like
+WIDE = {"width": 1280, "height": 800}
+MAX_TABS = 400  # a guard against endless loops, far more than any page has
+
+CONTROLS = """() => {
+    const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, '
+        + '[tabindex]:not([tabindex="-1"])';
+    return [...document.querySelectorAll(selector)]
+        .filter(el => !el.disabled && !el.closest('[inert], [hidden], [aria-hidden="true"]'))
+        .filter(el => el.checkVisibility({checkVisibilityCSS: true}))
+        .filter(el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; })
+        .map((el, i) => { el.dataset.kbControl = String(i); return i; });
+}"""
+
+FOCUSED = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const style = getComputedStyle(el);
+    const r = el.getBoundingClientRect();
+    return {
+        control: el.dataset.kbControl ?? null,
+        name: (el.getAttribute('aria-label') || el.innerText || el.value || el.outerHTML)
+            .trim().slice(0, 60),
+        outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+        shadow: style.boxShadow !== 'none',
+        onScreen: r.right > 0 && r.bottom > 0 && r.left < innerWidth && r.top < innerHeight,
+        inMain: !!el.closest('.md-content'),
+        skip: el.classList.contains('md-skip'),
+    };
+}"""
+
+
+@pytest.fixture
+def wide(browser, site_url):
+    context = browser.new_context(base_url=site_url, locale="nl-NL", viewport=WIDE)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def narrow(browser, site_url):
+    context = browser.new_context(
+        base_url=site_url, locale="nl-NL", viewport=NARROW, has_touch=True, is_mobile=True
+    )
+    yield context.new_page()
+    context.close()
+
+
+def assert_no_violations(page) -> None:
+    violations = axe_violations(page)
+    report = "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']}\n  " + "\n  ".join(v["nodes"]) for v in violations
+    )
+    assert violations == [], f"{page.url}\n{report}"
+
+
+# --- axe-core -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", page_params())
+def test_axe_no_violations(wide, built_site, url):
+    require(built_site, url)
+    open_page(wide, url)
+    assert_no_violations(wide)
+
+
+@pytest.mark.parametrize("url", page_params(["home", "initiative", "PDCA overview", "framework"]))
+def test_axe_no_violations_on_a_narrow_screen(narrow, built_site, url):
+    require(built_site, url)
+    open_page(narrow, url)
+    assert_no_violations(narrow)
+
+
+def test_axe_no_violations_with_search_results_open(wide, built_site):
+    require(built_site, PAGES["browse and search"])
+    show_search_results(wide)
+    assert_no_violations(wide)
+    open_page(wide, PAGES["recommendation"])
+    open_header_search(wide)
+    assert_no_violations(wide)
+
+
+def test_axe_no_violations_with_the_navigation_drawer_open(narrow, built_site):
+    open_page(narrow, PAGES["initiative"])
+    narrow.locator('.md-header label[for="__drawer"]').focus()
+    narrow.keyboard.press("Enter")
+    expect(narrow.locator(".md-sidebar--primary")).to_be_visible()
+    assert_no_violations(narrow)
+
+
+# --- language and headings --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", page_params())
+def test_language_is_dutch_and_headings_are_in_order(wide, built_site, url):
+    require(built_site, url)
+    open_page(wide, url)
+    assert wide.evaluate("document.documentElement.lang") == "nl"
+    levels = wide.evaluate(
+        """() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+            .filter(h => h.checkVisibility() || h.closest('.md-content'))
+            .map(h => Number(h.tagName[1]))"""
+    )
+    assert levels.count(1) == 1, levels
+    assert levels[0] == 1, levels
+    for before, after in itertools.pairwise(levels):
+        assert after <= before + 1, f"h{before} is followed by h{after}: {levels}"
+
+
+# --- keyboard only ----------------------------------------------------------------------------
+
+
+def tab_through(page) -> list[dict]:
+    """Press Tab from the top of the page until focus comes back round; what got focus."""
+    seen = []
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused is None:
+            if seen:
+                break  # past the last control: the browser's own UI is next
+            continue
+        if seen and focused["skip"]:
+            break
+        seen.append(focused)
+    else:
+        pytest.fail(f"focus did not come round in {MAX_TABS} presses of Tab")
+    return seen
+
+
+@pytest.mark.parametrize("url", page_params())
+def test_skip_link_comes_first_and_skips_to_the_content(wide, built_site, url):
+    require(built_site, url)
+    open_page(wide, url)
+    wide.keyboard.press("Tab")
+    skip = wide.locator(".md-skip")
+    expect(skip).to_be_focused()
+    expect(skip).to_have_text("Ga naar inhoud")
+    box = skip.bounding_box()
+    assert box and box["width"] > 0 and box["y"] >= 0, "the skip link is shown when focused"
+    expect(skip).to_have_css("opacity", "1")  # after the theme's fade-in
+    wide.keyboard.press("Enter")
+    wide.keyboard.press("Tab")
+    assert wide.evaluate(FOCUSED)["inMain"], "after the skip link, Tab goes into the content"
+
+
+NARROW_PAGES = ["home", "initiative", "browse and search", "PDCA overview", "tip", "not found"]
+
+
+@pytest.mark.parametrize(
+    ("url", "screen"),
+    [pytest.param(url.values[0], "wide", id=f"{url.id}-wide") for url in page_params()]
+    + [
+        pytest.param(url.values[0], "narrow", id=f"{url.id}-narrow")
+        for url in page_params(NARROW_PAGES)
+    ],
+)
+def test_every_control_is_reachable_with_visible_focus(request, built_site, url, screen):
+    require(built_site, url)
+    page = request.getfixturevalue(screen)
+    open_page(page, url)
+    controls = set(map(str, page.evaluate(CONTROLS)))
+    seen = tab_through(page)
+    for focused in seen:
+        assert focused["outline"] or focused["shadow"], f"no visible focus on {focused['name']}"
+        assert focused["onScreen"], f"focus went off screen, to {focused['name']}"
+    reached = {f["control"] for f in seen}
+    missing = page.evaluate(
+        "ids => ids.map(i => document.querySelector(`[data-kb-control='${i}']`).outerHTML"
+        ".slice(0, 120))",
+        sorted(controls - reached),
+    )
+    assert missing == [], f"not reachable with Tab: {missing}"
+
+
+def test_navigation_drawer_opens_and_closes_with_the_keyboard(narrow):
+    open_page(narrow, PAGES["initiative"])
+    button = narrow.locator('.md-header label[for="__drawer"]')
+    narrow.keyboard.press("Tab")  # the skip link
+    narrow.keyboard.press("Tab")
+    expect(button).to_be_focused()
+    expect(button).to_have_attribute("role", "button")
+    expect(button).to_have_accessible_name("Navigatie")
+    expect(button).to_have_attribute("aria-expanded", "false")
+    narrow.keyboard.press("Enter")
+    expect(button).to_have_attribute("aria-expanded", "true")
+    focused = narrow.locator(":focus")
+    expect(focused).to_be_in_viewport()  # focus moved into the drawer, once it has slid in
+    assert narrow.evaluate(FOCUSED)["name"]
+    expect(narrow.locator(".md-sidebar--primary a.md-nav__link").first).to_be_in_viewport()
+    narrow.keyboard.press("Escape")
+    expect(button).to_be_focused()
+    expect(button).to_have_attribute("aria-expanded", "false")
+    narrow.keyboard.press(" ")
+    expect(button).to_have_attribute("aria-expanded", "true")
+
+
+# --- quality badges ---------------------------------------------------------------------------
+
+
+def text_for_screen_readers(locator) -> list[str]:
+    """The text of each element as assistive technology gets it: aria-hidden parts left out."""
+    return locator.evaluate_all(
+        """els => els.map(el => {
+            const walk = node => node.nodeType === Node.TEXT_NODE ? node.textContent
+                : node.nodeType !== Node.ELEMENT_NODE || node.getAttribute('aria-hidden') === 'true'
+                ? '' : [...node.childNodes].map(walk).join('');
+            return walk(el).replace(/\\s+/g, ' ').trim();
+        })"""
+    )
+
+
+def test_quality_badges_are_text_not_colour_or_icon(wide, built_project):
+    site = build_model(gather(built_project))
+    open_page(wide, PAGES["initiatives overview"])
+    assert wide.locator(".kb-badge svg:not([aria-hidden='true'])").count() == 0
+    badges = text_for_screen_readers(wide.locator(".kb-badges"))
+    assert len(badges) == len(site.initiatives)
+    for initiative, text in zip(site.initiatives, badges, strict=True):
+        for rating in initiative.ratings:
+            for value in rating.values:
+                assert f"{rating.criterion.label}: {value.label}" in text, text
+
+    initiative = next(i for i in site.initiatives if PAGES["initiative"].endswith(f"/{i.slug}/"))
+    open_page(wide, PAGES["initiative"])
+    assert wide.locator(".md-content svg.kb-icon:not([aria-hidden='true'])").count() == 0
+    terms = text_for_screen_readers(wide.locator(".md-content dl dt"))
+    details = text_for_screen_readers(wide.locator(".md-content dl dd"))
+    pairs = list(zip(terms, details, strict=True))
+    for rating in initiative.ratings:
+        for value in rating.values:
+            assert (rating.criterion.label, value.label) in pairs
+
+
+def test_accessibility_statement_describes_these_tests(built_project):
+    """content/toegankelijkheid.md tells visitors what is tested; it names what these tests do."""
+    statement = (built_project / "content" / "toegankelijkheid.md").read_text(encoding="utf-8")
+    text = " ".join(statement.split())
+    for words in (
+        "WCAG 2.1",
+        "EN 301 549",
+        "axe-core",
+        "WCAG 2.0 en 2.1, niveau A en AA",
+        f"{WIDE['width']} pixels",
+        f"{NARROW['width']} pixels",
+        "Ga naar inhoud",
+        "Chromium",
+        "Escape",
+        'lang="nl"',
+        "één hoofdkop",
+        "geen cookies",
+    ):
+        assert words in text, words
