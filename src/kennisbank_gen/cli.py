@@ -13,20 +13,12 @@ from pathlib import Path
 import click
 
 from . import build as build_stage
+from .config import project_option
 from .findings import FORMATTERS, Finding, FindingsError, format_text
 from .framework import ConfigError, load_framework
 from .new import contributing, new
 from .schema import record_schema
 from .validate import gather
-
-project_option = click.option(
-    "--project",
-    "root",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=".",
-    show_default=True,
-    help="Project directory (holds mkdocs.yml, initiatives/, quality_framework/, content/).",
-)
 
 
 def _config_error(exc: ConfigError) -> None:

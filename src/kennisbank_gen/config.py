@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
 import yaml
+
+#: the `--project` option every command takes: where the project lives
+project_option = click.option(
+    "--project",
+    "root",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Project directory (holds mkdocs.yml, initiatives/, quality_framework/, content/).",
+)
 
 
 @dataclass(frozen=True)

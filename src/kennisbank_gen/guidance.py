@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 
 from .findings import Finding, FindingsError
 from .load import Document, load_file
-from .schema import GUIDANCE_REF_PATTERN, SLUG_PATTERN, check, did_you_mean
+from .schema import GUIDANCE_REF, SLUG_PATTERN, check, did_you_mean
 
 _TEXT = {"type": "string", "minLength": 1}
 GUIDANCE_SCHEMA = {
@@ -90,11 +90,7 @@ GUIDANCE_SCHEMA = {
                     "related": {
                         "type": "array",
                         "uniqueItems": True,
-                        "items": {
-                            "type": "string",
-                            "pattern": GUIDANCE_REF_PATTERN,
-                            "x-expected": "a guidance id such as 'inspectie-2023/07'",
-                        },
+                        "items": GUIDANCE_REF,
                     },
                     "previous_numbers": {
                         "type": "array",

@@ -22,6 +22,7 @@ from typing import Any
 import click
 import yaml
 
+from .config import project_option
 from .findings import Finding, format_text
 from .framework import ConfigError, Framework, Term, load_framework
 from .guidance import item_id
@@ -285,15 +286,6 @@ def _read_body() -> str:
 
 # --- the commands ----------------------------------------------------------------------------
 
-_project_option = click.option(
-    "--project",
-    "root",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=".",
-    show_default=True,
-    help="Project directory (holds mkdocs.yml, initiatives/, quality_framework/, content/).",
-)
-
 
 def _load(root: Path) -> Framework:
     try:
@@ -349,7 +341,7 @@ def _parse_quality(pairs: tuple[str, ...], framework: Framework) -> dict[str, An
     is_flag=True,
     help="Vraag niets: alles komt uit de opties (ontbrekende verplichte velden: exit 2).",
 )
-@_project_option
+@project_option
 def new(
     title: str | None,
     initiators: tuple[str, ...],
@@ -637,7 +629,7 @@ def updated_contributing(text: str, framework: Framework) -> str:
 
 @click.command()
 @click.option("--check", is_flag=True, help="Wijzig niets; exit 1 als de referentie verouderd is.")
-@_project_option
+@project_option
 def contributing(check: bool, root: Path) -> None:
     """Werk de veld- en criteriareferentie in CONTRIBUTING.md bij vanuit het kwaliteitskader."""
     framework = _load(root)

@@ -22,6 +22,13 @@ FULL_DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 URL_PATTERN = r'^(https?://[^\s/$.?#<>"][^\s<>"]*|mailto:[^\s@<>"]+@[^\s@<>"]+)$'
 GUIDANCE_REF_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*/[0-9]{2}$"
 
+#: a reference to a recommendation or tip, as records and guidance sets write it
+GUIDANCE_REF = {
+    "type": "string",
+    "pattern": GUIDANCE_REF_PATTERN,
+    "x-expected": "a guidance id such as 'inspectie-2023/07'",
+}
+
 _TYPE_NAMES = {
     "string": "text",
     "array": "a list",
@@ -132,11 +139,7 @@ def record_schema(framework: Framework) -> dict:
             "guidance": {
                 "type": "array",
                 "uniqueItems": True,
-                "items": {
-                    "type": "string",
-                    "pattern": GUIDANCE_REF_PATTERN,
-                    "x-expected": "a guidance id such as 'inspectie-2023/07'",
-                },
+                "items": GUIDANCE_REF,
                 "description": "Recommendations and tips this initiative puts into practice",
             },
             "status": _enum(framework.ids("statuses"), "Status"),
