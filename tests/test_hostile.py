@@ -64,6 +64,14 @@ COMMITTED: dict[str, list[str]] = {
         "expected Markdown without images, found '![pixel](https://tracker.example",
         "expected an https://, http:// or mailto: address, found 'data:text/html,",
     ],
+    "markdown-tricks.yml": [
+        "found '<x=y onmouseover=",
+        "found '<b onmouseover=",
+        "expected Markdown without HTML, found '<script>'",
+        "found '<img src=x onerror=",
+        "expected Markdown without attribute lists, found '{ onclick=",
+        "found 'javascript:alert(1)'",
+    ],
     "alias-bomb.yml": ["expected plain YAML, found an anchor '&a'"],
     "python-object.yml": ["expected plain YAML, found the tag '!!python/object/apply:os.system'"],
     "tab-indented.yml": ["expected spaces for indentation, found a tab"],
@@ -71,7 +79,12 @@ COMMITTED: dict[str, list[str]] = {
     "control-escapes.yml": ["expected printable text, found the character U+0000"],
 }
 #: how many findings some committed cases must give (one per attack, not just the first)
-COUNTS = {"script-in-body.yml": 13, "javascript-url.yml": 9, "data-url.yml": 6}
+COUNTS = {
+    "script-in-body.yml": 13,
+    "javascript-url.yml": 9,
+    "data-url.yml": 6,
+    "markdown-tricks.yml": 9,
+}
 
 
 def _generated() -> dict[str, tuple[Callable[[Path], None], list[str]]]:

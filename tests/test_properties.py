@@ -27,6 +27,7 @@ from kennisbank_gen.findings import Finding, FindingsError
 from kennisbank_gen.framework import load_framework
 from kennisbank_gen.load import load_text
 from kennisbank_gen.render import front_matter, md
+from kennisbank_gen.safe_markdown import EXTENSIONS
 from kennisbank_gen.validate import check_record, gather
 
 TODAY = dt.date(2026, 6, 1)
@@ -154,6 +155,10 @@ FRAGMENTS = [
     "<b ",
     "onmouseover=alert(1) ",
     "`code`",
+    "``",
+    "```\n",
+    "\n```",
+    "`<script>`",
     "[l](https://example.org)",
     "<a\nhref=x ",
     "<!--",
@@ -228,6 +233,12 @@ def _body_accepted(body: str) -> bool:
 @example(["<", "x=y ", "onclick=x ", ">", "Tekst "])
 @example(["<x=y ", "onmouseover=alert(1) ", "<https://example.org>", ">"])  # passed once
 @example(["<b ", "onmouseover=alert(1) ", "`code`", ">"])
+@example(["`", "\n", "<script>", "`"])  # a "code span" over a line that is raw HTML
+@example(["`a", "\n", "# ", "<script>", "`"])  # ... or a heading
+@example(["```", "{: ", "onclick=x ", "}", "\n", "code", "\n", "```"])  # attributes on a fence
+@example(["`", "`)`", "<img src=x onerror=alert(1)>", "`)`"])  # backticks paired differently
+@example(["`[x](`", "[r]: ", "<https://example.org>", "[x](javascript:alert(1))"])
+@example(["- ", "[r]: ", "javascript:alert(1)", "\n", "[r]"])  # a reference in a list item
 def test_accepted_bodies_render_to_safe_html(fragments):
     body = "".join(fragments)
     try:
@@ -314,3 +325,10 @@ def test_front_matter_shows_text_exactly(value):
     attrs = _Elements()
     attrs.feed(page)
     assert attrs.tags[1][1]["content"] == value
+
+
+def test_safe_markdown_uses_the_sites_extensions():
+    """validate's render check (safe_markdown) renders with the extensions of mkdocs.yml."""
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    named = [next(iter(e)) if isinstance(e, dict) else e for e in config["markdown_extensions"]]
+    assert set(EXTENSIONS) == {"toc", "tables", "fenced_code", *named}

@@ -13,10 +13,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
+
 from .findings import Finding, FindingsError
 from .framework import Framework, load_framework
 from .guidance import item_id, load_guidance
 from .load import Document, load_file
+from .safe_markdown import renders_safely
 from .schema import (
     DATE_PATTERN,
     FULL_DATE_PATTERN,
@@ -42,18 +45,25 @@ _RAW_HTML = re.compile(
     r"(?![^<>\s@]+@[^<>\s@]+>)"  # not <name@example.org>: an e-mail link
     r"/?[A-Za-z][^<>]*>?"
 )
-_LINK_TARGETS = re.compile(
-    r"\]\(\s*<?(?P<inline>(?:[^()\s>]|\([^()\s>]*\))*)"  # [text](url), url may hold (...)
-    r"|^[ \t>]*\[[^\]\n]*\]:\s*<?(?P<ref>\S*?)>?(?:\s|$)"  # [ref]: url, also in lists/quotes
-    r"|<(?P<auto>[A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>",  # <scheme:...>
-    re.MULTILINE,
+#: each kind of link on its own pass: a line that only looks like a reference definition must
+#: not hide the inline links on it
+_LINK_TARGETS = (
+    re.compile(r"\]\(\s*<?(?P<inline>(?:[^()\s>]|\([^()\s>]*\))*)"),  # [text](url), with (...)
+    re.compile(r"\[[^\]\n]*\]:\s*<?(?P<ref>\S*?)>?(?:\s|$)"),  # [ref]: url, also in lists
+    re.compile(r"<(?P<auto>[A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>"),  # <scheme:...>
 )
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 #: attr_list syntax (`{: #id .class key=value }`) would put any attribute, such as onclick or
 #: style, on the element before it; records never need it
 _ATTR_LIST = re.compile(r"\{:?[ \t]*[^}\s][^}\n]*\}")
 #: a code span: backticks, the same number to close, within one paragraph
-_CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)((?:(?!\n[ \t]*\n).)+?)(?<!`)\1(?!`)", re.DOTALL)
+#: a code span on one line. Python-Markdown lets one run on over line breaks, but it parses
+#: blocks first: a next line starting with `#`, `-` or `<script>` is a heading, a list item or raw
+#: HTML, not code. So only one-line spans count as code here (longer ones are checked as text).
+_CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)([^\n]+?)(?<!`)\1(?!`)")
+#: a fenced code block exactly as Python-Markdown's fenced_code finds it; only its content is
+#: code: the opening line may carry `{ attributes }`, which fenced_code puts on the element
+_FENCED = FencedBlockPreprocessor.FENCED_BLOCK_RE
 #: an image loads from another site as the page opens: it would leak visitors' data
 _IMAGE = re.compile(r"!\[")
 
@@ -114,14 +124,37 @@ def _date_findings(doc: Document, framework: Framework, today: dt.date) -> list[
 
 
 def _mask_code_spans(body: str) -> str:
-    """The body with code spans blanked out (same length, newlines kept): Python-Markdown
-    handles backticks first and escapes what they hold, so markup there is text."""
-    return _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), body)
+    """The body with the content of fenced code blocks and code spans blanked out (same length,
+    newlines kept): Python-Markdown escapes what they hold, so markup there is text."""
+
+    def blank(text: str) -> str:
+        return re.sub(r"[^\n]", " ", text)
+
+    def fenced(m: re.Match) -> str:
+        start, end = m.start("code") - m.start(), m.end("code") - m.start()
+        whole = m.group(0)
+        return whole[:start] + blank(whole[start:end]) + whole[end:]
+
+    body = _FENCED.sub(fenced, body)
+    return _CODE_SPAN.sub(lambda m: blank(m.group(0)), body)
 
 
 def _body_problems(body: str) -> list[tuple[int, str, str, str]]:
-    """(offset, matched text, message, rule) for everything a Markdown body may not hold."""
-    text = _mask_code_spans(body)
+    """(offset, matched text, message, rule) for everything a Markdown body may not hold.
+
+    Code is text, so it is left out; but when leaving it out is what hides a problem, rendering
+    has the last word (backticks can pair up differently from any pattern).
+    """
+    masked = _mask_code_spans(body)
+    problems = _problems_in(masked)
+    if masked != body:
+        everything = _problems_in(body)
+        if len(everything) > len(problems) and not renders_safely(body):
+            return everything
+    return problems
+
+
+def _problems_in(text: str) -> list[tuple[int, str, str, str]]:
     problems = []
     for m in _RAW_HTML.finditer(text):
         found = m.group(0)[:40]
@@ -153,9 +186,8 @@ def _body_problems(body: str) -> list[tuple[int, str, str, str]]:
                 "markdown-image",
             )
         )
-    for m in _LINK_TARGETS.finditer(text):
-        kind = next(k for k in ("inline", "ref", "auto") if m.group(k) is not None)
-        url = m.group(kind)
+    for m in (m for pattern in _LINK_TARGETS for m in pattern.finditer(text)):
+        kind, url = next(iter(m.groupdict().items()))
         scheme = _SCHEME.match(url)
         if not scheme or scheme.group(1).lower() not in ALLOWED_SCHEMES:
             problems.append(
@@ -167,7 +199,7 @@ def _body_problems(body: str) -> list[tuple[int, str, str, str]]:
                     "link-scheme",
                 )
             )
-    return sorted(problems)
+    return sorted(set(problems))  # <javascript:x> in [a](<javascript:x>) is found twice
 
 
 def _body_places(doc: Document, body: str, problems: list) -> list[tuple[int, int]]:
