@@ -156,26 +156,10 @@ def _body_problems(body: str) -> list[tuple[int, str, str, str]]:
 
 def _problems_in(text: str) -> list[tuple[int, str, str, str]]:
     problems = []
-    for m in _RAW_HTML.finditer(text):
-        found = m.group(0)[:40]
-        problems.append(
-            (
-                m.start(),
-                m.group(0),
-                f"expected Markdown without HTML, found '{found}'",
-                "markdown-html",
-            )
-        )
-    for m in _ATTR_LIST.finditer(text):
-        found = m.group(0)[:40]
-        problems.append(
-            (
-                m.start(),
-                m.group(0),
-                f"expected Markdown without attribute lists, found '{found}'",
-                "markdown-html",
-            )
-        )
+    for pattern, what in ((_RAW_HTML, "HTML"), (_ATTR_LIST, "attribute lists")):
+        for m in pattern.finditer(text):
+            message = f"expected Markdown without {what}, found '{m.group(0)[:40]}'"
+            problems.append((m.start(), m.group(0), message, "markdown-html"))
     for m in _IMAGE.finditer(text):
         found = text[m.start() :].partition("\n")[0][:40]
         problems.append(
