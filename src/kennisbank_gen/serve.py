@@ -31,15 +31,30 @@ def regenerate(root: Path, report: Callable[[str], None] = click.echo) -> bool:
 
 
 class _Regenerate(FileSystemEventHandler):
+    """Regenerates once per burst of changes: saving a file is often several events
+    (write to a temporary file, rename), and one regeneration after the last is enough."""
+
+    QUIET_SECONDS = 0.3
+
     def __init__(self, root: Path):
         self.root = root
         self.lock = threading.Lock()
+        self.timer: threading.Timer | None = None
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed", "closed_no_write") or event.is_directory:
             return
         with self.lock:
-            regenerate(self.root)
+            if self.timer:
+                self.timer.cancel()
+            self.timer = threading.Timer(self.QUIET_SECONDS, self._run)
+            self.timer.daemon = True
+            self.timer.start()
+
+    def _run(self) -> None:
+        with self.lock:
+            self.timer = None
+        regenerate(self.root)
 
 
 def serve(root: Path, dev_addr: str) -> None:
