@@ -107,6 +107,11 @@ def item_id(set_id: str, number: int) -> str:
     return f"{set_id}/{number:02d}"
 
 
+def guidance_ids(docs: list[Document]) -> set[str]:
+    """The id of every item in these (valid) guidance set documents."""
+    return {item_id(d.data["id"], it["number"]) for d in docs for it in d.data["items"]}
+
+
 def _set_findings(doc: Document) -> list[Finding]:
     """Checks inside one set: id matches file name, numbers 1..N, groups exist."""
     data, findings = doc.data, []
@@ -156,7 +161,7 @@ def load_guidance(directory: Path, root: Path) -> tuple[list[Document], list[Fin
         if not problems:
             docs.append(doc)
     findings += _redirect_findings(docs)
-    ids = {item_id(d.data["id"], it["number"]) for d in docs for it in d.data["items"]}
+    ids = guidance_ids(docs)
     for doc in docs:
         for i, item in enumerate(doc.data["items"]):
             for j, ref in enumerate(item.get("related", [])):

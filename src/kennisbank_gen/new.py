@@ -25,10 +25,10 @@ import yaml
 from .config import project_option
 from .findings import Finding, format_text
 from .framework import ConfigError, Framework, Term, load_framework
-from .guidance import item_id
+from .guidance import guidance_ids
 from .load import Document, _shown_path
 from .schema import did_you_mean, record_schema
-from .validate import check_record, gather
+from .validate import check_record, gather, title_key
 
 SCHEMA_FILE = "schema/initiative.schema.json"
 SCHEMA_LINE = f"# yaml-language-server: $schema=../{SCHEMA_FILE}"
@@ -170,26 +170,28 @@ def record_text(record: dict[str, Any]) -> str:
     return HEADER + body
 
 
-def _guidance_ids(project) -> set[str]:
-    return {item_id(d.data["id"], it["number"]) for d in project.guidance for it in d.data["items"]}
+def _record_dirs(root: Path) -> list[Path]:
+    records = root / "initiatives"
+    return [records] if records.is_dir() else []
 
 
-def check_new_record(root: Path, rel_path: str, text: str, today: dt.date) -> list[Finding]:
+def check_new_record(
+    root: Path, rel_path: str, text: str, today: dt.date, before: list[Finding]
+) -> list[Finding]:
     """Everything `kennisbank validate` would say about `text` saved as `rel_path`.
 
     The text goes to a scratch file next to the project's records and is validated with them,
-    so cross-record rules (unique titles and slugs, known references) apply too.
+    so cross-record rules (unique titles and slugs, known references) apply too; `before` are
+    the project's findings without it, which are not the new record's.
     """
-    records = root / "initiatives"
-    before = set(gather(root, [records] if records.is_dir() else [], today=today).findings)
     with tempfile.TemporaryDirectory() as scratch:
         file = Path(scratch) / Path(rel_path).name
         file.write_text(text, encoding="utf-8")
-        after = gather(root, [*([records] if records.is_dir() else []), file], today=today)
+        after = gather(root, [*_record_dirs(root), file], today=today)
     shown = _shown_path(file, root)
     return sorted(
         dataclasses.replace(f, path=rel_path) if f.path == shown else f
-        for f in set(after.findings) - before
+        for f in set(after.findings) - set(before)
     )
 
 
@@ -363,11 +365,11 @@ def new(
     """Maak een nieuw record in initiatives/: met vragen, of met opties en --no-input."""
     framework = _load(root)
     today = dt.date.today()
-    project = gather(root, today=today)
-    ids = _guidance_ids(project)
+    project = gather(root, _record_dirs(root), today=today)
+    ids = guidance_ids(project.guidance)
     quality = _parse_quality(quality_pairs, framework)
     titles = {
-        " ".join(d.data["title"].casefold().split()): d.path
+        title_key(d.data["title"]): d.path
         for d in project.records
         if isinstance(d.data, dict) and isinstance(d.data.get("title"), str)
     }
@@ -382,7 +384,7 @@ def new(
         for suffix in (".yml", ".yaml"):
             if (root / "initiatives" / f"{name}{suffix}").exists():
                 return [f"initiatives/{name}{suffix} bestaat al; kies een andere titel of --slug"]
-        key = " ".join(the_title.casefold().split())
+        key = title_key(the_title)
         if key in titles:
             return [f"deze titel heeft {titles[key]} al"]
         return []
@@ -423,7 +425,7 @@ def new(
 
     rel_path = target_of(record["title"])
     text = record_text(record)
-    findings = check_new_record(root, rel_path, text, today)
+    findings = check_new_record(root, rel_path, text, today, project.findings)
     if any(f.severity == "error" for f in findings):
         click.echo(format_text(findings), err=True)
         click.echo(f"Niets geschreven: {rel_path} zou deze meldingen geven.", err=True)

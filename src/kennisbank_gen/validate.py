@@ -17,7 +17,7 @@ from markdown.extensions.fenced_code import FencedBlockPreprocessor
 
 from .findings import Finding, FindingsError
 from .framework import Framework, load_framework
-from .guidance import item_id, load_guidance
+from .guidance import guidance_ids, load_guidance
 from .load import Document, load_file
 from .safe_markdown import renders_safely
 from .schema import (
@@ -299,6 +299,11 @@ def check_record(doc: Document, framework: Framework, today: dt.date) -> list[Fi
     )
 
 
+def title_key(title: str) -> str:
+    """What makes two titles the same: case and spacing do not count."""
+    return " ".join(title.casefold().split())
+
+
 def _list(value) -> list:
     """A list field's items; anything else already has its schema finding (and is no list)."""
     return value if isinstance(value, list) else []
@@ -347,7 +352,7 @@ def check_collection(
             continue
         title = doc.data.get("title")
         if isinstance(title, str):
-            key = " ".join(title.casefold().split())
+            key = title_key(title)
             if key in titles:
                 findings.append(
                     doc.finding(
@@ -402,7 +407,7 @@ def gather(root: Path, paths: list[Path] | None = None, today: dt.date | None = 
     today = today or dt.date.today()
     framework = load_framework(root / "quality_framework", root)
     guidance, findings = load_guidance(root / "content" / "guidance", root)
-    guidance_ids = {item_id(d.data["id"], it["number"]) for d in guidance for it in d.data["items"]}
+    known_ids = guidance_ids(guidance)
     records = []
     for file in record_files(paths if paths is not None else [root / "initiatives"]):
         try:
@@ -412,5 +417,5 @@ def gather(root: Path, paths: list[Path] | None = None, today: dt.date | None = 
             continue
         findings += check_record(doc, framework, today)
         records.append(doc)
-    findings += check_collection(records, framework, guidance_ids)
+    findings += check_collection(records, framework, known_ids)
     return Project(root, framework, records, guidance, sorted(set(findings)))
