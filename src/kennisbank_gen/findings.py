@@ -36,11 +36,6 @@ class FindingsError(Exception):
         self.findings = findings
 
 
-def errors(findings: list[Finding], strict: bool = False) -> list[Finding]:
-    """The findings that block: errors, and with strict also warnings."""
-    return [f for f in findings if strict or f.severity == "error"]
-
-
 def format_text(findings: list[Finding]) -> str:
     lines = [f.text() for f in sorted(findings)]
     n_err = sum(f.severity == "error" for f in findings)

@@ -94,7 +94,7 @@ class Renderer:
             return posixpath.relpath(target, posixpath.dirname(path) or ".")
 
         self.pages[path] = self.env.get_template(template).render(
-            site=self.site, config=self.config, page_path=path, link=link, **context
+            site=self.site, config=self.config, link=link, **context
         )
 
     def file(self, path: str, content: str | bytes) -> None:
