@@ -100,9 +100,10 @@ class Renderer:
     def file(self, path: str, content: str | bytes) -> None:
         self.pages[path] = content
 
-
-def _asset(name: str) -> bytes:
-    return resources.files("kennisbank_gen").joinpath("assets", name).read_bytes()
+    def asset(self, name: str) -> None:
+        """A file shipped in the package's assets/, at assets/<name> in the site."""
+        data = resources.files("kennisbank_gen").joinpath("assets", name).read_bytes()
+        self.file(f"assets/{name}", data)
 
 
 def redirects(site: Site) -> dict[str, Initiative | GuidanceSet | GuidanceItem]:
@@ -160,6 +161,6 @@ def render_site(site: Site, config: SiteConfig, content_dir: Path) -> dict[str, 
         )
     for page in sorted(content_dir.glob("*.md")):
         r.file(page.name, page.read_text(encoding="utf-8"))
-    r.file("assets/kennisbank.css", _asset("kennisbank.css"))
-    r.file("assets/kennisbank-a11y.js", _asset("kennisbank-a11y.js"))
+    r.asset("kennisbank.css")
+    r.asset("kennisbank-a11y.js")
     return r.pages

@@ -18,7 +18,6 @@ from __future__ import annotations
 import subprocess
 import sys
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -133,17 +132,13 @@ def page_data(page: Initiative | GuidanceItem) -> PageData:
     return PageData(title, page.summary, kind.label, tuple(filters))
 
 
-def _asset(name: str) -> bytes:
-    return resources.files("kennisbank_gen").joinpath("assets", name).read_bytes()
-
-
 def register(r: Renderer) -> None:
     """Give templates `search_data` and add the browse page and the search assets."""
     r.env.globals["search_data"] = page_data
     r.env.globals["search_summary_weight"] = SUMMARY_WEIGHT
     r.page(BROWSE_PAGE, "search_page.md.j2", facets=facets(r.site))
     for name in ASSETS:
-        r.file(f"assets/{name}", _asset(name))
+        r.asset(name)
 
 
 def index_site(site_dir: Path) -> None:
