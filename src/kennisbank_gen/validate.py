@@ -254,7 +254,8 @@ def _with_severity(finding: Finding, framework: Framework) -> Finding:
     """Schema findings on a criterion take that criterion's severity; others their rule's."""
     parts = finding.field.split(".")
     if parts[0] == "quality" and len(parts) > 1:
-        criterion = next((c for c in framework.criteria if parts[1].startswith(c.id)), None)
+        field = parts[1].partition("[")[0]  # quality.evaluation[0] -> evaluation
+        criterion = next((c for c in framework.criteria if c.id == field), None)
         if criterion:
             return dataclasses.replace(finding, severity=criterion.severity)
     return dataclasses.replace(finding, severity=framework.severity(finding.rule))
