@@ -20,8 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import make_project, write_records
 
-from kennisbank_gen.build import build, run_site_builder
-from kennisbank_gen.validate import gather
+from kennisbank_gen.build import build
+from kennisbank_gen.build.site_builder import run_site_builder
+from kennisbank_gen.check.validate import validate
 
 
 def measure(n: int, workdir: Path) -> dict[str, float]:
@@ -29,7 +30,7 @@ def measure(n: int, workdir: Path) -> dict[str, float]:
     write_records(root, n, seed=n)
 
     start = time.perf_counter()
-    project = gather(root)
+    project = validate(root)
     validate_s = time.perf_counter() - start
     assert not project.blocking(), project.findings[:3]
 

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from kennisbank_gen.build import BuildError, build, generate
-from kennisbank_gen.findings import FindingsError
-from kennisbank_gen.framework import load_framework
-from kennisbank_gen.validate import gather
+from kennisbank_gen.build import build, generate
+from kennisbank_gen.check.validate import validate
+from kennisbank_gen.errors import BuildError, FindingsError
+from kennisbank_gen.read.framework import load_framework
+from kennisbank_gen.read.project import read_project
 
 SLUG = "inspectie-sociale-veiligheid-kunst-mode-2023"
 
@@ -32,7 +33,7 @@ def tree_digest(directory: Path) -> dict[str, str]:
 
 
 def test_every_initiative_page_shows_its_criteria(built_project):
-    project = gather(built_project)
+    project = read_project(built_project)
     framework = project.framework
     assert len(project.records) >= 12
     for doc in project.records:
@@ -68,7 +69,7 @@ def test_initiative_pages_are_not_in_the_navigation(built_site):
 def test_overview_lists_every_initiative_with_badges(built_project):
     page = html(built_project / "site", "initiatieven")
     titles = [a.get_text() for a in page.select("article li > p > a")]
-    records = gather(built_project).records
+    records = validate(built_project).project.records
     assert sorted(titles) == sorted(d.data["title"] for d in records)
     assert len(page.select(".kb-badge")) >= 4 * len(records)
     by_title = html(built_project / "site", "initiatieven/op-titel")
@@ -77,7 +78,7 @@ def test_overview_lists_every_initiative_with_badges(built_project):
 
 
 def test_example_records_are_marked_on_their_page(built_project):
-    for doc in gather(built_project).records:
+    for doc in validate(built_project).project.records:
         text = html(built_project / "site", f"initiatieven/{Path(doc.path).stem}").get_text()
         assert ("Fictief voorbeeld" in text) == bool(doc.data.get("example")), doc.path
 
@@ -128,9 +129,9 @@ def test_cli_build_failure_exit_code_and_message(project):
 
 
 def test_generate_rewrites_only_changed_files(project):
-    _, _, total, written = generate(project)
-    assert written == total
-    assert generate(project)[3] == 0
+    first = generate(project)
+    assert first.files_written == first.files_total
+    assert generate(project).files_written == 0
     record = project / "initiatives" / f"{SLUG}.yml"
     record.write_text(
         record.read_text(encoding="utf-8").replace("status: afgerond", "status: actief"),
@@ -138,7 +139,7 @@ def test_generate_rewrites_only_changed_files(project):
     )
     docs = project / "build" / "docs"
     before = {p: p.stat().st_mtime_ns for p in docs.rglob("*") if p.is_file()}
-    _, _, _, written = generate(project)
+    written = generate(project).files_written
     changed = {p.relative_to(docs).as_posix() for p in before if p.stat().st_mtime_ns != before[p]}
     assert written == len(changed)
     # the page itself and the open-data exports that carry the status; nothing else
@@ -183,12 +184,12 @@ def test_framework_change_changes_validation_and_site_without_code(project):
     original = criteria.read_text(encoding="utf-8")
 
     criteria.write_text(original + NEW_CRITERION.format(severity="error"), encoding="utf-8")
-    findings = gather(project).findings
+    findings = validate(project).findings
     assert findings and all(f.field == "quality.cocreatie" for f in findings)
     assert all(f.severity == "error" for f in findings)
 
     criteria.write_text(original + NEW_CRITERION.format(severity="warning"), encoding="utf-8")
-    assert {f.severity for f in gather(project).findings} == {"warning"}
+    assert {f.severity for f in validate(project).findings} == {"warning"}
 
     record = project / "initiatives" / f"{SLUG}.yml"
     record.write_text(

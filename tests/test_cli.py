@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 from test_corpus import INVALID, VALID, expected
 
 from kennisbank_gen.cli import main
-from kennisbank_gen.load import load_file
+from kennisbank_gen.read.load import load_file
 
 FORMATS = ("text", "json", "github")
 FIELDS = {"path", "line", "col", "field", "message", "rule", "severity"}

@@ -24,10 +24,11 @@ from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kennisbank_gen.findings import Finding, FindingsError
-from kennisbank_gen.framework import load_framework
-from kennisbank_gen.load import dotted, load_text
-from kennisbank_gen.validate import check_collection, check_record, gather
+from kennisbank_gen.check.validate import check_collection, check_record, validate
+from kennisbank_gen.errors import FindingsError
+from kennisbank_gen.findings import Finding
+from kennisbank_gen.read.framework import load_framework
+from kennisbank_gen.read.load import dotted, load_text
 
 CORPUS = REPO / "tests" / "corpus"
 VALID = CORPUS / "valid"
@@ -82,26 +83,26 @@ INVALID_FILES = [p for p in record_files(INVALID) if p != EXPECTATIONS]
 CROSS_DIRS = sorted(p for p in CROSS.iterdir() if p.is_dir())
 
 
-def validate(*paths: Path) -> list[Finding]:
-    return gather(REPO, list(paths), today=TODAY).findings
+def findings_of(*paths: Path) -> list[Finding]:
+    return validate(REPO, list(paths), today=TODAY).findings
 
 
 @pytest.mark.parametrize("file", [case(f, f.name) for f in VALID_FILES])
 def test_valid_record_has_no_findings(file: Path):
-    assert [f.text() for f in validate(file)] == []
+    assert [f.text() for f in findings_of(file)] == []
 
 
 def test_valid_records_together_have_no_findings():
     clean = [f for f in VALID_FILES if not header(f, "xfail")]
-    assert [f.text() for f in validate(*clean)] == []
-    assert len(gather(REPO, clean, today=TODAY).records) == len(clean)
+    assert [f.text() for f in findings_of(*clean)] == []
+    assert len(validate(REPO, clean, today=TODAY).project.records) == len(clean)
 
 
 @pytest.mark.parametrize("file", [case(f, f.name) for f in INVALID_FILES])
 def test_invalid_record_has_exactly_the_expected_findings(file: Path):
     want = expected(file)
     assert want, f"{rel(file)} states no expected finding"
-    findings = validate(file)
+    findings = findings_of(file)
     assert {f.path for f in findings} <= {rel(file)}
     assert actual(findings) == want
     assert len(findings) == len(want)  # no finding twice
@@ -111,7 +112,7 @@ def test_invalid_record_has_exactly_the_expected_findings(file: Path):
 def test_cross_record_case_has_exactly_the_expected_findings(directory: Path):
     files = record_files(directory)
     want = set().union(*(expected(f) for f in files))
-    findings = validate(directory)
+    findings = findings_of(directory)
     assert actual(findings) == want
     assert len(findings) == len(want)
 
@@ -130,27 +131,29 @@ def test_corpus_is_complete():
 def test_rules_are_covered():
     """Every rule of quality_framework/rules.yml is exercised by at least one case."""
     rules = set(load_framework(REPO / "quality_framework").rules)
-    seen = {f.rule for file in INVALID_FILES if not header(file, "xfail") for f in validate(file)}
-    seen |= {f.rule for d in CROSS_DIRS for f in validate(d)}
+    seen = {
+        f.rule for file in INVALID_FILES if not header(file, "xfail") for f in findings_of(file)
+    }
+    seen |= {f.rule for d in CROSS_DIRS for f in findings_of(d)}
     assert rules - seen == set()
 
 
 def test_warning_is_not_blocking_unless_strict():
-    project = gather(REPO, [INVALID / "summary-too-long.yml"], today=TODAY)
-    assert [f.severity for f in project.findings] == ["warning"]
-    assert project.blocking() == []
-    assert project.blocking(strict=True) == project.findings
+    report = validate(REPO, [INVALID / "summary-too-long.yml"], today=TODAY)
+    assert [f.severity for f in report.findings] == ["warning"]
+    assert report.blocking() == []
+    assert report.blocking(strict=True) == report.findings
 
 
 def test_bare_year_is_read_as_text():
-    project = gather(REPO, [VALID / "alleen-jaartal.yml"], today=TODAY)
-    assert project.records[0].data["date"] == "2023"
+    report = validate(REPO, [VALID / "alleen-jaartal.yml"], today=TODAY)
+    assert report.project.records[0].data["date"] == "2023"
 
 
 def test_oversized_file_is_a_finding(tmp_path: Path):
     big = tmp_path / "groot-bestand.yml"
     big.write_text("title: x\n" + "# opvulling\n" * 100_000, encoding="utf-8")
-    [finding] = gather(REPO, [big], today=TODAY).findings
+    [finding] = validate(REPO, [big], today=TODAY).findings
     assert (finding.line, finding.col, finding.rule) == (1, 1, "yaml-syntax")
     assert finding.message.startswith("expected a file under 1,000,000 bytes, found 1,")
 
@@ -158,14 +161,14 @@ def test_oversized_file_is_a_finding(tmp_path: Path):
 def test_future_date_uses_today():
     """The future-date rule compares with the day of validation, not a fixed date."""
     file = VALID / "minimaal.yml"  # date: 2024-03-15
-    assert gather(REPO, [file], today=dt.date(2024, 3, 15)).findings == []
-    [finding] = gather(REPO, [file], today=dt.date(2024, 3, 14)).findings
+    assert validate(REPO, [file], today=dt.date(2024, 3, 15)).findings == []
+    [finding] = validate(REPO, [file], today=dt.date(2024, 3, 14)).findings
     assert finding.rule == "future-date"
     assert finding.message == "expected a date not after today (2024-03-14), found '2024-03-15'"
 
 
 # No input ever makes the validator raise anything but findings: every case above goes through
-# gather(), which turns FindingsError into findings and lets anything else escape (a failure).
+# findings_of(), which turns FindingsError into findings and lets anything else escape (a failure).
 # The checks below push further with truncated and mutated records and arbitrary text.
 
 FRAMEWORK = load_framework(REPO / "quality_framework")
@@ -186,7 +189,7 @@ def _validate_text(text: str, name: str = "fuzz.yml") -> None:
         assert all(isinstance(f, Finding) and f.line >= 1 and f.col >= 1 for f in exc.findings)
         return
     findings = check_record(doc, FRAMEWORK, TODAY)
-    findings += check_collection([doc], FRAMEWORK, GUIDANCE_IDS)
+    findings += check_collection([doc], GUIDANCE_IDS)
     assert all(isinstance(f, Finding) and f.line >= 1 and f.col >= 1 for f in findings)
 
 
@@ -249,7 +252,7 @@ def test_wrong_kind_of_value_gives_findings_on_that_field_only(path: tuple):
         assert text.count("__VALUE__") == 1
         doc = load_text(text.replace("__VALUE__", value), "fuzz.yml")
         findings = check_record(doc, FRAMEWORK, TODAY)
-        findings += check_collection([doc], FRAMEWORK, GUIDANCE_IDS)
+        findings += check_collection([doc], GUIDANCE_IDS)
         name = dotted(path)
         inside = {"[": f"{name}[", "{": f"{name}."}.get(value[0], "\0")  # items of a list/mapping
         stray = [f.text() for f in findings if f.field != name and not f.field.startswith(inside)]

@@ -15,20 +15,13 @@ from click.testing import CliRunner
 from conftest import REPO
 
 from kennisbank_gen.build import generate
+from kennisbank_gen.check.record_schema import record_schema
+from kennisbank_gen.check.validate import validate
 from kennisbank_gen.cli import main
-from kennisbank_gen.framework import load_framework
-from kennisbank_gen.new import (
-    BEGIN,
-    END,
-    FIELDS,
-    SCHEMA_FILE,
-    SCHEMA_LINE,
-    field_reference,
-    slugify,
-    updated_contributing,
-)
-from kennisbank_gen.schema import record_schema
-from kennisbank_gen.validate import gather
+from kennisbank_gen.editors.contributing import BEGIN, END, field_reference, updated_contributing
+from kennisbank_gen.editors.fields import FIELDS
+from kennisbank_gen.editors.new import SCHEMA_FILE, SCHEMA_LINE, slugify
+from kennisbank_gen.read.framework import load_framework
 
 FLAGS = [
     "--title",
@@ -104,7 +97,7 @@ def _assert_valid_new_record(project: Path, rel: str) -> str:
     assert text.splitlines()[0] == SCHEMA_LINE
     # the validator, on this file alone and on the whole project
     assert run("validate", str(project / rel), "--project", str(project), "--strict").exit_code == 0
-    assert gather(project).findings == []
+    assert validate(project).findings == []
     # and what an editor's YAML extension sees: the committed schema accepts it
     schema = json.loads((REPO / SCHEMA_FILE).read_text(encoding="utf-8"))
     jsonschema.validate(yaml.safe_load(text), schema)

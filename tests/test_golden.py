@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from kennisbank_gen.model import build_model
-from kennisbank_gen.render import SiteConfig, render_site
-from kennisbank_gen.validate import gather
+from kennisbank_gen.read.project import read_project
+from kennisbank_gen.site.model import build_model
+from kennisbank_gen.site.render import SiteConfig, render_site
 
 GOLDEN = Path(__file__).parent / "golden"
 PAGES = {
@@ -28,7 +28,7 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, str | bytes]:
-    project = gather(REPO)
+    project = read_project(REPO)
     return render_site(
         build_model(project), SiteConfig.from_mkdocs(REPO / "mkdocs.yml"), REPO / "content"
     )

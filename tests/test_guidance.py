@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from jsonschema import Draft202012Validator
 
 from kennisbank_gen.build import build
-from kennisbank_gen.validate import gather
+from kennisbank_gen.check.validate import validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SETS = {
@@ -54,7 +54,7 @@ def test_every_item_has_a_page_with_summary_source_and_citation(built_site, set_
 
 def test_cross_links_render_both_ways(built_project):
     site = built_project / "site"
-    records = gather(built_project).records
+    records = validate(built_project).project.records
     pairs = 0
     for doc in records:
         slug = Path(doc.path).stem
@@ -156,7 +156,7 @@ def test_former_slug_that_collides_with_a_live_page_is_rejected(project):
         + "previous_slugs: [inholland-verbondenheid-rol-docent, op-titel]\n",
         encoding="utf-8",
     )
-    findings = [f for f in gather(project).findings if f.rule == "duplicate-slug"]
+    findings = [f for f in validate(project).findings if f.rule == "duplicate-slug"]
     assert [(f.field, f.path) for f in findings] == [
         ("previous_slugs[0]", "initiatives/onderzoek-eenzaamheid-mbo-studenten.yml"),
         ("previous_slugs[1]", "initiatives/onderzoek-eenzaamheid-mbo-studenten.yml"),
@@ -170,7 +170,7 @@ def test_guidance_former_number_that_is_live_is_rejected(project):
         "  - number: 3\n", "  - number: 3\n    previous_numbers: [2]\n"
     )
     guidance.write_text(text, encoding="utf-8")
-    findings = gather(project).findings
+    findings = validate(project).findings
     assert [(f.path, f.field) for f in findings] == [
         ("content/guidance/miv-mbo-2023.yml", "items[2].previous_numbers[0]")
     ]
@@ -194,7 +194,7 @@ def test_guidance_former_number_redirects(project):
 
 def test_initiatives_json_matches_the_records(built_project):
     data = json.loads((built_project / "site" / "initiatieven.json").read_text(encoding="utf-8"))
-    records = {Path(d.path).stem: d.data for d in gather(built_project).records}
+    records = {Path(d.path).stem: d.data for d in validate(built_project).project.records}
     assert data["licence"]["name"] == "CC BY 4.0"
     assert data["count"] == len(records) == len(data["initiatives"])
     for item in data["initiatives"]:
@@ -215,7 +215,7 @@ def test_initiatives_json_matches_the_records(built_project):
 def test_initiatives_csv_matches_the_records(built_project):
     text = (built_project / "site" / "initiatieven.csv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))
-    records = {Path(d.path).stem: d.data for d in gather(built_project).records}
+    records = {Path(d.path).stem: d.data for d in validate(built_project).project.records}
     assert {r["slug"] for r in rows} == set(records)
     for row in rows:
         assert row["titel"] == records[row["slug"]]["title"]
@@ -246,7 +246,7 @@ def test_guidance_json_has_every_item_with_its_initiatives(built_project):
     data = json.loads((built_project / "site" / "aanbevelingen.json").read_text(encoding="utf-8"))
     counts = {s["id"]: len(s["items"]) for s in data["sets"]}
     assert counts == {k: v[1] for k, v in SETS.items()}
-    records = gather(built_project).records
+    records = validate(built_project).project.records
     for s in data["sets"]:
         for item in s["items"]:
             expected = {
@@ -259,7 +259,7 @@ def test_atom_feed_lists_initiatives_newest_first(built_project):
     feed = ET.fromstring((built_project / "site" / "feed.xml").read_bytes())
     ns = {"a": "http://www.w3.org/2005/Atom"}
     entries = feed.findall("a:entry", ns)
-    assert len(entries) == len(gather(built_project).records)
+    assert len(entries) == len(validate(built_project).project.records)
     updated = [e.find("a:updated", ns).text for e in entries]
     assert updated == sorted(updated, reverse=True)
     assert feed.find("a:updated", ns).text == updated[0]
@@ -271,7 +271,7 @@ def test_published_schema_is_valid_and_accepts_the_records(built_project):
     )
     Draft202012Validator.check_schema(schema)
     validator = Draft202012Validator(schema)
-    for doc in gather(built_project).records:
+    for doc in validate(built_project).project.records:
         data = {**doc.data, "date": str(doc.data["date"])}
         assert not list(validator.iter_errors(data)), doc.path
 

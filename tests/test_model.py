@@ -3,8 +3,8 @@
 import pytest
 from conftest import REPO
 
-from kennisbank_gen.model import PartialDate, build_model
-from kennisbank_gen.validate import gather
+from kennisbank_gen.read.project import read_project
+from kennisbank_gen.site.model import PartialDate, build_model
 
 
 @pytest.mark.parametrize(
@@ -35,7 +35,7 @@ def test_partial_dates_sort_before_precise_ones_of_the_same_period():
 
 @pytest.fixture(scope="module")
 def site():
-    return build_model(gather(REPO))
+    return build_model(read_project(REPO))
 
 
 def test_initiatives_are_newest_first(site):

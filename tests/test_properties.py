@@ -23,12 +23,13 @@ from hostile_site import live_markup
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kennisbank_gen.findings import Finding, FindingsError
-from kennisbank_gen.framework import load_framework
-from kennisbank_gen.load import load_text
-from kennisbank_gen.render import front_matter, md
-from kennisbank_gen.safe_markdown import EXTENSIONS
-from kennisbank_gen.validate import check_record, gather
+from kennisbank_gen.check.markdown_safety import EXTENSIONS
+from kennisbank_gen.check.validate import check_record, validate
+from kennisbank_gen.errors import FindingsError
+from kennisbank_gen.findings import Finding
+from kennisbank_gen.read.framework import load_framework
+from kennisbank_gen.read.load import load_text
+from kennisbank_gen.site.render import front_matter, md
 
 TODAY = dt.date(2026, 6, 1)
 FRAMEWORK = load_framework(REPO / "quality_framework", REPO)
@@ -86,7 +87,7 @@ def _validate_file(content: bytes) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         file = Path(scratch) / "eigenschap.yml"
         file.write_bytes(content)
-        project = gather(REPO, [file], today=TODAY)  # may raise only what gather documents
+        project = validate(REPO, [file], today=TODAY)  # may raise only what gather documents
     for f in project.findings:
         assert isinstance(f, Finding)
         assert f.line >= 1 and f.col >= 1

@@ -14,20 +14,22 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import REPO
 
-from kennisbank_gen import search
-from kennisbank_gen.build import BuildError, build, generate
+from kennisbank_gen.build import build, generate, site_builder
+from kennisbank_gen.check.validate import validate
 from kennisbank_gen.config import SiteConfig
-from kennisbank_gen.framework import Criterion, Value
-from kennisbank_gen.model import build_model
-from kennisbank_gen.render import render_site
-from kennisbank_gen.validate import gather
+from kennisbank_gen.errors import BuildError
+from kennisbank_gen.read.framework import Criterion, Value
+from kennisbank_gen.read.project import read_project
+from kennisbank_gen.site import search
+from kennisbank_gen.site.model import build_model
+from kennisbank_gen.site.render import render_site
 
 FILTER = re.compile(r'<span data-pagefind-filter="([^"]+)">([^<]*)</span>')
 
 
 @pytest.fixture(scope="module")
 def site():
-    return build_model(gather(REPO))
+    return build_model(read_project(REPO))
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +161,7 @@ def add_criterion(project: Path) -> dict[str, str]:
 @pytest.mark.slow
 def test_a_new_criterion_becomes_a_facet_without_code_changes(project: Path):
     add_criterion(project)
-    assert gather(project).findings == []
+    assert validate(project).findings == []
     build(project)
     docs = project / "build" / "docs"
     browse = BeautifulSoup((docs / "zoeken.md").read_text(encoding="utf-8"), "html.parser")
@@ -220,7 +222,7 @@ def tree_digest(directory: Path) -> dict[str, str]:
 def test_failing_pagefind_stops_the_build_and_keeps_the_previous_site(project, monkeypatch):
     build(project)
     before = tree_digest(project / "site")
-    monkeypatch.setattr(search, "PAGEFIND_ARGS", ("--no-such-option",))
+    monkeypatch.setattr(site_builder, "PAGEFIND_ARGS", ("--no-such-option",))
     with pytest.raises(BuildError, match="Pagefind"):
         build(project)
     assert tree_digest(project / "site") == before

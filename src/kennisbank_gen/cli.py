@@ -12,13 +12,17 @@ from pathlib import Path
 
 import click
 
-from . import build as build_stage
+from .build import build as build_site
+from .check.record_schema import record_schema
+from .check.validate import validate as validate_project
 from .config import project_option
-from .findings import FORMATTERS, Finding, FindingsError, format_text
-from .framework import ConfigError, load_framework
-from .new import contributing, new
-from .schema import record_schema
-from .validate import gather
+from .editors.contributing import contributing
+from .editors.new import new
+from .editors.serve import serve as serve_preview
+from .errors import BuildError, ConfigError, FindingsError
+from .findings import FORMATTERS, Finding, format_text
+from .read.framework import load_framework
+from .read.project import FRAMEWORK_DIR
 
 
 def _config_error(exc: ConfigError) -> None:
@@ -69,15 +73,15 @@ main.add_command(contributing)
 def validate(paths: tuple[Path, ...], fmt: str, strict: bool, root: Path) -> None:
     """Check records (default: all of initiatives/) and report every finding."""
     try:
-        project = gather(root, list(paths) or None)
+        report = validate_project(root, list(paths) or None)
     except ConfigError as exc:
         _config_error(exc)
-    output = FORMATTERS[fmt](project.findings)
+    output = FORMATTERS[fmt](report.findings)
     if output:
         click.echo(output)
     if fmt == "github":
-        _job_summary(project.findings)
-    sys.exit(1 if project.blocking(strict) else 0)
+        _job_summary(report.findings)
+    sys.exit(1 if report.blocking(strict) else 0)
 
 
 @main.command()
@@ -91,7 +95,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, root: Path) -> Non
 def schema(output: Path | None, root: Path) -> None:
     """Write the JSON Schema of a record (for editors' autocompletion)."""
     try:
-        framework = load_framework(root / "quality_framework", root)
+        framework = load_framework(root / FRAMEWORK_DIR, root)
     except ConfigError as exc:
         _config_error(exc)
     text = json.dumps(record_schema(framework), ensure_ascii=False, indent=2) + "\n"
@@ -113,7 +117,7 @@ def schema(output: Path | None, root: Path) -> None:
 def build(strict: bool, site_dir: Path | None, root: Path) -> None:
     """Validate everything, then build the site into site/ (left untouched on failure)."""
     try:
-        result = build_stage.build(root, site_dir, strict)
+        result = build_site(root, site_dir, strict)
     except ConfigError as exc:
         _config_error(exc)
     except FindingsError as exc:
@@ -122,7 +126,7 @@ def build(strict: bool, site_dir: Path | None, root: Path) -> None:
             "Build stopped: nothing was written and the previous site is unchanged.", err=True
         )
         sys.exit(1)
-    except build_stage.BuildError as exc:
+    except BuildError as exc:
         click.echo(f"Build failed: {exc}. The previous site is unchanged.", err=True)
         sys.exit(1)
     for warning in result.warnings:
@@ -140,9 +144,7 @@ def build(strict: bool, site_dir: Path | None, root: Path) -> None:
 @project_option
 def serve(dev_addr: str, root: Path) -> None:
     """Live preview: rebuilds when a record, the framework or a content page changes."""
-    from .serve import serve as serve_stage
-
     try:
-        serve_stage(root, dev_addr)
+        serve_preview(root, dev_addr)
     except ConfigError as exc:
         _config_error(exc)

@@ -19,21 +19,19 @@ class Finding:
     field: str
     message: str
     rule: str = "schema"
+    #: set by the check stage from `rules.yml` / `criteria.yml` (`check.validate.with_severity`)
     severity: Severity = "error"
+
+    @classmethod
+    def for_file(cls, path: str, message: str, rule: str) -> Finding:
+        """A finding about a whole file (its name, its encoding...): shown at line 1, column 1."""
+        return cls(path=path, line=1, col=1, field="", message=message, rule=rule)
 
     def text(self) -> str:
         where = f"{self.path}:{self.line}:{self.col}"
         field = f" {self.field}:" if self.field else ""
         tag = " (warning)" if self.severity == "warning" else ""
         return f"{where}:{field} {self.message}{tag}"
-
-
-class FindingsError(Exception):
-    """Raised when input is invalid; carries every finding gathered so far."""
-
-    def __init__(self, findings: list[Finding]):
-        super().__init__(f"{len(findings)} finding(s)")
-        self.findings = findings
 
 
 def format_text(findings: list[Finding]) -> str:

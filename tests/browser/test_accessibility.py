@@ -25,8 +25,8 @@ from site_pages import (
     show_search_results,
 )
 
-from kennisbank_gen.model import build_model
-from kennisbank_gen.validate import gather
+from kennisbank_gen.read.project import read_project
+from kennisbank_gen.site.model import build_model
 
 pytestmark = pytest.mark.browser
 
@@ -243,7 +243,7 @@ def text_for_screen_readers(locator) -> list[str]:
 
 
 def test_quality_badges_are_text_not_colour_or_icon(wide, built_project):
-    site = build_model(gather(built_project))
+    site = build_model(read_project(built_project))
     open_page(wide, PAGES["initiatives overview"])
     assert wide.locator(".kb-badge svg:not([aria-hidden='true'])").count() == 0
     badges = text_for_screen_readers(wide.locator(".kb-badges"))

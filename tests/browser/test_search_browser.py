@@ -17,8 +17,8 @@ from playwright.sync_api import expect
 from test_search import add_criterion
 
 from kennisbank_gen.build import build
-from kennisbank_gen.model import build_model
-from kennisbank_gen.validate import gather
+from kennisbank_gen.read.project import read_project
+from kennisbank_gen.site.model import build_model
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ RESULT_LINKS = "#kb-browse-results a"
 
 @pytest.fixture(scope="module")
 def site(built_project: Path):
-    return build_model(gather(built_project))
+    return build_model(read_project(built_project))
 
 
 def header_search(page, query: str) -> None:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from .findings import FindingsError
+from ..errors import ConfigError, FindingsError
+from ..schema_errors import schema_findings
 from .load import Document, load_file
-from .schema import check
 
 VOCABULARIES = ("themes", "sectors", "kinds", "statuses")
 ICONS = ("check", "partial", "cross", "minus")
@@ -135,16 +135,12 @@ class Framework:
         return [t.id for t in self.vocabularies[vocabulary]]
 
 
-class ConfigError(FindingsError):
-    """The framework itself is broken: a configuration error (exit code 2), not a record error."""
-
-
 def _checked(file: Path, schema: dict, root: Path) -> Document:
     try:
         doc = load_file(file, root)
     except FindingsError as exc:
         raise ConfigError(exc.findings) from None
-    if findings := check(doc, Draft202012Validator(schema)):
+    if findings := schema_findings(doc, Draft202012Validator(schema)):
         raise ConfigError(findings)
     return doc
 

@@ -15,10 +15,11 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from .config import SiteConfig
+from ..config import SiteConfig
 from .exports import EXPORTS, render_exports
 from .model import GuidanceItem, GuidanceSet, Initiative, Site
-from .search import register as register_search
+from .search import ASSETS as SEARCH_ASSETS
+from .search import BROWSE_PAGE, SUMMARY_WEIGHT, facets, page_data
 
 _YAML_UNSAFE = re.compile(
     "[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff']"
@@ -65,7 +66,7 @@ def icon(name: str) -> Markup:
 
 def _environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("kennisbank_gen", "templates"),
+        loader=PackageLoader("kennisbank_gen.site", "templates"),
         undefined=StrictUndefined,
         autoescape=True,
         trim_blocks=True,
@@ -76,6 +77,8 @@ def _environment() -> Environment:
     env.filters["icon"] = icon
     env.filters["front_matter"] = front_matter
     env.filters["trusted_markdown"] = Markup  # only for Markdown fields checked by validate
+    env.globals["search_data"] = page_data
+    env.globals["search_summary_weight"] = SUMMARY_WEIGHT
     return env
 
 
@@ -102,7 +105,7 @@ class Renderer:
 
     def asset(self, name: str) -> None:
         """A file shipped in the package's assets/, at assets/<name> in the site."""
-        data = resources.files("kennisbank_gen").joinpath("assets", name).read_bytes()
+        data = resources.files(__package__).joinpath("assets", name).read_bytes()
         self.file(f"assets/{name}", data)
 
 
@@ -126,7 +129,6 @@ def redirects(site: Site) -> dict[str, Initiative | GuidanceSet | GuidanceItem]:
 def render_site(site: Site, config: SiteConfig, content_dir: Path) -> dict[str, str | bytes]:
     """Every file of the docs tree, by its path relative to the docs directory."""
     r = Renderer(site, config)
-    register_search(r)  # search data for templates, the browse page, search assets
     r.page("index.md", "home.md.j2")
     r.page("initiatieven/index.md", "initiatives.md.j2", order="date", initiatives=site.initiatives)
     r.page(
@@ -161,6 +163,7 @@ def render_site(site: Site, config: SiteConfig, content_dir: Path) -> dict[str, 
         )
     for page in sorted(content_dir.glob("*.md")):
         r.file(page.name, page.read_text(encoding="utf-8"))
-    r.asset("kennisbank.css")
-    r.asset("kennisbank-a11y.js")
+    r.page(BROWSE_PAGE, "search_page.md.j2", facets=facets(site))
+    for name in ("kennisbank.css", "kennisbank-a11y.js", *SEARCH_ASSETS):
+        r.asset(name)
     return r.pages

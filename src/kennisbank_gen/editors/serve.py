@@ -12,8 +12,9 @@ from mkdocs.commands.serve import serve as mkdocs_serve
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import generate
-from .findings import FindingsError, format_text
+from ..build import generate
+from ..errors import FindingsError
+from ..findings import format_text
 
 WATCHED = ("initiatives", "content", "quality_framework")
 
@@ -21,12 +22,12 @@ WATCHED = ("initiatives", "content", "quality_framework")
 def regenerate(root: Path, report: Callable[[str], None] = click.echo) -> bool:
     """One regeneration; findings are reported, and the previous docs tree stays as it was."""
     try:
-        _, _, total, written = generate(root)
+        generated = generate(root)
     except FindingsError as exc:
         report(format_text(exc.findings))
         report("Not regenerated: fix the findings above; the preview shows the last good state.")
         return False
-    report(f"Regenerated: {written} of {total} files changed.")
+    report(f"Regenerated: {generated.files_written} of {generated.files_total} files changed.")
     return True
 
 

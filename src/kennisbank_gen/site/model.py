@@ -9,56 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .framework import Criterion, Framework, Term, Value
-from .guidance import item_id
-from .validate import Project, parse_date
-
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-
-
-@dataclass(frozen=True)
-class PartialDate:
-    """A date known to the year, the month or the day, as editors write it."""
-
-    year: int
-    month: int | None = None
-    day: int | None = None
-
-    @classmethod
-    def parse(cls, text: str) -> PartialDate:
-        return cls(*parse_date(text))
-
-    @property
-    def iso(self) -> str:
-        parts = [f"{self.year:04d}"]
-        parts += [f"{self.month:02d}"] if self.month else []
-        parts += [f"{self.day:02d}"] if self.day else []
-        return "-".join(parts)
-
-    @property
-    def dutch(self) -> str:
-        """'15 mei 2023', 'mei 2023' or '2023'."""
-        if not self.month:
-            return str(self.year)
-        month = f"{MONTHS[self.month - 1]} {self.year}"
-        return f"{self.day} {month}" if self.day else month
-
-    @property
-    def sort_key(self) -> tuple[int, int, int]:
-        return (self.year, self.month or 0, self.day or 0)
+from ..read.dates import PartialDate
+from ..read.framework import Criterion, Framework, Term, Value
+from ..read.guidance import item_id
+from ..read.project import Project
 
 
 @dataclass(frozen=True)
@@ -270,7 +224,7 @@ def _guidance_set(doc) -> GuidanceSet:
 
 
 def build_model(project: Project) -> Site:
-    """Typed, cross-linked site model from a project that validated without errors."""
+    """Typed, cross-linked site model from a project whose check found no errors."""
     framework = project.framework
     initiatives = sorted(
         (_initiative(doc, framework) for doc in project.records),
@@ -285,14 +239,18 @@ def build_model(project: Project) -> Site:
         gset.initiative = by_slug.get(gset.initiative_slug or "")
         for item, raw in zip(gset.items, doc.data["items"], strict=True):
             for ref in raw.get("related", []):
-                other = items[ref]
+                other = items.get(ref)
+                if other is None:
+                    continue  # an unknown id: reported by the check stage (may be a warning)
                 if other not in item.related:
                     item.related.append(other)
                 if item not in other.related:
                     other.related.append(item)
     for initiative, doc in ((i, d) for d in project.records for i in [by_slug[Path(d.path).stem]]):
         for ref in doc.data.get("guidance", []):
-            item = items[ref]
+            item = items.get(ref)
+            if item is None:
+                continue  # an unknown id: reported by the check stage (may be a warning)
             initiative.guidance.append(item)
             item.initiatives.append(initiative)
     for item in items.values():

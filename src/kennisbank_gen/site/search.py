@@ -1,6 +1,6 @@
 """Search: facets from the framework, markup for Pagefind, the browse page, and the index.
 
-Pagefind runs on the built HTML (`index_site`, called by `build.build` before the swap). What it
+Pagefind runs on the built HTML (`build.site_builder.index_site`, before the swap). What it
 indexes is decided by markup the templates emit:
 
 - the theme override (`overrides/main.html`) marks each page's content as the search body, except
@@ -15,17 +15,10 @@ and values are ids (stable, short in a shared URL); the browse page shows the la
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .framework import Criterion
+from ..read.framework import Criterion
 from .model import GuidanceItem, Initiative, Site
-
-if TYPE_CHECKING:
-    from .render import Renderer
 
 BROWSE_PAGE = "zoeken.md"  # the overrides' header form submits to zoeken/ (keep in step)
 ASSETS = ("kennisbank-search.js", "kennisbank-search.css")
@@ -36,7 +29,6 @@ INITIATIVE = ("initiatief", "Initiatief")
 #: keys of the facets that are not criteria, and the query parameter; a criterion whose id is
 #: one of these gets a prefixed key so the two never mix
 RESERVED_KEYS = ("q", "type", "thema", "sector", "soort", "set", "fase")
-PAGEFIND_ARGS = ("--force-language", "nl", "--exclude-selectors", ".headerlink", "--quiet")
 
 
 @dataclass(frozen=True)
@@ -130,31 +122,3 @@ def page_data(page: Initiative | GuidanceItem) -> PageData:
         filters.append(("fase", page.group.id))
     title = f"{kind.label} {page.number}: {page.title}"
     return PageData(title, page.summary, kind.label, tuple(filters))
-
-
-def register(r: Renderer) -> None:
-    """Give templates `search_data` and add the browse page and the search assets."""
-    r.env.globals["search_data"] = page_data
-    r.env.globals["search_summary_weight"] = SUMMARY_WEIGHT
-    r.page(BROWSE_PAGE, "search_page.md.j2", facets=facets(r.site))
-    for name in ASSETS:
-        r.asset(name)
-
-
-def index_site(site_dir: Path) -> None:
-    """Run Pagefind (the binary from the `pagefind[extended]` wheel) on a built site.
-
-    Writes `pagefind/` into `site_dir`. Raises build.BuildError when Pagefind fails, so the
-    build stops before the swap and the previous site stays in place.
-    """
-    from .build import BuildError  # build imports this module
-
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), *PAGEFIND_ARGS]
-    try:
-        run = subprocess.run(command, capture_output=True, text=True, check=False)
-    except OSError as exc:
-        raise BuildError(f"the search indexer (Pagefind) could not start: {exc}") from None
-    if run.returncode != 0 or not (site_dir / "pagefind" / "pagefind.js").is_file():
-        output = (run.stderr or run.stdout).strip().splitlines()[-5:]
-        detail = "; ".join(output) or f"exit code {run.returncode}"
-        raise BuildError(f"the search indexer (Pagefind) failed: {detail}")

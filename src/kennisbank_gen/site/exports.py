@@ -12,9 +12,9 @@ import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from .config import SiteConfig
+from ..check.record_schema import record_schema
+from ..config import SiteConfig
 from .model import GuidanceItem, Initiative, Site
-from .schema import record_schema
 
 ATOM = "http://www.w3.org/2005/Atom"
 EXPORTS = {

@@ -1,7 +1,5 @@
-"""Guidance sets (recommendations, tips) as data in `content/guidance/<set>.yml`.
-
-A new set needs only a new data file: its pages, overview, cross-links and exports follow.
-"""
+"""Check the guidance sets: each file against its schema, numbering and groups inside a set,
+former paths and numbers that no live page uses, and `related` ids that exist."""
 
 from __future__ import annotations
 
@@ -9,9 +7,11 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from .findings import Finding, FindingsError
-from .load import Document, load_file
-from .schema import GUIDANCE_REF, SLUG_PATTERN, check, did_you_mean
+from ..findings import Finding
+from ..read.guidance import guidance_ids
+from ..read.load import Document
+from ..schema_errors import did_you_mean, schema_findings
+from .record_schema import GUIDANCE_REF, SLUG_PATTERN
 
 _TEXT = {"type": "string", "minLength": 1}
 GUIDANCE_SCHEMA = {
@@ -103,13 +103,37 @@ GUIDANCE_SCHEMA = {
 }
 
 
-def item_id(set_id: str, number: int) -> str:
-    return f"{set_id}/{number:02d}"
+_GUIDANCE_VALIDATOR = Draft202012Validator(GUIDANCE_SCHEMA)
 
 
-def guidance_ids(docs: list[Document]) -> set[str]:
-    """The id of every item in these (valid) guidance set documents."""
-    return {item_id(d.data["id"], it["number"]) for d in docs for it in d.data["items"]}
+def well_formed(docs: list[Document]) -> tuple[list[Document], list[Finding]]:
+    """The sets that fit the schema and are consistent inside, and the findings of the rest."""
+    good, findings = [], []
+    for doc in docs:
+        problems = schema_findings(doc, _GUIDANCE_VALIDATOR) or _set_findings(doc)
+        findings += problems
+        if not problems:
+            good.append(doc)
+    return good, findings
+
+
+def check_guidance(docs: list[Document]) -> list[Finding]:
+    """Findings across well-formed sets: former addresses, and `related` ids that exist."""
+    findings = _redirect_findings(docs)
+    ids = guidance_ids(docs)
+    for doc in docs:
+        for i, item in enumerate(doc.data["items"]):
+            for j, ref in enumerate(item.get("related", [])):
+                if ref not in ids:
+                    findings.append(
+                        doc.finding(
+                            ("items", i, "related", j),
+                            f"expected a known guidance id, found '{ref}'"
+                            + did_you_mean(ref, sorted(ids), 0.8),
+                            "unknown-reference",
+                        )
+                    )
+    return findings
 
 
 def _set_findings(doc: Document) -> list[Finding]:
@@ -145,36 +169,6 @@ def _set_findings(doc: Document) -> list[Finding]:
                 )
             )
     return findings
-
-
-def load_guidance(directory: Path, root: Path) -> tuple[list[Document], list[Finding]]:
-    """All guidance set files; returns the valid documents and the findings of the rest."""
-    docs, findings = [], []
-    for file in sorted(directory.glob("*.yml")):
-        try:
-            doc = load_file(file, root)
-        except FindingsError as exc:
-            findings += exc.findings
-            continue
-        problems = check(doc, Draft202012Validator(GUIDANCE_SCHEMA)) or _set_findings(doc)
-        findings += problems
-        if not problems:
-            docs.append(doc)
-    findings += _redirect_findings(docs)
-    ids = guidance_ids(docs)
-    for doc in docs:
-        for i, item in enumerate(doc.data["items"]):
-            for j, ref in enumerate(item.get("related", [])):
-                if ref not in ids:
-                    findings.append(
-                        doc.finding(
-                            ("items", i, "related", j),
-                            f"expected a known guidance id, found '{ref}'"
-                            + did_you_mean(ref, sorted(ids), 0.8),
-                            "unknown-reference",
-                        )
-                    )
-    return docs, findings
 
 
 def _redirect_findings(docs: list[Document]) -> list[Finding]:

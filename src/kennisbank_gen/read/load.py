@@ -19,7 +19,8 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from .findings import Finding, FindingsError
+from ..errors import FindingsError
+from ..findings import Finding
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -70,9 +71,12 @@ class Document:
             path = path[:-1]
         return self.positions.get(path, (1, 1))
 
-    def finding(self, path: FieldPath, message: str, rule: str = "schema", severity="error"):
+    def finding(self, path: FieldPath, message: str, rule: str = "schema") -> Finding:
+        """A finding at a field (or the nearest enclosing one that exists)."""
         line, col = self.where(path)
-        return Finding(self.path, line, col, dotted(path), message, rule, severity)
+        return Finding(
+            path=self.path, line=line, col=col, field=dotted(path), message=message, rule=rule
+        )
 
 
 def dotted(path: FieldPath) -> str:
@@ -80,6 +84,12 @@ def dotted(path: FieldPath) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+def _refusal(path: str, line: int, col: int, message: str, rule: str) -> FindingsError:
+    """The error that stops reading a file: one finding at a place in it."""
+    finding = Finding(path=path, line=line, col=col, field="", message=message, rule=rule)
+    return FindingsError([finding])
 
 
 def _mark(event) -> tuple[int, int]:
@@ -96,8 +106,7 @@ class _Composer:
 
     def fail(self, event, message: str, rule: str = "yaml-unsafe") -> FindingsError:
         message = message.replace("tag:yaml.org,2002:", "!!")
-        line, col = _mark(event)
-        return FindingsError([Finding(self.doc.path, line, col, "", message, rule)])
+        return _refusal(self.doc.path, *_mark(event), message, rule)
 
     def next(self):
         return next(self.events)
@@ -157,9 +166,7 @@ def load_text(text: str, path: str) -> Document:
     """Parse YAML text into a Document; raises FindingsError with a located finding."""
     doc = Document(path=path, data=None, positions={(): (1, 1)}, source=text)
     if not text.strip():
-        raise FindingsError(
-            [Finding(path, 1, 1, "", "expected YAML fields, found an empty file", "yaml-syntax")]
-        )
+        raise _refusal(path, 1, 1, "expected YAML fields, found an empty file", "yaml-syntax")
     events = yaml.parse(text, Loader=_Loader)
     composer = _Composer(doc, events)
     try:
@@ -167,7 +174,7 @@ def load_text(text: str, path: str) -> Document:
         first = next(events)  # DocumentStart, or StreamEnd when there is nothing but comments
         if isinstance(first, yaml.StreamEndEvent):
             message = "expected YAML fields, found only comments"
-            raise FindingsError([Finding(path, 1, 1, "", message, "yaml-syntax")])
+            raise _refusal(path, 1, 1, message, "yaml-syntax")
         doc.data = composer.node(next(events), (), 0)
         next(events)  # DocumentEnd
         extra = next(events)
@@ -179,22 +186,22 @@ def load_text(text: str, path: str) -> Document:
         problem = f"expected valid YAML, found: {exc.problem or exc.context or 'invalid YAML'}"
         if mark and 0 <= mark.index < len(text) and text[mark.index] == "\t":
             problem = "expected spaces for indentation, found a tab"
-        raise FindingsError([Finding(path, line, col, "", problem, "yaml-syntax")]) from None
+        raise _refusal(path, line, col, problem, "yaml-syntax") from None
     except yaml.reader.ReaderError as exc:  # control characters such as NUL
         before = text[: exc.position]
         line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
         message = f"expected printable text, found the character U+{exc.character:04X}"
-        raise FindingsError([Finding(path, line, col, "", message, "yaml-syntax")]) from None
+        raise _refusal(path, line, col, message, "yaml-syntax") from None
     del first
     return doc
 
 
 def load_file(file: Path, root: Path | None = None) -> Document:
     """Read and parse one YAML file; every problem (size, encoding, syntax) is a finding."""
-    shown = _shown_path(file, root)
+    shown = shown_path(file, root)
 
     def refuse(message: str) -> FindingsError:
-        return FindingsError([Finding(shown, 1, 1, "", message, "yaml-syntax")])
+        return _refusal(shown, 1, 1, message, "yaml-syntax")
 
     try:
         info = file.lstat()
@@ -212,40 +219,19 @@ def load_file(file: Path, root: Path | None = None) -> Document:
         if len(raw) > MAX_BYTES:
             raise refuse(too_big.format(max(len(raw), file.stat().st_size)))
     except OSError as exc:
-        raise FindingsError(
-            [
-                Finding(
-                    shown,
-                    1,
-                    1,
-                    "",
-                    f"expected a readable file, found: {exc.strerror}",
-                    "yaml-syntax",
-                )
-            ]
-        ) from None
+        raise refuse(f"expected a readable file, found: {exc.strerror}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         line_start = raw.rfind(b"\n", 0, exc.start) + 1
         col = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
-        raise FindingsError(
-            [
-                Finding(
-                    shown,
-                    line,
-                    col,
-                    "",
-                    f"expected UTF-8 text, found the byte 0x{raw[exc.start]:02x}",
-                    "yaml-syntax",
-                )
-            ]
-        ) from None
+        message = f"expected UTF-8 text, found the byte 0x{raw[exc.start]:02x}"
+        raise _refusal(shown, line, col, message, "yaml-syntax") from None
     return load_text(text, shown)
 
 
-def _shown_path(file: Path, root: Path | None) -> str:
+def shown_path(file: Path, root: Path | None) -> str:
     """The path as findings show it: relative to the project root where possible."""
     if root is not None:
         relative = os.path.relpath(os.path.abspath(file), os.path.abspath(root))

@@ -1,0 +1,76 @@
+"""The recipe: read -> check -> model -> render -> write the docs tree; then the site builder
+renders HTML into a staging directory, Pagefind indexes it, and it is swapped into `site/`.
+
+Nothing is written until everything is read and valid; a failed build leaves `site/` as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..check.validate import Report, check
+from ..config import SiteConfig
+from ..errors import FindingsError
+from ..findings import Finding
+from ..read.project import read_project
+from ..site.model import build_model
+from ..site.render import render_site
+from .output import swap_into_place, write_tree
+from .site_builder import index_site, run_site_builder
+
+
+@dataclass
+class Generated:
+    """What `generate` did: the checked project, the site settings and the docs tree's files."""
+
+    report: Report
+    config: SiteConfig
+    files_total: int
+    files_written: int
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return self.report.warnings
+
+
+@dataclass
+class BuildResult:
+    site_dir: Path
+    files_total: int
+    files_written: int
+    warnings: list[Finding]
+
+
+def generate(root: Path, strict: bool = False, today: dt.date | None = None) -> Generated:
+    """Read and check everything, then write the generated docs tree (only changed files).
+
+    Raises FindingsError (nothing written) when anything blocks.
+    """
+    project = read_project(root)
+    report = Report(project, check(project, today or dt.date.today()))
+    if blocking := report.blocking(strict):
+        raise FindingsError(report.findings if strict else blocking + report.warnings)
+    config = SiteConfig.from_mkdocs(root / "mkdocs.yml")
+    site = build_model(project)
+    files = render_site(site, config, root / "content")
+    written = write_tree(config.docs_dir, files)
+    return Generated(report, config, len(files), written)
+
+
+def build(
+    root: Path, site_dir: Path | None = None, strict: bool = False, today: dt.date | None = None
+) -> BuildResult:
+    generated = generate(root, strict, today)
+    site_dir = site_dir or root / "site"
+    staging = site_dir.with_name(f".{site_dir.name}.staging-{os.getpid()}")
+    try:
+        run_site_builder(root / "mkdocs.yml", staging)
+        index_site(staging)
+        swap_into_place(staging, site_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(site_dir, generated.files_total, generated.files_written, generated.warnings)

@@ -1,0 +1,215 @@
+"""Markdown safety: what a record's Markdown body may hold, and where each problem is.
+
+The checks are fast patterns over the Markdown source: no raw HTML or attribute lists, no images,
+links only to http(s) and mailto addresses. They treat code (spans and fenced blocks) as text,
+but how Python-Markdown pairs backticks, or where it starts a block, can differ from any pattern.
+So when treating something as code is what makes a body acceptable, `renders_safely` has the last
+word: the body, rendered with the site's Markdown extensions, may hold only the elements and
+attributes Markdown itself makes, and links only to http(s), mailto or the page's own headings.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from html.parser import HTMLParser
+
+import markdown
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
+
+from ..findings import Finding
+from ..read.load import Document
+
+ALLOWED_SCHEMES = ("http", "https", "mailto")
+
+#: anything Python-Markdown might pass through as raw HTML. Deliberately wide: it resolves links
+#: and code spans before it looks for tags, so `<x onmouseover=... <https://a.nl>>` becomes a tag
+#: around a link, and browsers read `<x=y onmouseover=...>` as an element with an event handler.
+_RAW_HTML = re.compile(
+    r"<[!?][^>]*>?"  # comments, <!DOCTYPE>, <?php ?>
+    r"|<(?![A-Za-z][A-Za-z0-9+.-]*:[^<>\s]*>)"  # not <scheme:...>: a link, checked below
+    r"(?![^<>\s@]+@[^<>\s@]+>)"  # not <name@example.org>: an e-mail link
+    r"/?[A-Za-z][^<>]*>?"
+)
+#: each kind of link on its own pass: a line that only looks like a reference definition must
+#: not hide the inline links on it
+_LINK_TARGETS = (
+    re.compile(r"\]\(\s*<?(?P<inline>(?:[^()\s>]|\([^()\s>]*\))*)"),  # [text](url), with (...)
+    re.compile(r"\[[^\]\n]*\]:\s*<?(?P<ref>\S*?)>?(?:\s|$)"),  # [ref]: url, also in lists
+    re.compile(r"<(?P<auto>[A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>"),  # <scheme:...>
+)
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+#: attr_list syntax (`{: #id .class key=value }`) would put any attribute, such as onclick or
+#: style, on the element before it; records never need it
+_ATTR_LIST = re.compile(r"\{:?[ \t]*[^}\s][^}\n]*\}")
+#: a code span: backticks, the same number to close, within one paragraph
+#: a code span on one line. Python-Markdown lets one run on over line breaks, but it parses
+#: blocks first: a next line starting with `#`, `-` or `<script>` is a heading, a list item or raw
+#: HTML, not code. So only one-line spans count as code here (longer ones are checked as text).
+_CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)([^\n]+?)(?<!`)\1(?!`)")
+#: a fenced code block exactly as Python-Markdown's fenced_code finds it; only its content is
+#: code: the opening line may carry `{ attributes }`, which fenced_code puts on the element
+_FENCED = FencedBlockPreprocessor.FENCED_BLOCK_RE
+#: an image loads from another site as the page opens: it would leak visitors' data
+_IMAGE = re.compile(r"!\[")
+
+
+#: the Markdown extensions of mkdocs.yml, plus the ones MkDocs always adds (a test keeps this
+#: in step with mkdocs.yml)
+EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list", "def_list"]
+#: longer bodies are not rendered here: their code is checked as text (the safe side)
+MAX_RENDER = 100_000
+
+_ELEMENTS = {
+    *("p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "em", "strong", "code", "pre", "blockquote"),
+    *("ul", "ol", "li", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd"),
+    "div",  # admonitions
+}
+_ATTRIBUTES = {"href", "title", "id", "class", "start"}
+_ALIGN = re.compile(r"text-align: (left|right|center);")
+_HREF = re.compile(r"(https?:|mailto:|#)", re.IGNORECASE)
+
+
+class _Check(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.safe = True
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _ELEMENTS:
+            self.safe = False
+        for name, value in attrs:
+            value = value or ""
+            if name == "style" and tag in ("th", "td") and _ALIGN.fullmatch(value):
+                continue  # the tables extension's column alignment
+            if name not in _ATTRIBUTES or (name == "href" and not _HREF.match(value.strip())):
+                self.safe = False
+
+    handle_startendtag = handle_starttag
+
+    def handle_comment(self, data: str) -> None:
+        self.safe = False
+
+    def handle_decl(self, decl: str) -> None:
+        self.safe = False
+
+    def handle_pi(self, data: str) -> None:
+        self.safe = False
+
+
+def renders_safely(body: str) -> bool:
+    """True when the rendered body holds nothing but what Markdown itself makes."""
+    if len(body) > MAX_RENDER:
+        return False
+    html = markdown.Markdown(extensions=EXTENSIONS).convert(body)
+    check = _Check()
+    check.feed(html)
+    check.close()
+    return check.safe
+
+
+def _mask_code_spans(body: str) -> str:
+    """The body with the content of fenced code blocks and code spans blanked out (same length,
+    newlines kept): Python-Markdown escapes what they hold, so markup there is text."""
+
+    def blank(text: str) -> str:
+        return re.sub(r"[^\n]", " ", text)
+
+    def fenced(m: re.Match) -> str:
+        start, end = m.start("code") - m.start(), m.end("code") - m.start()
+        whole = m.group(0)
+        return whole[:start] + blank(whole[start:end]) + whole[end:]
+
+    body = _FENCED.sub(fenced, body)
+    return _CODE_SPAN.sub(lambda m: blank(m.group(0)), body)
+
+
+def _body_problems(body: str) -> list[tuple[int, str, str, str]]:
+    """(offset, matched text, message, rule) for everything a Markdown body may not hold.
+
+    Code is text, so it is left out; but when leaving it out is what hides a problem, rendering
+    has the last word (backticks can pair up differently from any pattern).
+    """
+    masked = _mask_code_spans(body)
+    problems = _problems_in(masked)
+    if masked != body:
+        everything = _problems_in(body)
+        if len(everything) > len(problems) and not renders_safely(body):
+            return everything
+    return problems
+
+
+def _problems_in(text: str) -> list[tuple[int, str, str, str]]:
+    problems = []
+    for pattern, what in ((_RAW_HTML, "HTML"), (_ATTR_LIST, "attribute lists")):
+        for m in pattern.finditer(text):
+            message = f"expected Markdown without {what}, found '{m.group(0)[:40]}'"
+            problems.append((m.start(), m.group(0), message, "markdown-html"))
+    for m in _IMAGE.finditer(text):
+        found = text[m.start() :].partition("\n")[0][:40]
+        problems.append(
+            (
+                m.start(),
+                found,
+                f"expected Markdown without images, found '{found}'",
+                "markdown-image",
+            )
+        )
+    for m in (m for pattern in _LINK_TARGETS for m in pattern.finditer(text)):
+        kind, url = next(iter(m.groupdict().items()))
+        scheme = _SCHEME.match(url)
+        if not scheme or scheme.group(1).lower() not in ALLOWED_SCHEMES:
+            problems.append(
+                (
+                    m.start(kind),
+                    url,
+                    "expected a link to an https://, http:// or "
+                    f"mailto: address, found '{url[:60]}'",
+                    "link-scheme",
+                )
+            )
+    return sorted(set(problems))  # <javascript:x> in [a](<javascript:x>) is found twice
+
+
+def _body_places(doc: Document, body: str, problems: list) -> list[tuple[int, int]]:
+    """The source (line, column) of each problem (sorted by offset), in one forward pass."""
+    line0, _, style = doc.text_starts.get(("body",), (*doc.where(("body",)), ""))
+    source = doc.source.splitlines()
+    if style == "|":  # literal block: each line of the value is a line of the file, indented
+        starts = [0] + [m.end() for m in re.finditer("\n", body)]
+        places = []
+        for offset, *_ in problems:
+            index = bisect.bisect_right(starts, offset) - 1
+            line = line0 + 1 + index
+            value_line = body[starts[index] :].partition("\n")[0]
+            source_line = source[line - 1] if line <= len(source) else value_line
+            indent = max(len(source_line) - len(value_line), 0)
+            places.append((line, indent + offset - starts[index] + 1))
+        return places
+    # folded, quoted or plain: YAML joined the lines, so find each match in the source itself;
+    # matches come in source order, so the search only ever moves forward
+    places, cursor = [], line0 - 1
+    for _, matched, _, _ in problems:
+        needle = matched.partition("\n")[0][:40]
+        found = next((i for i in range(cursor, len(source)) if needle in source[i]), None)
+        if found is None:
+            places.append((cursor + 1, 1))
+            continue
+        cursor = found
+        places.append((cursor + 1, source[cursor].find(needle) + 1))
+    return places
+
+
+def body_findings(doc: Document) -> list[Finding]:
+    """Markdown fields: no raw HTML or attribute lists, no images, links only to http(s) and
+    mailto addresses."""
+    body = doc.data.get("body")
+    if not isinstance(body, str):
+        return []
+    problems = _body_problems(body)
+    return [
+        Finding(path=doc.path, line=line, col=col, field="body", message=message, rule=rule)
+        for (_, _, message, rule), (line, col) in zip(
+            problems, _body_places(doc, body, problems), strict=True
+        )
+    ]

@@ -1,0 +1,248 @@
+"""Check: a read project -> every finding about it (all of them, not just the first), located
+(`path:line:col: field: ...`). This stage checks and never changes what it checks.
+
+Per record: the JSON Schema derived from the framework, real dates, a safe Markdown body
+(`markdown_safety`). Per guidance set: `guidance`. Across records: unique slugs and titles,
+references to guidance that exists. Severities from `rules.yml` and `criteria.yml` are applied
+in one place (`with_severity`), to every finding alike.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..findings import Finding
+from ..read.dates import PartialDate
+from ..read.framework import Framework
+from ..read.guidance import guidance_ids
+from ..read.load import Document
+from ..read.project import Project, read_project
+from ..schema_errors import did_you_mean, schema_findings
+from .guidance import check_guidance, well_formed
+from .markdown_safety import body_findings
+from .record_schema import (
+    DATE_PATTERN,
+    FULL_DATE_PATTERN,
+    GUIDANCE_REF_PATTERN,
+    SLUG_PATTERN,
+    record_validator,
+)
+
+#: slugs taken by the overview pages in initiatieven/
+RESERVED_SLUGS = {"index": "the initiatives overview", "op-titel": "the overview sorted by title"}
+SUMMARY_MAX = 300
+REVIEW_MAX_DAYS = 730
+
+
+@dataclass
+class Report:
+    """A project and every finding about it, with their severities."""
+
+    project: Project
+    findings: list[Finding]
+
+    def blocking(self, strict: bool = False) -> list[Finding]:
+        """What stops a build: errors, and with `strict` warnings too."""
+        return [f for f in self.findings if strict or f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+
+def _date_findings(doc: Document, today: dt.date) -> list[Finding]:
+    findings = []
+    for name, pattern in (("date", DATE_PATTERN), ("last_reviewed", FULL_DATE_PATTERN)):
+        value = doc.data.get(name)
+        if not isinstance(value, str) or not re.match(pattern, value):
+            continue  # not a date at all: the schema finding says so
+        try:
+            earliest = PartialDate.parse(value).earliest
+        except ValueError:
+            findings.append(doc.finding((name,), f"expected a real calendar date, found '{value}'"))
+            continue
+        if earliest > today:
+            findings.append(
+                doc.finding(
+                    (name,),
+                    f"expected a date not after today ({today.isoformat()}), found '{value}'",
+                    "future-date",
+                )
+            )
+        elif name == "last_reviewed" and (today - earliest).days > REVIEW_MAX_DAYS:
+            findings.append(
+                doc.finding(
+                    (name,),
+                    f"expected a review in the last {REVIEW_MAX_DAYS} days, found '{value}'",
+                    "review-age",
+                )
+            )
+    return findings
+
+
+def _quality_findings(doc: Document, framework: Framework) -> list[Finding]:
+    findings = []
+    quality = doc.data.get("quality")
+    for c in framework.criteria:
+        chosen = quality.get(c.id) if isinstance(quality, dict) else None
+        if not (c.multiple and isinstance(chosen, list) and len(chosen) > 1):
+            continue
+        for value in c.values:
+            if value.exclusive and value.id in chosen:
+                findings.append(
+                    doc.finding(
+                        ("quality", c.id),
+                        f"expected '{value.id}' on its own, found it combined with other values",
+                        "exclusive-value",
+                    )
+                )
+    return findings
+
+
+def with_severity(finding: Finding, framework: Framework) -> Finding:
+    """The one place severities are set: schema findings on a criterion take that criterion's
+    severity, every other finding its rule's (`rules.yml`; unknown rules are errors)."""
+    parts = finding.field.split(".")
+    if finding.rule == "schema" and parts[0] == "quality" and len(parts) > 1:
+        field = parts[1].partition("[")[0]  # quality.evaluation[0] -> evaluation
+        criterion = next((c for c in framework.criteria if c.id == field), None)
+        if criterion:
+            return dataclasses.replace(finding, severity=criterion.severity)
+    return dataclasses.replace(finding, severity=framework.severity(finding.rule))
+
+
+def check_record(doc: Document, framework: Framework, today: dt.date) -> list[Finding]:
+    """Everything that can be said about one record on its own (severities not yet applied)."""
+    findings = schema_findings(doc, record_validator(framework))
+    slug = Path(doc.path).stem
+    if not re.match(SLUG_PATTERN, slug):
+        findings.append(
+            Finding.for_file(
+                doc.path,
+                f"expected a lowercase-hyphenated file name "
+                f"such as 'mijn-initiatief.yml', found '{Path(doc.path).name}'",
+                "slug",
+            )
+        )
+    if not isinstance(doc.data, dict):
+        return findings
+    summary = doc.data.get("summary")
+    if isinstance(summary, str) and len(summary) > SUMMARY_MAX:
+        findings.append(
+            doc.finding(
+                ("summary",),
+                f"expected at most {SUMMARY_MAX} characters, found {len(summary)}",
+                "summary-length",
+            )
+        )
+    return (
+        findings
+        + _date_findings(doc, today)
+        + body_findings(doc)
+        + _quality_findings(doc, framework)
+    )
+
+
+def title_key(title: str) -> str:
+    """What makes two titles the same: case and spacing do not count."""
+    return " ".join(title.casefold().split())
+
+
+def _list(value) -> list:
+    """A list field's items; anything else already has its schema finding (and is no list)."""
+    return value if isinstance(value, list) else []
+
+
+def check_collection(docs: list[Document], guidance_ids: set[str]) -> list[Finding]:
+    """Rules across records: unique slugs (incl. former ones, which become redirects) and
+    titles, references to guidance that exists."""
+    findings = []
+    titles: dict[str, str] = {}
+    slugs: dict[str, str] = dict(RESERVED_SLUGS)
+    for doc in docs:
+        slug = Path(doc.path).stem
+        if slug in slugs and slug not in RESERVED_SLUGS:
+            findings.append(
+                Finding.for_file(
+                    doc.path,
+                    f"expected a slug no other record uses, found '{slug}', "
+                    f"in use by {slugs[slug]}",
+                    "duplicate-slug",
+                )
+            )
+        slugs.setdefault(slug, doc.path)
+    for doc in docs:
+        slug = Path(doc.path).stem
+        if slug in RESERVED_SLUGS:
+            findings.append(
+                Finding.for_file(
+                    doc.path,
+                    f"expected a file name other than "
+                    f"'{slug}.yml', which is the address of {RESERVED_SLUGS[slug]}",
+                    "duplicate-slug",
+                )
+            )
+        if not isinstance(doc.data, dict):
+            continue
+        title = doc.data.get("title")
+        if isinstance(title, str):
+            key = title_key(title)
+            if key in titles:
+                findings.append(
+                    doc.finding(
+                        ("title",),
+                        f"expected a unique title, found the title of {titles[key]}",
+                        "duplicate-title",
+                    )
+                )
+            titles.setdefault(key, doc.path)
+        for i, old in enumerate(_list(doc.data.get("previous_slugs"))):
+            if not isinstance(old, str):
+                continue
+            owner = slugs.get(old)
+            if owner and (owner != doc.path or old == slug):
+                findings.append(
+                    doc.finding(
+                        ("previous_slugs", i),
+                        f"expected a former slug no page uses, found '{old}', in use by {owner}",
+                        "duplicate-slug",
+                    )
+                )
+            slugs.setdefault(old, doc.path)
+        for i, ref in enumerate(_list(doc.data.get("guidance"))):
+            well_formed = isinstance(ref, str) and re.match(GUIDANCE_REF_PATTERN, ref)
+            if well_formed and ref not in guidance_ids:
+                findings.append(
+                    doc.finding(
+                        ("guidance", i),
+                        f"expected a known guidance id, "
+                        f"found '{ref}'" + did_you_mean(ref, guidance_ids, 0.8),
+                        "unknown-reference",
+                    )
+                )
+    return findings
+
+
+def check(project: Project, today: dt.date) -> list[Finding]:
+    """Every finding about a project (its unreadable files included), with severities, sorted."""
+    framework = project.framework
+    guidance, findings = well_formed(project.guidance)
+    findings += project.findings + check_guidance(guidance)
+    for doc in project.records:
+        findings += check_record(doc, framework, today)
+    findings += check_collection(project.records, guidance_ids(guidance))
+    return sorted({with_severity(f, framework) for f in findings})
+
+
+def validate(root: Path, paths: list[Path] | None = None, today: dt.date | None = None) -> Report:
+    """Read the project under `root` (records: `paths`, default all) and check it.
+
+    `today` decides which dates lie in the future and which reviews are too old; tests pass it
+    in. Raises ConfigError when the framework itself is broken.
+    """
+    project = read_project(root, paths)
+    return Report(project, check(project, today or dt.date.today()))

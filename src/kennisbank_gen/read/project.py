@@ -1,0 +1,71 @@
+"""Read a project: the quality framework, the guidance sets and the records become one `Project`.
+
+This stage only reads. A file that cannot be read or parsed is a finding; what the data means is
+for the check stage (`check.validate`). The one normalisation happens here: YAML reads
+`date: 2023` as a number, and a record's date is always text (`'2023'`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import FindingsError
+from ..findings import Finding
+from .framework import Framework, load_framework
+from .guidance import read_guidance
+from .load import Document, load_file
+
+RECORDS_DIR = "initiatives"
+GUIDANCE_DIR = "content/guidance"
+FRAMEWORK_DIR = "quality_framework"
+
+
+@dataclass
+class Project:
+    """Everything read from a project directory."""
+
+    root: Path
+    framework: Framework
+    #: one document per record file that parses, in file-name order
+    records: list[Document]
+    #: one document per guidance set file that parses
+    guidance: list[Document]
+    #: the files that could not be read or parsed
+    findings: list[Finding]
+
+
+def record_files(paths: list[Path]) -> list[Path]:
+    """The record files among `paths`: files as given, directories' *.yml and *.yaml files."""
+    files = []
+    for p in paths:
+        files += sorted(p.glob("*.yml")) + sorted(p.glob("*.yaml")) if p.is_dir() else [p]
+    return files
+
+
+def _normalised(doc: Document) -> Document:
+    if isinstance(doc.data, dict) and type(doc.data.get("date")) is int:
+        doc.data["date"] = str(doc.data["date"])  # `date: 2023` is a year, not a number
+    return doc
+
+
+def read_records(files: list[Path], root: Path) -> tuple[list[Document], list[Finding]]:
+    records, findings = [], []
+    for file in files:
+        try:
+            records.append(_normalised(load_file(file, root)))
+        except FindingsError as exc:
+            findings += exc.findings
+    return records, findings
+
+
+def read_project(root: Path, paths: list[Path] | None = None) -> Project:
+    """Read framework, guidance sets and records (default: all of `initiatives/`).
+
+    Raises ConfigError when the framework itself is broken.
+    """
+    framework = load_framework(root / FRAMEWORK_DIR, root)
+    guidance, guidance_findings = read_guidance(root / GUIDANCE_DIR, root)
+    files = record_files(paths if paths is not None else [root / RECORDS_DIR])
+    records, record_findings = read_records(files, root)
+    return Project(root, framework, records, guidance, guidance_findings + record_findings)
