@@ -65,7 +65,13 @@ def field_reference(framework: Framework) -> str:
             "",
             _cell(c.explanation),
             "",
-            f"Vul in: {how}. Een ontbrekende of onbekende waarde {gate}.",
+            f"Vul in: {how}. "
+            + (
+                "Zegt de bron er niets over, laat het criterium dan weg: de site toont dan "
+                f"*Niet bekend*. Een onbekende code {gate}."
+                if c.unknown
+                else f"Een ontbrekende of onbekende waarde {gate}."
+            ),
             "",
             "| code | waarde | betekenis |",
             "|---|---|---|",
