@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test serve validate bench lint format lock clean
+.PHONY: site release test serve validate bench lint format lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,11 @@ site: $(STAMP)
 	$(BIN)/kennisbank validate
 	$(BIN)/kennisbank build
 	@echo "Open the site with: $(BIN)/kennisbank serve  (or serve site/ with any web server)"
+
+# What the Pages workflow runs: as `site`, but refuses an example address (site_url).
+release: $(STAMP)
+	$(BIN)/kennisbank validate
+	$(BIN)/kennisbank build --release
 
 test: $(STAMP)
 	$(BIN)/ruff check .
