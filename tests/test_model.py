@@ -101,6 +101,6 @@ def test_a_criterion_the_source_does_not_state_is_shown_as_niet_bekend(project):
     assert row.endswith("Niet bekend")
     assert "<dt>Sector</dt><dd>Niet bekend</dd>" in page
     # the quality profile at the top says it too, with the dashed "unknown" meter
-    assert "Schaalgrootte bereik:</span> <span class=\"kb-profile__value\">Niet bekend<" in page
+    assert 'Schaalgrootte bereik:</span> <span class="kb-profile__value">Niet bekend<' in page
     [row] = [r for r in files["initiatieven.csv"].splitlines() if r.startswith("onbekend-")]
     assert row.count("Niet bekend") == 2  # sector and scale

@@ -5,9 +5,8 @@ Browser tests of the search itself are in tests/browser/test_search_browser.py.
 
 from __future__ import annotations
 
-import json
-
 import hashlib
+import json
 import re
 from pathlib import Path
 
