@@ -332,7 +332,7 @@
       more.hidden = shown >= results.length;
     }
 
-    /** "Bedoelde je ...?" when a word of the query finds nothing (a typo): the closest word
+    /** "Bedoelde je ...?" when a word of the query is not a word of the site (a typo): the closest word
      * from the site's word list (pagefind's own index cannot be listed), at most two edits
      * away. The list is fetched only when needed. */
     let words = null;
@@ -421,7 +421,9 @@
           ? plural(results.length, "resultaat", "resultaten")
           : "Geen resultaten. Probeer een ander zoekwoord of minder filters.";
         await showMore();
-        if (query && !results.length) {
+        // a word the site does not know is likely a typo, even when Pagefind's prefix matching
+        // finds something: offer the closest known word first
+        if (query) {
           const better = await suggestion(query);
           if (better && mine === seq) {
             const link = el("a", "", better);
