@@ -1,4 +1,4 @@
-"""The `kennisbank` command: validate, schema, build, serve, new, contributing.
+"""The `kennisbank` command: validate, schema, build, serve, new, contributing, cms.
 
 Exit codes: 0 clean, 1 findings (or a failed build), 2 usage or configuration errors.
 """
@@ -16,6 +16,7 @@ from .build import build as build_site
 from .check.record_schema import record_schema
 from .check.validate import validate as validate_project
 from .config import project_option
+from .editors.cms import cms
 from .editors.contributing import contributing
 from .editors.new import new
 from .editors.serve import serve as serve_preview
@@ -57,6 +58,7 @@ def main() -> None:
 
 main.add_command(new)
 main.add_command(contributing)
+main.add_command(cms)
 
 
 @main.command()

@@ -20,6 +20,7 @@ import pytest
 import yaml
 from conftest import REPO, copy_project
 from site_pages import axe_violations
+from test_search import add_criterion
 
 from kennisbank_gen.check.validate import validate
 from kennisbank_gen.editors.new import SCHEMA_LINE
@@ -112,12 +113,22 @@ class Preview:
         raise AssertionError(f"{path} never showed {text!r}:\n{self.output()[-3000:]}")
 
 
-@pytest.fixture
-def preview(tmp_path):
-    server = Preview(cms_project(tmp_path / "project"))
+def started(server: Preview):
     yield server
     server.stop()
     assert not answers(server.api, b'{"action": "info"}'), "decap-server outlived the preview"
+
+
+@pytest.fixture
+def preview(request, tmp_path):
+    """The preview with the form in `fs` mode; a test marked `cms_setup(fn)` changes the
+    project with `fn(root)` first, `cms_mode("git")` selects the editorial workflow."""
+    root = cms_project(tmp_path / "project")
+    setup = request.node.get_closest_marker("cms_setup")
+    if setup:
+        setup.args[0](root)
+    mode = request.node.get_closest_marker("cms_mode")
+    yield from started(Preview(root, mode.args[0] if mode else "fs"))
 
 
 @pytest.fixture
@@ -287,3 +298,56 @@ def test_axe_on_the_admin_page_finds_only_what_decap_itself_violates(admin):
     admin.wait_for_selector("[id^=title-field-]")
     found = {v["id"]: len(v["nodes"]) for v in axe_violations(admin)}
     assert found == DECAP_VIOLATIONS
+
+
+@pytest.mark.cms_setup.with_args(add_criterion)
+def test_a_new_criterion_in_the_framework_is_a_new_field_in_the_form(admin):
+    log_in(admin)
+    admin.goto("admin/#/collections/initiatives/new")
+    label = admin.locator("label[for^=co-creatie-field-]")
+    label.wait_for()
+    assert label.inner_text().casefold() == "samen met studenten"
+    admin.locator("[id^=co-creatie-field-]").focus()
+    admin.keyboard.press("ArrowDown")
+    options = admin.get_by_role("option")
+    assert options.all_inner_texts() == ["Samen met studenten gemaakt", "Zonder studenten gemaakt"]
+
+
+def git(root: Path, *args: str) -> str:
+    run = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def git_repository(root: Path) -> None:
+    """The project as a git repository on `main`, as the editorial workflow expects."""
+    git(root, "init", "-q", "-b", "main")
+    git(root, "-c", "user.name=Test", "-c", "user.email=test@example.org", "add", "-A")
+    git(root, "-c", "user.name=Test", "-c", "user.email=test@example.org", "commit", "-qm", "x")
+
+
+@pytest.mark.cms_setup.with_args(git_repository)
+@pytest.mark.cms_mode("git")
+def test_with_the_editorial_workflow_a_save_is_a_branch_for_a_pull_request(admin, preview):
+    log_in(admin)
+    fill_in_record(admin)
+    admin.keyboard.press("Shift+Tab")
+    tab_to(admin, text_is("Opslaan"), key="Shift+Tab", limit=200)
+    admin.keyboard.press("Enter")
+    branch, file = f"cms/initiatives/{SLUG}", f"initiatives/{SLUG}.yml"
+
+    def committed() -> bool:  # decap-server checks the branch out, commits, and returns to main
+        head = git(preview.root, "rev-parse", "--abbrev-ref", "HEAD").strip()
+        return head == "main" and file in git(preview.root, "ls-tree", "-r", "--name-only", branch)
+
+    deadline = time.monotonic() + 30
+    while not (branch in git(preview.root, "branch") and committed()):
+        assert time.monotonic() < deadline, git(preview.root, "branch")
+        time.sleep(0.3)
+    text = git(preview.root, "show", f"{branch}:{file}")
+    assert text.startswith(SCHEMA_LINE + "\n")
+    assert not (preview.root / "initiatives" / f"{SLUG}.yml").exists()  # not merged: a PR
+    scratch = preview.root.parent / "pr"
+    scratch.mkdir()
+    (scratch / f"{SLUG}.yml").write_text(text, encoding="utf-8")
+    assert validate(preview.root, [preview.root / "initiatives", scratch]).findings == []
