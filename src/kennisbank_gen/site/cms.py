@@ -22,9 +22,10 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from ..check.fields import FIELDS
 from ..check.record_schema import DATE_PATTERN, SLUG_PATTERN, URL_PATTERN, record_schema
 from ..config import SiteConfig
-from ..editors.fields import FIELDS  # a leaf data module (no imports): the Dutch field texts
+from ..read.framework import UNKNOWN_LABEL, Criterion
 from .model import Site
 
 ADMIN_DIR = "admin"
@@ -75,31 +76,27 @@ def _hint(name: str) -> str:
     return FORM_HINTS.get(name, FIELDS[name].help)
 
 
-def _field(name: str, widget: str, required: bool = True, **extra: Any) -> dict[str, Any]:
-    field = {"name": name, "label": FIELDS[name].label, "widget": widget}
-    if not required:
-        field["required"] = False
-    return {**field, "hint": _hint(name), **extra}
+def _field(name: str, widget: str, **extra: Any) -> dict[str, Any]:
+    label = FIELDS[name].label
+    return {"name": name, "label": label, "widget": widget, "hint": _hint(name), **extra}
 
 
-def _select(name: str, options: list, multiple: bool, required: bool = True) -> dict[str, Any]:
+def _select(name: str, options: list, multiple: bool) -> dict[str, Any]:
     extra: dict[str, Any] = {"options": options}
     if multiple:
         extra["multiple"] = True
-        if required:
-            extra["min"] = 1
-    return _field(name, "select", required, **extra)
+    return _field(name, "select", **extra)
 
 
 def _pattern(regex: str, message: str) -> list[str]:
     return [regex, message]
 
 
-UNKNOWN_HINT = " Laat leeg als het niet bekend is: de site toont dan 'Niet bekend'."
+UNKNOWN_HINT = f" Laat leeg als de bron het niet zegt: de site toont dan '{UNKNOWN_LABEL}'."
 
 
-def _criterion_field(criterion) -> dict[str, Any]:
-    unknown = getattr(criterion, "unknown", False)  # issue #9: the record may leave it out
+def _criterion_field(criterion: Criterion) -> dict[str, Any]:
+    unknown = criterion.unknown  # the record may leave it out
     field: dict[str, Any] = {
         "name": criterion.id,
         "label": criterion.label,
@@ -129,7 +126,6 @@ def _record_fields(site: Site) -> dict[str, dict[str, Any]]:
         "initiators": _field(
             "initiators",
             "list",
-            min=1,
             collapsed=False,
             field={"name": "initiator", "label": "Organisatie", "widget": "string"},
         ),
@@ -153,7 +149,6 @@ def _record_fields(site: Site) -> dict[str, dict[str, Any]]:
         "links": _field(
             "links",
             "list",
-            required=False,
             collapsed=False,
             summary="{{fields.label}}",
             fields=[
@@ -175,21 +170,19 @@ def _record_fields(site: Site) -> dict[str, dict[str, Any]]:
             collapsed=False,
             fields=[_criterion_field(c) for c in framework.criteria],
         ),
-        "guidance": _select("guidance", guidance, multiple=True, required=False),
-        "status": _select("status", _options(voc["statuses"]), multiple=False, required=False),
+        "guidance": _select("guidance", guidance, multiple=True),
+        "status": _select("status", _options(voc["statuses"]), multiple=False),
         "last_reviewed": _field(
             "last_reviewed",
             "datetime",
-            required=False,
             format="YYYY-MM-DD",
             date_format="YYYY-MM-DD",
             time_format=False,
         ),
-        "example": _field("example", "boolean", required=False, default=False),
+        "example": _field("example", "boolean", default=False),
         "previous_slugs": _field(
             "previous_slugs",
             "list",
-            required=False,
             field={
                 "name": "slug",
                 "label": "Vorige bestandsnaam",
@@ -198,6 +191,16 @@ def _record_fields(site: Site) -> dict[str, dict[str, Any]]:
             },
         ),
     }
+
+
+def _required(fields: dict[str, dict[str, Any]], schema: dict) -> None:
+    """What the record schema requires is required in the form; the rest is optional, and a
+    required list needs at least one entry."""
+    for name, field in fields.items():
+        if name not in schema["required"]:
+            field["required"] = False
+        elif field["widget"] == "list" or field.get("multiple"):
+            field["min"] = 1
 
 
 def record_order(site: Site) -> list[str]:
@@ -230,6 +233,7 @@ def _backend(config: SiteConfig) -> dict[str, Any]:
 def cms_config(site: Site, config: SiteConfig, port: int = LOCAL_BACKEND_PORT) -> dict[str, Any]:
     """The Decap CMS configuration (`admin/config.yml`), generated from the framework."""
     fields = _record_fields(site)
+    _required(fields, record_schema(site.framework))
     return {
         "backend": _backend(config),
         "publish_mode": "editorial_workflow",
