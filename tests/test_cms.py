@@ -156,3 +156,14 @@ def test_kennisbank_cms_prints_the_configuration_the_build_uses(project):
     site, site_config = site_of(project)
     assert result.output == cms.config_text(site, site_config, 8123)
     assert yaml.safe_load(result.output)["collections"][0]["name"] == "initiatives"
+
+
+def test_serve_cms_without_the_installed_form_says_what_is_missing(project):
+    result = CliRunner().invoke(
+        main, ["serve", "--cms", "--project", str(project), "--dev-addr", "127.0.0.1:1"]
+    )
+    assert result.exit_code == 1
+    assert "het invulformulier is niet geïnstalleerd: verwacht Node.js en `make cms-install`" in (
+        result.output
+    )
+    assert not (project / "build").exists()  # stopped before anything was generated
