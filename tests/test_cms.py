@@ -1,7 +1,7 @@
 """The web form's configuration (Decap CMS) is generated from the framework: a widget per record
 field in the record's order, the framework's labels and ids, the real guidance items; and the
 admin page is part of the built site only when the CMS is installed. The form itself, in
-Chromium, is tested in tests/browser/test_cms.py."""
+Chromium, is tested in tests/browser/test_cms_browser.py."""
 
 from __future__ import annotations
 
