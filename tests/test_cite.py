@@ -19,7 +19,7 @@ from kennisbank_gen.read.dates import PartialDate
 from kennisbank_gen.read.project import read_project
 from kennisbank_gen.site import cite
 from kennisbank_gen.site.model import build_model
-from kennisbank_gen.site.render import render_site
+from kennisbank_gen.site.render import front_matter, render_site
 
 HOSTILE = 'Titel {met} \\ 50% & #1 _x_ ~ ^ $ "aan" </script><!-- é 🙂'
 #: LaTeX escapes the BibTeX files use, undone by the test itself (not by the code under test)
@@ -199,8 +199,6 @@ def test_citation_meta_tags_for_zotero_and_scholar(site, rendered):
 
 def test_meta_tag_contents_are_escaped_for_attributes(config):
     """front_matter escapes what goes into an attribute; the theme inserts it unescaped."""
-    from kennisbank_gen.site.render import front_matter
-
     for _attribute, _name, content in cite.meta_tags(hostile_citation()):
         value = yaml.safe_load(f"v: {front_matter(content)}")["v"]
         html = f'<meta content="{value}">'

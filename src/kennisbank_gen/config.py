@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,6 +36,8 @@ class SiteConfig:
     source_branch: str
     licence: str
     licence_url: str
+    #: the web form's GitHub sign-in (`extra.cms` in mkdocs.yml: base_url, auth_endpoint)
+    cms: dict = field(default_factory=dict)
 
     @classmethod
     def from_mkdocs(cls, file: Path) -> SiteConfig:
@@ -49,6 +51,7 @@ class SiteConfig:
             source_branch=extra.get("source_branch", "main"),
             licence=extra["licence"]["name"],
             licence_url=extra["licence"]["url"],
+            cms=dict(extra.get("cms") or {}),
         )
 
     @property
