@@ -80,7 +80,7 @@ COMMITTED: dict[str, list[str]] = {
 }
 #: how many findings some committed cases must give (one per attack, not just the first)
 COUNTS = {
-    "script-in-body.yml": 13,
+    "script-in-body.yml": 14,  # `<!-- <script>` is two findings: each `<` starts one
     "javascript-url.yml": 9,
     "data-url.yml": 6,
     "markdown-tricks.yml": 9,

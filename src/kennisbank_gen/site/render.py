@@ -1,7 +1,8 @@
 """Render: site model -> the generated docs tree (Markdown pages via Jinja2 + static files).
 
 Plain text from records is escaped twice over: HTML (autoescape) and Markdown syntax (`md`
-filter), so a title can never become markup or a link. Markdown fields were checked by validate.
+filter), so a title can never become markup or a link. Markdown fields are
+rendered to HTML and sanitized (`markdown_html`).
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from importlib import resources
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..config import SiteConfig
 from .exports import EXPORTS, render_exports
+from .markdown_html import field_markdown, md
 from .model import GuidanceItem, GuidanceSet, Initiative, Site
 from .search import ASSETS as SEARCH_ASSETS
 from .search import BROWSE_PAGE, SUMMARY_WEIGHT, facets, page_data
@@ -24,7 +26,6 @@ from .search import BROWSE_PAGE, SUMMARY_WEIGHT, facets, page_data
 _YAML_UNSAFE = re.compile(
     "[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff']"
 )
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 ICON_PATHS = {
     "check": '<path d="M5 12.5l4.5 4.5L19 7.5" fill="none" stroke="currentColor" '
     'stroke-width="2.5"/>',
@@ -34,12 +35,6 @@ ICON_PATHS = {
     'stroke-width="2.5"/>',
     "minus": '<path d="M6 12h12" fill="none" stroke="currentColor" stroke-width="2.5"/>',
 }
-
-
-def md(text: str) -> Markup:
-    """Plain text for a Markdown context: one line, Markdown syntax and HTML escaped."""
-    one_line = " ".join(str(text).split())
-    return Markup(escape(_MD_SPECIAL.sub(r"\\\1", one_line)))
 
 
 def front_matter(text: str) -> Markup:
@@ -76,7 +71,7 @@ def _environment() -> Environment:
     env.filters["md"] = md
     env.filters["icon"] = icon
     env.filters["front_matter"] = front_matter
-    env.filters["trusted_markdown"] = Markup  # only for Markdown fields checked by validate
+    env.filters["body_html"] = lambda i: field_markdown(i.body, i.source, "body")
     env.globals["search_data"] = page_data
     env.globals["search_summary_weight"] = SUMMARY_WEIGHT
     return env
