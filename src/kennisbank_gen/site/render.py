@@ -17,6 +17,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..config import SiteConfig
+from ..errors import FindingsError
+from ..findings import Finding
+from ..read.load import shown_path
 from .exports import EXPORTS, render_exports
 from .markdown_html import field_markdown, md
 from .model import GuidanceItem, GuidanceSet, Initiative, Site
@@ -121,6 +124,20 @@ def redirects(site: Site) -> dict[str, Initiative | GuidanceSet | GuidanceItem]:
     return moved
 
 
+def content_page(page: Path, root: Path) -> str:
+    """A hand-written page as text; one that cannot be read or is not UTF-8 is a finding."""
+    shown = shown_path(page, root)
+    try:
+        raw = page.read_bytes()
+        return raw.decode("utf-8")
+    except OSError as exc:
+        message = f"verwacht een leesbaar bestand, gevonden: {exc.strerror}"
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        message = f"verwacht UTF-8-tekst, gevonden de byte 0x{raw[exc.start]:02x} op regel {line}"
+    raise FindingsError([Finding.for_file(shown, message, "content-page")])
+
+
 def render_site(site: Site, config: SiteConfig, content_dir: Path) -> dict[str, str | bytes]:
     """Every file of the docs tree, by its path relative to the docs directory."""
     r = Renderer(site, config)
@@ -157,7 +174,7 @@ def render_site(site: Site, config: SiteConfig, content_dir: Path) -> dict[str, 
             relative=posixpath.relpath(target.url, posixpath.dirname(path)) + "/",
         )
     for page in sorted(content_dir.glob("*.md")):
-        r.file(page.name, page.read_text(encoding="utf-8"))
+        r.file(page.name, content_page(page, content_dir.parent))
     r.page(BROWSE_PAGE, "search_page.md.j2", facets=facets(site))
     for name in ("kennisbank.css", "kennisbank-a11y.js", *SEARCH_ASSETS):
         r.asset(name)
