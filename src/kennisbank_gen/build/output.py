@@ -141,7 +141,8 @@ def build_lock(root: Path) -> Iterator[None]:
 
 def io_message(exc: OSError) -> str:
     """An I/O error as the build reports it, in Dutch, with the file it happened to."""
-    where = f" ({exc.filename})" if exc.filename else ""
+    target = exc.filename2 or exc.filename  # copying: filename2 is where it was writing
+    where = f" ({target})" if target else ""
     if exc.errno == errno.ENOSPC:
         return f"de schijf is vol{where}"
     if exc.errno in (errno.EACCES, errno.EPERM):
