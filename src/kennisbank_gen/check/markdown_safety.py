@@ -272,22 +272,28 @@ def _body_places(doc: Document, body: str, problems: list) -> list[tuple[int, in
         for offset, *_ in problems:
             index = bisect.bisect_right(starts, offset) - 1
             line = line0 + 1 + index
-            value_line = body[starts[index] :].partition("\n")[0]
-            source_line = source[line - 1] if line <= len(source) else value_line
-            indent = max(len(source_line) - len(value_line), 0)
+            end = starts[index + 1] - 1 if index + 1 < len(starts) else len(body)
+            value_length = end - starts[index]
+            source_length = len(source[line - 1]) if line <= len(source) else value_length
+            indent = max(source_length - value_length, 0)
             places.append((line, indent + offset - starts[index] + 1))
         return places
     # folded, quoted or plain: YAML joined the lines, so find each match in the source itself;
-    # matches come in source order, so the search only ever moves forward
-    places, cursor = [], line0 - 1
+    # matches come in source order, so the search only ever moves forward (line and column)
+    places, cursor, column = [], line0 - 1, 0
     for _, matched, _, _ in problems:
         needle = matched.partition("\n")[0][:40]
-        found = next((i for i in range(cursor, len(source)) if needle in source[i]), None)
+        found, at = None, -1
+        for i in range(cursor, len(source)):
+            at = source[i].find(needle, column if i == cursor else 0)
+            if at >= 0:
+                found = i
+                break
         if found is None:
             places.append((cursor + 1, 1))
             continue
-        cursor = found
-        places.append((cursor + 1, source[cursor].find(needle) + 1))
+        cursor, column = found, at + 1
+        places.append((cursor + 1, at + 1))
     return places
 
 
