@@ -124,20 +124,20 @@ BREAKAGES = {
         "criteria.yml",
         "    multiple: true\n",
         "    multiple: ja\n",
-        "quality_framework/criteria.yml:12:5: criteria[0].multiple: "
+        "quality_framework/criteria.yml:14:5: criteria[0].multiple: "
         "expected true or false, found 'ja'",
     ),
     "yaml-syntax": (
         "criteria.yml",
         "criteria:\n",
         "criteria: [\n",
-        "quality_framework/criteria.yml:6:3: expected valid YAML, found: ",
+        "quality_framework/criteria.yml:8:3: expected valid YAML, found: ",
     ),
     "duplicate-id": (
         "criteria.yml",
         "      - id: kort\n",
         "      - id: lang\n",
-        "quality_framework/criteria.yml:50:9: criteria[1].values[2].id: "
+        "quality_framework/criteria.yml:54:9: criteria[1].values[2].id: "
         "expected a unique id, found 'lang' twice",
     ),
     "vocabulary": (

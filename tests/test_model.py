@@ -3,8 +3,9 @@
 import pytest
 from conftest import REPO
 
+from kennisbank_gen.read.dates import PartialDate
 from kennisbank_gen.read.project import read_project
-from kennisbank_gen.site.model import PartialDate, build_model
+from kennisbank_gen.site.model import build_model
 
 
 @pytest.mark.parametrize(
@@ -73,3 +74,30 @@ def test_quality_values_follow_framework_order(site):
             order = [v.id for v in rating.criterion.values]
             ids = [v.id for v in rating.values]
             assert ids == sorted(ids, key=order.index)
+
+
+def test_a_criterion_the_source_does_not_state_is_shown_as_niet_bekend(project):
+    """`unknown: true` in the framework: a record may leave the criterion (and its sectors) out;
+    the page, the card, the browse page's facets and the exports say "Niet bekend"."""
+    from kennisbank_gen.config import SiteConfig
+    from kennisbank_gen.site.render import render_site
+    from kennisbank_gen.site.search import facets, page_data
+
+    record = REPO / "tests" / "corpus" / "valid" / "onbekend-criterium.yml"
+    (project / "initiatives" / record.name).write_bytes(record.read_bytes())
+    site = build_model(read_project(project))
+    initiative = site.initiative("onbekend-criterium")
+    assert [r.criterion.id for r in initiative.ratings if not r.known] == ["scale"]
+    assert initiative.sectors == ()
+    filters = dict(page_data(initiative).filters)
+    assert filters["scale"] == filters["sector"] == "niet-bekend"
+    scale = next(f for f in facets(site) if f.key == "scale")
+    assert scale.options[-1].label == "Niet bekend"
+    assert site.count_unknown("scale") == 1
+    files = render_site(site, SiteConfig.from_mkdocs(project / "mkdocs.yml"), project / "content")
+    page = files["initiatieven/onbekend-criterium.md"]
+    assert "Schaalgrootte bereik\n:   " in page
+    assert page.split("Schaalgrootte bereik\n:   ")[1].splitlines()[0].endswith("Niet bekend")
+    assert "Sector\n:   Niet bekend" in page
+    [row] = [r for r in files["initiatieven.csv"].splitlines() if r.startswith("onbekend-")]
+    assert row.count("Niet bekend") == 2  # sector and scale

@@ -47,12 +47,15 @@ def test_facets_are_the_framework_vocabularies_and_criteria(site):
     assert [o.label for o in by_key["thema"].options] == [
         t.label for t in framework.vocabularies["themes"]
     ]
-    assert [o.id for o in by_key["sector"].options] == framework.ids("sectors")
+    # sectors may be left out: "Niet bekend" is a filter value too
+    assert [o.id for o in by_key["sector"].options] == [*framework.ids("sectors"), "niet-bekend"]
     assert [o.id for o in by_key["soort"].options] == framework.ids("kinds")
     for c in framework.criteria:
         assert by_key[c.id].label == c.label
+        unknown = [("niet-bekend", "Niet bekend")] if c.unknown else []
         assert [(o.id, o.label) for o in by_key[c.id].options] == [
-            (v.id, v.label) for v in c.values
+            *((v.id, v.label) for v in c.values),
+            *unknown,
         ]
     assert [o.id for o in by_key["set"].options] == [s.id for s in site.guidance_sets]
     assert {o.id for o in by_key["fase"].options} == {"plan", "do", "check-act"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
@@ -32,6 +32,8 @@ class SiteConfig:
     source_branch: str
     licence: str
     licence_url: str
+    #: the web form's GitHub sign-in (`extra.cms` in mkdocs.yml: base_url, auth_endpoint)
+    cms: dict = field(default_factory=dict)
 
     @classmethod
     def from_mkdocs(cls, file: Path) -> SiteConfig:
@@ -52,6 +54,14 @@ class SiteConfig:
                 raise _missing(doc, path, value)
             return value
 
+        def mapping(*path: str) -> dict:
+            value: object = doc.data
+            for key in path:
+                value = value.get(key) if isinstance(value, dict) else None
+            if value is not None and not isinstance(value, dict):
+                raise _missing(doc, path, value, "velden")
+            return value or {}
+
         extra = ("extra",)
         return cls(
             site_name=text("site_name"),
@@ -61,6 +71,7 @@ class SiteConfig:
             source_branch=text(*extra, "source_branch", default="main"),
             licence=text(*extra, "licence", "name"),
             licence_url=text(*extra, "licence", "url"),
+            cms=dict(mapping(*extra, "cms")),
         )
 
     def permalink(self, url: str) -> str:
@@ -71,8 +82,9 @@ class SiteConfig:
         return f"{self.repo_url}/edit/{self.source_branch}/{path}" if self.repo_url else ""
 
 
-def _missing(doc: Document, path: tuple[str, ...], value: object) -> ConfigError:
+def _missing(
+    doc: Document, path: tuple[str, ...], value: object, kind: str = "een tekst"
+) -> ConfigError:
     found = "niets" if value is None else f"{value!r}"[:60]
-    return ConfigError(
-        [doc.finding(path, f"verwacht een tekst voor {'.'.join(path)}, gevonden {found}", "config")]
-    )
+    message = f"verwacht {kind} voor {'.'.join(path)}, gevonden {found}"
+    return ConfigError([doc.finding(path, message, "config")])

@@ -58,23 +58,15 @@ def record_schema(framework: Framework) -> dict:
             if c.multiple
             else _enum(ids, f"{c.label}: one of {ids}")
         )
+        if c.unknown:
+            quality[c.id]["description"] += " (leave it out when the source does not say)"
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "Kennisbank Studentenwelzijn: initiative record",
         "type": "object",
         "additionalProperties": False,
-        "required": [
-            "title",
-            "initiators",
-            "date",
-            "kind",
-            "sectors",
-            "themes",
-            "summary",
-            "body",
-            "quality",
-        ],
+        "required": ["title", "initiators", "date", "kind", "themes", "summary", "body", "quality"],
         "properties": {
             "title": _text("Title of the initiative", 3, maxLength=200),
             "initiators": {
@@ -116,7 +108,7 @@ def record_schema(framework: Framework) -> dict:
             "quality": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": [c.id for c in framework.criteria],
+                "required": [c.id for c in framework.criteria if not c.unknown],
                 "properties": quality,
                 "description": "Kwaliteitskader",
             },

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
+from ..check.fields import _VOCABULARY_TITLES, FIELDS
 from ..check.record_schema import record_schema
 from ..config import project_option
 from ..read.framework import Framework
-from .fields import _VOCABULARY_TITLES, FIELDS
 from .framework_option import load_or_exit
 
 CONTRIBUTING = "CONTRIBUTING.md"
@@ -65,7 +65,13 @@ def field_reference(framework: Framework) -> str:
             "",
             _cell(c.explanation),
             "",
-            f"Vul in: {how}. Een ontbrekende of onbekende waarde {gate}.",
+            f"Vul in: {how}. "
+            + (
+                "Zegt de bron er niets over, laat het criterium dan weg: de site toont dan "
+                f"*Niet bekend*. Een onbekende code {gate}."
+                if c.unknown
+                else f"Een ontbrekende of onbekende waarde {gate}."
+            ),
             "",
             "| code | waarde | betekenis |",
             "|---|---|---|",

@@ -17,6 +17,9 @@ from .load import Document, load_file
 
 VOCABULARIES = ("themes", "sectors", "kinds", "statuses")
 ICONS = ("check", "partial", "cross", "minus")
+#: what the site shows, and the filter value, for a criterion a record leaves out (`unknown: true`)
+UNKNOWN_ID = "niet-bekend"
+UNKNOWN_LABEL = "Niet bekend"
 
 _ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
 _TEXT = {"type": "string", "minLength": 1}
@@ -54,6 +57,7 @@ CRITERIA_SCHEMA = {
                     "question": _TEXT,
                     "explanation": _TEXT,
                     "multiple": {"type": "boolean"},
+                    "unknown": {"type": "boolean"},
                     "severity": _SEVERITY,
                     "values": {
                         "type": "array",
@@ -114,6 +118,8 @@ class Criterion:
     multiple: bool
     severity: str
     values: tuple[Value, ...]
+    #: a record may leave this criterion out when its source does not state it ("Niet bekend")
+    unknown: bool = False
 
     def value(self, value_id: str) -> Value:
         return next(v for v in self.values if v.id == value_id)

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..check.record_schema import record_schema
 from ..config import SiteConfig
+from ..read.framework import UNKNOWN_LABEL
 from .model import GuidanceItem, Initiative, Site
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -141,7 +142,9 @@ def initiatives_csv(site: Site, config: SiteConfig) -> str:
         ]
     )
     for i in site.initiatives:
-        ratings = {r.criterion.id: "; ".join(v.label for v in r.values) for r in i.ratings}
+        ratings = {
+            r.criterion.id: "; ".join(v.label for v in r.values) or UNKNOWN_LABEL for r in i.ratings
+        }
         row = [
             i.slug,
             config.permalink(i.url),
@@ -149,7 +152,7 @@ def initiatives_csv(site: Site, config: SiteConfig) -> str:
             "; ".join(i.initiators),
             i.date.iso,
             i.kind.label,
-            "; ".join(t.label for t in i.sectors),
+            "; ".join(t.label for t in i.sectors) or UNKNOWN_LABEL,
             "; ".join(t.label for t in i.themes),
             i.summary,
             *[ratings.get(c.id, "") for c in criteria],

@@ -26,7 +26,12 @@ class Rating:
     """The value(s) a record has on one criterion of the framework."""
 
     criterion: Criterion
+    #: empty when the record leaves the criterion out: "Niet bekend"
     values: tuple[Value, ...]
+
+    @property
+    def known(self) -> bool:
+        return bool(self.values)
 
 
 @dataclass(eq=False)
@@ -135,6 +140,15 @@ class Site:
     def initiative(self, slug: str) -> Initiative:
         return next(i for i in self.initiatives if i.slug == slug)
 
+    def count_unknown(self, criterion_id: str) -> int:
+        """How many initiatives leave this criterion out ("Niet bekend")."""
+        return sum(
+            not r.known
+            for i in self.initiatives
+            for r in i.ratings
+            if r.criterion.id == criterion_id
+        )
+
     def count_with(self, criterion_id: str, value_id: str) -> int:
         """How many initiatives have this value on this criterion."""
         return sum(
@@ -153,7 +167,7 @@ def _initiative(doc, framework: Framework) -> Initiative:
     quality = d["quality"]
     ratings = []
     for c in framework.criteria:
-        chosen = quality.get(c.id, [])  # absent only when the criterion is a warning
+        chosen = quality.get(c.id, [])  # absent: unknown, or a missing criterion that only warns
         chosen = chosen if isinstance(chosen, list) else [chosen]
         # framework order, not the order the editor typed them in
         ratings.append(Rating(c, tuple(v for v in c.values if v.id in chosen)))
@@ -164,7 +178,7 @@ def _initiative(doc, framework: Framework) -> Initiative:
         initiators=tuple(d["initiators"]),
         date=PartialDate.parse(d["date"]),
         kind=framework.term("kinds", d["kind"]),
-        sectors=tuple(t for t in framework.vocabularies["sectors"] if t.id in d["sectors"]),
+        sectors=tuple(t for t in framework.vocabularies["sectors"] if t.id in d.get("sectors", [])),
         themes=tuple(framework.term("themes", t) for t in d["themes"]),
         summary=d["summary"].strip(),
         body=d["body"].strip(),

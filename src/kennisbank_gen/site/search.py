@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..read.framework import Criterion
+from ..read.framework import UNKNOWN_ID, UNKNOWN_LABEL, Criterion
 from .model import GuidanceItem, Initiative, Site
 
 BROWSE_PAGE = "zoeken.md"  # the overrides' header form submits to zoeken/ (keep in step)
@@ -80,15 +80,19 @@ def facets(site: Site) -> list[Facet]:
     def terms(vocabulary: str) -> tuple[Option, ...]:
         return tuple(Option(t.id, t.label) for t in fw.vocabularies[vocabulary])
 
+    unknown = (Option(UNKNOWN_ID, UNKNOWN_LABEL),)
     result = [
         Facet("type", "Type", tuple(types), ""),
         Facet("thema", "Thema", terms("themes"), "initiatives"),
-        Facet("sector", "Sector", terms("sectors"), "initiatives"),
+        Facet("sector", "Sector", terms("sectors") + unknown, "initiatives"),
         Facet("soort", "Soort", terms("kinds"), "initiatives"),
     ]
     result += [
         Facet(
-            criterion_key(c), c.label, tuple(Option(v.id, v.label) for v in c.values), "initiatives"
+            criterion_key(c),
+            c.label,
+            tuple(Option(v.id, v.label) for v in c.values) + (unknown if c.unknown else ()),
+            "initiatives",
         )
         for c in fw.criteria
     ]
@@ -112,9 +116,11 @@ def page_data(page: Initiative | GuidanceItem) -> PageData:
     if isinstance(page, Initiative):
         filters = [("type", INITIATIVE[0])]
         filters += [("thema", t.id) for t in page.themes]
-        filters += [("sector", s.id) for s in page.sectors]
+        filters += [("sector", s.id) for s in page.sectors] or [("sector", UNKNOWN_ID)]
         filters.append(("soort", page.kind.id))
-        filters += [(criterion_key(r.criterion), v.id) for r in page.ratings for v in r.values]
+        for r in page.ratings:
+            ids = [v.id for v in r.values] or [UNKNOWN_ID]
+            filters += [(criterion_key(r.criterion), value) for value in ids]
         return PageData(page.title, page.summary, INITIATIVE[1], tuple(filters))
     kind = _page_type(page)
     filters = [("type", kind.id), ("set", page.set.id)]
