@@ -173,3 +173,33 @@ def test_neutralise_and_one_line():
     )
     finding = Finding("a\nb.yml", 1, 1, "body", "found '\r\n::warning::x'")
     assert format_text([finding]).splitlines()[0] == "a⏎b.yml:1:1: body: found '⏎::warning::x'"
+
+
+# --- CSV: no cell a spreadsheet runs, whatever it splits on ----------------------------------
+
+TRIGGERS = ("=", "+", "-", "@", "\t")
+
+
+def test_csv_has_no_formula_in_any_cell_with_any_separator(project):
+    from kennisbank_gen.build import build
+
+    record = project / "initiatives" / "buddyprogramma-eerstejaars-hogeschool-middenland.yml"
+    edit(
+        record,
+        "title: Buddyprogramma voor eerstejaars",
+        'title: "Buddy;=HYPERLINK(\\"https://evil.example\\")\\r=1+1, -2"',
+    )
+    edit(
+        project / "quality_framework" / "criteria.yml",
+        "label: Evaluatie",
+        "label: \"=cmd|' /C calc'!A0\"",
+    )
+    build(project)
+    raw = (project / "site" / "initiatieven.csv").read_text(encoding="utf-8")
+    assert "\r" not in raw  # a bare CR would end the row in some spreadsheets
+    rows = raw.split("\n")
+    for separator in (",", ";", "\t"):
+        for row in rows:
+            for cell in row.split(separator):
+                assert not cell.strip(' "').startswith(TRIGGERS), (separator, cell)
+    assert "'=cmd|" in rows[0]  # the header row (criterion labels) is guarded too
