@@ -133,7 +133,7 @@ def _cell(value: str) -> str:
 def initiatives_csv(site: Site, config: SiteConfig) -> str:
     criteria = site.framework.criteria
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer = csv.writer(out, lineterminator="\n")
     header = [
         "slug",
         "url",
