@@ -37,7 +37,7 @@ GUIDANCE_SCHEMA = {
         "item_label_plural": _TEXT,
         "path": {
             "type": "string",
-            "pattern": "^[a-z0-9-]+(/[a-z0-9-]+)*$",
+            "pattern": r"^[a-z0-9-]+(/[a-z0-9-]+)*(?!\n)$",
             "x-expected": "a URL path such as 'aanbevelingen/inspectie-2023'",
         },
         "publisher": _TEXT,
@@ -52,7 +52,7 @@ GUIDANCE_SCHEMA = {
             "type": "array",
             "items": {
                 "type": "string",
-                "pattern": "^[a-z0-9-]+(/[a-z0-9-]+)*$",
+                "pattern": r"^[a-z0-9-]+(/[a-z0-9-]+)*(?!\n)$",
                 "x-expected": "a URL path such as 'aanbevelingen/inspectie-2023'",
             },
         },
