@@ -203,3 +203,12 @@ def test_csv_has_no_formula_in_any_cell_with_any_separator(project):
             for cell in row.split(separator):
                 assert not cell.strip(' "').startswith(TRIGGERS), (separator, cell)
     assert "'=cmd|" in rows[0]  # the header row (criterion labels) is guarded too
+
+
+@pytest.mark.parametrize("slug", ["../../uit", "a/b", "Hoofdletters", "slug\n", ""])
+def test_new_refuses_a_slug_that_is_not_a_file_name(project, slug):
+    result = kennisbank("new", "--no-input", "--title", "Test", "--slug", slug, cwd=project)
+    assert_no_crash(result)
+    assert result.returncode == 2
+    assert "--slug: verwacht kleine letters, cijfers en streepjes" in result.stderr
+    assert not list(project.parent.glob("*.yml")) and not (project.parent / "uit.yml").exists()
