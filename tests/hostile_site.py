@@ -35,6 +35,34 @@ def hostile_project(tmp_path_factory) -> Path:
     return _cache["root"]
 
 
+#: bodies the validator refuses; `unchecked_project` renders them anyway (the sanitizer's test)
+UNCHECKED = sorted((REPO / "tests" / "corpus" / "invalid").glob("autolink-*.yml"))
+
+
+def unchecked_project(tmp_path_factory) -> Path:
+    """Project root whose site/ holds the records of UNCHECKED, built WITHOUT validation (read ->
+    model -> render -> MkDocs), plus the hostile guidance set: what the sanitizer alone makes of
+    attacks the validator would have stopped. Once per session."""
+    if "unchecked" not in _cache:
+        from kennisbank_gen.build.output import write_tree
+        from kennisbank_gen.build.site_builder import run_site_builder
+        from kennisbank_gen.config import SiteConfig
+        from kennisbank_gen.read.project import read_project
+        from kennisbank_gen.site.model import build_model
+        from kennisbank_gen.site.render import render_site
+
+        root = copy_project(tmp_path_factory.mktemp("unchecked") / "project")
+        for file in UNCHECKED:
+            shutil.copy2(file, root / "initiatives" / file.name)
+        shutil.copy2(HOSTILE / "guidance" / "labels.yml", root / "content" / "guidance")
+        config = SiteConfig.from_mkdocs(root / "mkdocs.yml")
+        files = render_site(build_model(read_project(root)), config, root / "content")
+        write_tree(config.docs_dir, files)
+        run_site_builder(root / "mkdocs.yml", root / "site")
+        _cache["unchecked"] = root
+    return _cache["unchecked"]
+
+
 class _Scanner(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

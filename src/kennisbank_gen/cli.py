@@ -21,15 +21,23 @@ from .editors.contributing import contributing
 from .editors.new import new
 from .editors.serve import serve as serve_preview
 from .errors import BuildError, ConfigError, FindingsError
-from .findings import FORMATTERS, Finding, format_text
+from .findings import FORMATTERS, Finding, format_text, neutralise, one_line
 from .read.framework import load_framework
 from .read.project import FRAMEWORK_DIR
 from .site.cms import LOCAL_BACKEND_PORT
 
 
+def _say(text: str, err: bool = False) -> None:
+    """Print plain text that may quote file names, records or MkDocs: never a CI command."""
+    click.echo(neutralise(text), err=err)
+
+
 def _config_error(exc: ConfigError) -> None:
-    click.echo(format_text(exc.findings), err=True)
-    click.echo("The quality framework is broken; fix it before validating records.", err=True)
+    _say(format_text(exc.findings), err=True)
+    if all(f.path.endswith("mkdocs.yml") for f in exc.findings):
+        _say("mkdocs.yml is niet in orde; herstel het eerst.", err=True)
+    else:
+        _say("The quality framework is broken; fix it before validating records.", err=True)
     sys.exit(2)
 
 
@@ -44,8 +52,9 @@ def _job_summary(findings: list[Finding]) -> None:
     else:
         lines += ["| bestand | regel | veld | melding | ernst |", "|---|---|---|---|---|"]
         for f in sorted(findings):
-            message = f.message.replace("|", "\\|")
-            lines.append(f"| `{f.path}` | {f.line} | `{f.field}` | {message} | {f.severity} |")
+            message = one_line(f.message).replace("|", "\\|")
+            path, field = one_line(f.path).replace("`", "'"), one_line(f.field).replace("`", "'")
+            lines.append(f"| `{path}` | {f.line} | `{field}` | {message} | {f.severity} |")
     with open(target, "a", encoding="utf-8") as out:
         out.write("\n".join(lines) + "\n")
 
@@ -81,7 +90,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, root: Path) -> Non
         _config_error(exc)
     output = FORMATTERS[fmt](report.findings)
     if output:
-        click.echo(output)
+        click.echo(output if fmt == "github" else neutralise(output))
     if fmt == "github":
         _job_summary(report.findings)
     sys.exit(1 if report.blocking(strict) else 0)
@@ -131,16 +140,16 @@ def build(strict: bool, site_dir: Path | None, release: bool, root: Path) -> Non
     except ConfigError as exc:
         _config_error(exc)
     except FindingsError as exc:
-        click.echo(format_text(exc.findings), err=True)
+        _say(format_text(exc.findings), err=True)
         click.echo(
             "Build stopped: nothing was written and the previous site is unchanged.", err=True
         )
         sys.exit(1)
     except BuildError as exc:
-        click.echo(f"Build failed: {exc}. The previous site is unchanged.", err=True)
+        _say(f"Build failed: {exc}. The previous site is unchanged.", err=True)
         sys.exit(1)
     for warning in result.warnings:
-        click.echo(warning.text(), err=True)
+        _say(warning.text(), err=True)
     click.echo(
         f"Site built in {result.site_dir}/ ({result.files_total} generated files, "
         f"{result.files_written} changed). Preview it with: kennisbank serve"

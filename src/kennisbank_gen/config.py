@@ -7,7 +7,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
-import yaml
+
+from .errors import ConfigError, FindingsError
+from .read.load import Document, load_file
 
 #: hosts that are never a site's real address (RFC 2606 and 6761 reserve them for examples
 #: and tests); a release build refuses them
@@ -41,17 +43,41 @@ class SiteConfig:
 
     @classmethod
     def from_mkdocs(cls, file: Path) -> SiteConfig:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-        extra = data.get("extra", {})
+        """Read `mkdocs.yml` as strictly as a record (no duplicate keys, anchors or tags: a
+        second `extra_javascript` would otherwise win silently). Raises ConfigError, located."""
+        try:
+            doc = load_file(file, file.parent)
+        except FindingsError as exc:
+            raise ConfigError(exc.findings) from None
+
+        def text(*path: str, default: str | None = None) -> str:
+            value: object = doc.data
+            for key in path:
+                value = value.get(key) if isinstance(value, dict) else None
+            if value is None and default is not None:
+                return default
+            if not isinstance(value, str) or not value.strip():
+                raise _missing(doc, path, value)
+            return value
+
+        def mapping(*path: str) -> dict:
+            value: object = doc.data
+            for key in path:
+                value = value.get(key) if isinstance(value, dict) else None
+            if value is not None and not isinstance(value, dict):
+                raise _missing(doc, path, value, "velden")
+            return value or {}
+
+        extra = ("extra",)
         return cls(
-            site_name=data["site_name"],
-            site_url=data["site_url"].rstrip("/") + "/",
-            docs_dir=file.parent / data.get("docs_dir", "docs"),
-            repo_url=data.get("repo_url", "").rstrip("/"),
-            source_branch=extra.get("source_branch", "main"),
-            licence=extra["licence"]["name"],
-            licence_url=extra["licence"]["url"],
-            cms=dict(extra.get("cms") or {}),
+            site_name=text("site_name"),
+            site_url=text("site_url").rstrip("/") + "/",
+            docs_dir=file.parent / text("docs_dir", default="docs"),
+            repo_url=text("repo_url", default="").rstrip("/"),
+            source_branch=text(*extra, "source_branch", default="main"),
+            licence=text(*extra, "licence", "name"),
+            licence_url=text(*extra, "licence", "url"),
+            cms=dict(mapping(*extra, "cms")),
         )
 
     @property
@@ -72,3 +98,11 @@ class SiteConfig:
     def source_link(self, path: str) -> str:
         """Where an editor changes a record: its YAML file on the repository host."""
         return f"{self.repo_url}/edit/{self.source_branch}/{path}" if self.repo_url else ""
+
+
+def _missing(
+    doc: Document, path: tuple[str, ...], value: object, kind: str = "een tekst"
+) -> ConfigError:
+    found = "niets" if value is None else f"{value!r}"[:60]
+    message = f"verwacht {kind} voor {'.'.join(path)}, gevonden {found}"
+    return ConfigError([doc.finding(path, message, "config")])

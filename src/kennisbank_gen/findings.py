@@ -3,10 +3,34 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+
+#: what a terminal or a CI log reads as a line break
+_LINE_BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+#: what a GitHub Actions runner reads as a workflow command at the start of a line (leading
+#: whitespace is trimmed first): `::error ...::`, `::add-mask::...`, and the old `##[error]`
+_COMMAND_START = re.compile(r"^(\s*)(:):|^(\s*)(#)#\[", re.MULTILINE)
+
+
+def one_line(value: str) -> str:
+    """A file name or quoted text on one line: each line break shown as `⏎`."""
+    return _LINE_BREAK.sub("⏎", value)
+
+
+def neutralise(text: str) -> str:
+    """Plain-text output that no CI runner reads as a command: a line starting with `::` or
+    `##[` gets a space after its first character (`: :error`), which the runner ignores."""
+    return _COMMAND_START.sub(
+        lambda m: (
+            f"{m.group(1) or m.group(3) or ''}{m.group(2) or m.group(4)} "
+            + (":" if m.group(2) else "#[")
+        ),
+        text,
+    )
 
 
 @dataclass(frozen=True, order=True)
@@ -28,10 +52,11 @@ class Finding:
         return cls(path=path, line=1, col=1, field="", message=message, rule=rule)
 
     def text(self) -> str:
-        where = f"{self.path}:{self.line}:{self.col}"
-        field = f" {self.field}:" if self.field else ""
+        """One line, whatever the path or the quoted text holds; never a workflow command."""
+        where = f"{one_line(self.path)}:{self.line}:{self.col}"
+        field = f" {one_line(self.field)}:" if self.field else ""
         tag = " (warning)" if self.severity == "warning" else ""
-        return f"{where}:{field} {self.message}{tag}"
+        return neutralise(f"{where}:{field} {one_line(self.message)}{tag}")
 
 
 def format_text(findings: list[Finding]) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 import yaml
 from conftest import serve_directory
-from hostile_site import HOSTILE, hostile_project
+from hostile_site import HOSTILE, UNCHECKED, hostile_project, unchecked_project
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -86,3 +86,54 @@ def test_search_shows_hostile_titles_as_text(hostile_page, record):
     option = hostile_page.locator(".kb-search [role=option]", has_text="quotes")
     expect(option.first).to_contain_text("</title><script>")
     assert_nothing_ran(hostile_page)
+
+
+# --- round two: what the sanitizer alone makes of attacks the validator would stop ------------
+
+UNCHECKED_PAGES = [
+    *(f"initiatieven/{file.stem}/" for file in UNCHECKED),
+    "",  # the home page lists the hostile guidance set's item_label_plural
+    "aanbevelingen-en-tips/",
+    "tips/labels/",
+    "tips/labels/01/",
+    "tips/labels/02/",
+]
+
+
+@pytest.fixture(scope="module")
+def unchecked_url(tmp_path_factory):
+    server, url = serve_directory(unchecked_project(tmp_path_factory) / "site")
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture
+def unchecked_page(browser, unchecked_url):
+    context = browser.new_context(base_url=unchecked_url, locale="nl-NL")
+    page = context.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.off_site = []
+    page.on(
+        "request",
+        lambda request: (
+            None if request.url.startswith(unchecked_url) else page.off_site.append(request.url)
+        ),
+    )
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("url", UNCHECKED_PAGES, ids=lambda u: u or "home")
+def test_no_script_runs_from_unchecked_bodies_or_guidance_labels(unchecked_page, url):
+    """Autofocus, contenteditable, on* handlers, style=url(...): none survives the sanitizer."""
+    unchecked_page.goto(url)
+    unchecked_page.wait_for_load_state("networkidle")
+    assert_nothing_ran(unchecked_page)
+    for _ in range(30):
+        unchecked_page.keyboard.press("Tab")
+    for link in unchecked_page.locator("article a").all()[:40]:
+        href = link.get_attribute("href") or ""
+        assert not href.strip().lower().startswith(("javascript:", "data:")), href
+    assert_nothing_ran(unchecked_page)
+    assert unchecked_page.off_site == []  # no tracker pixel, no style url() to another host

@@ -1,27 +1,37 @@
 """The recipe: read -> check -> model -> render -> write the docs tree; then the site builder
-renders HTML into a staging directory, Pagefind indexes it, and it is swapped into `site/`.
+renders HTML into a staging directory, Pagefind indexes it while the output gate checks every
+page, and it is swapped into `site/`.
 
 Nothing is written until everything is read and valid; a failed build leaves `site/` as it was.
+One build of a project at a time (`output.build_lock`); I/O errors such as a full disk are a
+BuildError with a message, never a traceback.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..check.validate import Report, check
 from ..config import SiteConfig
-from ..errors import FindingsError
+from ..errors import BuildError, FindingsError
 from ..findings import Finding
 from ..read.project import read_project
 from ..site.cms import LOCAL_BACKEND_PORT, admin_files
 from ..site.model import build_model
 from ..site.render import render_site
-from .output import swap_into_place, write_tree
-from .site_builder import index_site, run_site_builder
+from .gate import check_output, html_pages
+from .output import (
+    build_lock,
+    io_message,
+    remove_leftovers,
+    staging_dir,
+    swap_into_place,
+    write_tree,
+)
+from .site_builder import indexing, run_site_builder
 
 
 @dataclass
@@ -71,13 +81,20 @@ def generate(
 def build(
     root: Path, site_dir: Path | None = None, strict: bool = False, today: dt.date | None = None
 ) -> BuildResult:
-    generated = generate(root, strict, today)
     site_dir = site_dir or root / "site"
-    staging = site_dir.with_name(f".{site_dir.name}.staging-{os.getpid()}")
     try:
-        run_site_builder(root / "mkdocs.yml", staging)
-        index_site(staging)
-        swap_into_place(staging, site_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        with build_lock(root):
+            remove_leftovers(site_dir)
+            generated = generate(root, strict, today)
+            staging = staging_dir(site_dir)
+            try:
+                run_site_builder(root / "mkdocs.yml", staging)
+                pages = html_pages(staging)
+                with indexing(staging):
+                    check_output(staging, generated.config.site_url, pages)
+                swap_into_place(staging, site_dir)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:
+        raise BuildError(io_message(exc)) from None
     return BuildResult(site_dir, generated.files_total, generated.files_written, generated.warnings)

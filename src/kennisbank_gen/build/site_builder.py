@@ -3,9 +3,11 @@ Pagefind indexes it for search. Either failing is a BuildError; nothing is swapp
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
@@ -17,28 +19,62 @@ from ..errors import BuildError
 PAGEFIND_ARGS = ("--force-language", "nl", "--exclude-selectors", ".headerlink", "--quiet")
 
 
+class _Collect(logging.Handler):
+    """Keeps MkDocs' warnings, so that "Aborted with 1 warnings" comes with the warning itself."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 def run_site_builder(config_file: Path, out_dir: Path) -> None:
     """MkDocs + Material, strict: any warning (such as a broken link) fails the build."""
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    logger = logging.getLogger("mkdocs")
+    logger.setLevel(logging.WARNING)
+    collect = _Collect()
+    logger.addHandler(collect)
     try:
         config = load_config(config_file=str(config_file), site_dir=str(out_dir), strict=True)
         mkdocs_build(config)
     except (MkDocsException, SystemExit) as exc:
-        raise BuildError(f"the site builder failed: {exc}") from None
+        warnings = "".join(f"\n  {m}" for m in collect.messages[:20])
+        raise BuildError(f"the site builder failed: {exc}{warnings}") from None
+    finally:
+        logger.removeHandler(collect)
 
 
 def index_site(site_dir: Path) -> None:
-    """Run Pagefind (the binary from the `pagefind[extended]` wheel) on a built site.
+    """Run Pagefind (the binary from the `pagefind[extended]` wheel) on a built site."""
+    with indexing(site_dir):
+        pass
+
+
+@contextlib.contextmanager
+def indexing(site_dir: Path) -> Iterator[None]:
+    """Pagefind runs on a built site while the body of the `with` runs (the output gate: two
+    cores, two jobs); on leaving, it is awaited, or stopped when the body failed.
 
     Writes `pagefind/` into `site_dir`. Raises BuildError when Pagefind fails, so the build
     stops before the swap and the previous site stays in place.
     """
     command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), *PAGEFIND_ARGS]
     try:
-        run = subprocess.run(command, capture_output=True, text=True, check=False)
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
     except OSError as exc:
         raise BuildError(f"the search indexer (Pagefind) could not start: {exc}") from None
-    if run.returncode != 0 or not (site_dir / "pagefind" / "pagefind.js").is_file():
-        output = (run.stderr or run.stdout).strip().splitlines()[-5:]
-        detail = "; ".join(output) or f"exit code {run.returncode}"
+    try:
+        yield
+    except BaseException:
+        process.kill()
+        process.communicate()
+        raise
+    stdout, stderr = process.communicate()
+    if process.returncode != 0 or not (site_dir / "pagefind" / "pagefind.js").is_file():
+        output = (stderr or stdout).strip().splitlines()[-5:]
+        detail = "; ".join(output) or f"exit code {process.returncode}"
         raise BuildError(f"the search indexer (Pagefind) failed: {detail}")

@@ -37,7 +37,7 @@ GUIDANCE_SCHEMA = {
         "item_label_plural": _TEXT,
         "path": {
             "type": "string",
-            "pattern": "^[a-z0-9-]+(/[a-z0-9-]+)*$",
+            "pattern": r"^[a-z0-9-]+(/[a-z0-9-]+)*(?!\n)$",
             "x-expected": "a URL path such as 'aanbevelingen/inspectie-2023'",
         },
         "publisher": _TEXT,
@@ -52,7 +52,7 @@ GUIDANCE_SCHEMA = {
             "type": "array",
             "items": {
                 "type": "string",
-                "pattern": "^[a-z0-9-]+(/[a-z0-9-]+)*$",
+                "pattern": r"^[a-z0-9-]+(/[a-z0-9-]+)*(?!\n)$",
                 "x-expected": "a URL path such as 'aanbevelingen/inspectie-2023'",
             },
         },
@@ -117,9 +117,19 @@ def well_formed(docs: list[Document]) -> tuple[list[Document], list[Finding]]:
     return good, findings
 
 
-def check_guidance(docs: list[Document]) -> list[Finding]:
-    """Findings across well-formed sets: former addresses, and `related` ids that exist."""
-    findings = _redirect_findings(docs)
+#: the first part of every address the site generates besides guidance sets (initiatives,
+#: overview pages, exports, assets, search index, web form); hand-written pages are added from
+#: content/*.md. A set's path or former path may not start with one of them.
+GENERATED_TOP_LEVEL = {
+    *("initiatieven", "kwaliteitskader", "aanbevelingen-en-tips", "open-data", "zoeken"),
+    *("assets", "pagefind", "schema", "admin", "search", "404", "index", "sitemap"),
+}
+
+
+def check_guidance(docs: list[Document], taken: set[str] = frozenset()) -> list[Finding]:
+    """Findings across well-formed sets: addresses (their own, former ones) that no other page
+    or set uses, and `related` ids that exist. `taken`: first path parts of other pages."""
+    findings = _redirect_findings(docs) + _path_findings(docs, GENERATED_TOP_LEVEL | set(taken))
     ids = guidance_ids(docs)
     for doc in docs:
         for i, item in enumerate(doc.data["items"]):
@@ -198,4 +208,36 @@ def _redirect_findings(docs: list[Document]) -> list[Finding]:
                         "duplicate-slug",
                     )
                 )
+    return findings
+
+
+def _path_findings(docs: list[Document], taken: set[str]) -> list[Finding]:
+    """A set's path and former paths: not another page's address, not another set's."""
+    findings, owners = [], {}
+    for doc in docs:
+        paths = [(("path",), doc.data["path"])]
+        paths += [
+            (("previous_paths", j), p) for j, p in enumerate(doc.data.get("previous_paths", []))
+        ]
+        for field, path in paths:
+            top = path.split("/", 1)[0]
+            if top in taken:
+                findings.append(
+                    doc.finding(
+                        field,
+                        f"verwacht een pad dat niet begint met het adres van een andere pagina, "
+                        f"gevonden '{path}' ('{top}/' is al van de site)",
+                        "duplicate-slug",
+                    )
+                )
+            elif path in owners and owners[path] != doc.path:
+                findings.append(
+                    doc.finding(
+                        field,
+                        f"verwacht een pad dat geen andere set gebruikt, gevonden '{path}', "
+                        f"ook gebruikt door {owners[path]}",
+                        "duplicate-slug",
+                    )
+                )
+            owners.setdefault(path, doc.path)
     return findings

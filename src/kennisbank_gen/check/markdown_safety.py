@@ -26,27 +26,33 @@ ALLOWED_SCHEMES = ("http", "https", "mailto")
 #: and code spans before it looks for tags, so `<x onmouseover=... <https://a.nl>>` becomes a tag
 #: around a link, and browsers read `<x=y onmouseover=...>` as an element with an event handler.
 _RAW_HTML = re.compile(
-    r"<[!?][^>]*>?"  # comments, <!DOCTYPE>, <?php ?>
-    r"|<(?![A-Za-z][A-Za-z0-9+.-]*:[^<>\s]*>)"  # not <scheme:...>: a link, checked below
-    r"(?![^<>\s@]+@[^<>\s@]+>)"  # not <name@example.org>: an e-mail link
+    r"<[!?][^<>]*>?"  # comments, <!DOCTYPE>, <?php ?>
+    # not an autolink as Python-Markdown makes one: <http(s)://...>, <ftp://...> (its scheme is
+    # checked below), <name@example.org>; <https:x/onfocus=...> (no //) is raw HTML to it
+    r"|<(?!(?:[Ff]|[Hh][Tt])[Tt][Pp][Ss]?://[^<>]*>)"
+    r"(?![^<> !]+@[^@<> ]+>)"
+    # not <scheme:...> with a scheme we refuse anyway: that is reported as a link, below
+    r"(?!(?![Hh][Tt][Tt][Pp][Ss]?:|[Mm][Aa][Ii][Ll][Tt][Oo]:)[A-Za-z][A-Za-z0-9+.-]*:[^<>\s]*>)"
     r"/?[A-Za-z][^<>]*>?"
 )
 #: each kind of link on its own pass: a line that only looks like a reference definition must
 #: not hide the inline links on it
 _LINK_TARGETS = (
     re.compile(r"\]\(\s*<?(?P<inline>(?:[^()\s>]|\([^()\s>]*\))*)"),  # [text](url), with (...)
-    re.compile(r"\[[^\]\n]*\]:\s*<?(?P<ref>\S*?)>?(?:\s|$)"),  # [ref]: url, also in lists
-    re.compile(r"<(?P<auto>[A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>"),  # <scheme:...>
+    re.compile(r"\[[^\[\]\n]*\]:\s*<?(?P<ref>\S*?)>?(?:\s|$)"),  # [ref]: url, also in lists
+    re.compile(r"<(?P<auto>[A-Za-z][A-Za-z0-9+.-]*:[^<>\s]*)>"),  # <scheme:...>
 )
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 #: attr_list syntax (`{: #id .class key=value }`) would put any attribute, such as onclick or
 #: style, on the element before it; records never need it
-_ATTR_LIST = re.compile(r"\{:?[ \t]*[^}\s][^}\n]*\}")
+_ATTR_LIST = re.compile(r"\{:?[ \t]*[^{}\s][^{}\n]*\}")
 #: a code span: backticks, the same number to close, within one paragraph
 #: a code span on one line. Python-Markdown lets one run on over line breaks, but it parses
 #: blocks first: a next line starting with `#`, `-` or `<script>` is a heading, a list item or raw
 #: HTML, not code. So only one-line spans count as code here (longer ones are checked as text).
-_CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)([^\n]+?)(?<!`)\1(?!`)")
+#: Found by pairing runs of backticks (`_code_spans`), not by one pattern: a pattern that looks
+#: for the closing run from every opening one is quadratic on a line of runs that never close.
+_BACKTICK_RUN = re.compile(r"`+")
 #: a fenced code block exactly as Python-Markdown's fenced_code finds it; only its content is
 #: code: the opening line may carry `{ attributes }`, which fenced_code puts on the element
 _FENCED = FencedBlockPreprocessor.FENCED_BLOCK_RE
@@ -59,6 +65,16 @@ _IMAGE = re.compile(r"!\[")
 EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list", "def_list", "md_in_html"]
 #: longer bodies are not rendered here: their code is checked as text (the safe side)
 MAX_RENDER = 100_000
+
+#: deeper than this, Python-Markdown recurses towards a RecursionError (lists fail near 300
+#: levels, nested emphasis near 1,000) and slows down quadratically (blockquotes): a finding
+MAX_BLOCK_DEPTH = 20
+MAX_EMPHASIS_DEPTH = 50
+#: what opens a nested block at the start of a line: indentation, `>`, list markers
+_BLOCK_PREFIX = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+[ \t>]*)*", re.MULTILINE)
+_LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]")
+_EMPHASIS_RUN = re.compile(r"[*_]+")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 _ELEMENTS = {
     *("p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "em", "strong", "code", "pre", "blockquote"),
@@ -101,7 +117,10 @@ def renders_safely(body: str) -> bool:
     """True when the rendered body holds nothing but what Markdown itself makes."""
     if len(body) > MAX_RENDER:
         return False
-    html = markdown.Markdown(extensions=EXTENSIONS).convert(body)
+    try:
+        html = markdown.Markdown(extensions=EXTENSIONS).convert(body)
+    except RecursionError:
+        return False
     check = _Check()
     check.feed(html)
     check.close()
@@ -121,7 +140,32 @@ def _mask_code_spans(body: str) -> str:
         return whole[:start] + blank(whole[start:end]) + whole[end:]
 
     body = _FENCED.sub(fenced, body)
-    return _CODE_SPAN.sub(lambda m: blank(m.group(0)), body)
+    chars = list(body)
+    for start, end in _code_spans(body):
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each one-line code span: a run of backticks not after a backslash, up to
+    the next run of the same length on its line. O(n log n): each run is looked at once."""
+    spans = []
+    for line in re.finditer(r"[^\n]+", text):
+        runs = list(_BACKTICK_RUN.finditer(text, line.start(), line.end()))
+        by_length: dict[int, list[int]] = {}
+        for index, run in enumerate(runs):
+            by_length.setdefault(len(run.group(0)), []).append(index)
+        resume = 0
+        for index, run in enumerate(runs):
+            if index < resume or (run.start() > 0 and text[run.start() - 1] == "\\"):
+                continue
+            same = by_length[len(run.group(0))]
+            later = bisect.bisect_right(same, index)
+            if later < len(same):
+                closer = runs[same[later]]
+                spans.append((run.start(), closer.end()))
+                resume = same[later] + 1
+    return spans
 
 
 def _body_problems(body: str) -> list[tuple[int, str, str, str]]:
@@ -131,11 +175,58 @@ def _body_problems(body: str) -> list[tuple[int, str, str, str]]:
     has the last word (backticks can pair up differently from any pattern).
     """
     masked = _mask_code_spans(body)
-    problems = _problems_in(masked)
-    if masked != body:
+    problems, nesting = _problems_in(masked), _nesting_problems(masked)
+    if masked != body and not nesting:
         everything = _problems_in(body)
         if len(everything) > len(problems) and not renders_safely(body):
             return everything
+    return sorted(problems + nesting)
+
+
+def _nesting_problems(text: str) -> list[tuple[int, str, str, str]]:
+    """Blocks or emphasis nested too deeply to render: one finding each, the first place only.
+
+    One pass over the text: a line's block depth is its indentation (4 columns a level) plus its
+    `>` and list markers; emphasis depth rises with each run of `*`/`_` that opens (before a
+    non-space) and falls with each that closes, within a paragraph.
+    """
+    problems = []
+    for m in _BLOCK_PREFIX.finditer(text):
+        prefix = m.group(0)
+        if len(prefix) < MAX_BLOCK_DEPTH:
+            continue
+        depth = (
+            (len(prefix.expandtabs(4)) - len(prefix.replace(" ", "").replace("\t", ""))) // 4
+            + prefix.count(">")
+            + len(_LIST_MARKER.findall(prefix))
+        )
+        if depth > MAX_BLOCK_DEPTH:
+            message = (
+                f"verwacht Markdown die hoogstens {MAX_BLOCK_DEPTH} niveaus diep nest "
+                f"(inspringen, lijsten, citaten), gevonden {depth} niveaus"
+            )
+            problems.append((m.start(), prefix, message, "markdown-nesting"))
+            break
+    start = 0
+    for paragraph in [*_PARAGRAPH_BREAK.finditer(text), None]:
+        end = paragraph.start() if paragraph else len(text)
+        depth = 0
+        for run in _EMPHASIS_RUN.finditer(text, start, end):
+            before = text[run.start() - 1] if run.start() > start else " "
+            after = text[run.end()] if run.end() < end else " "
+            opens, closes = not after.isspace(), not before.isspace()
+            if opens and not closes:
+                depth += len(run.group(0))
+            elif closes and not opens:
+                depth = max(depth - len(run.group(0)), 0)
+            if depth > MAX_EMPHASIS_DEPTH:
+                message = (
+                    f"verwacht hoogstens {MAX_EMPHASIS_DEPTH} geneste nadrukken (* of _), "
+                    f"gevonden meer"
+                )
+                problems.append((run.start(), run.group(0)[:40], message, "markdown-nesting"))
+                return problems
+        start = paragraph.end() if paragraph else end
     return problems
 
 
@@ -146,7 +237,7 @@ def _problems_in(text: str) -> list[tuple[int, str, str, str]]:
             message = f"expected Markdown without {what}, found '{m.group(0)[:40]}'"
             problems.append((m.start(), m.group(0), message, "markdown-html"))
     for m in _IMAGE.finditer(text):
-        found = text[m.start() :].partition("\n")[0][:40]
+        found = text[m.start() : m.start() + 40].partition("\n")[0]
         problems.append(
             (
                 m.start(),
@@ -181,22 +272,28 @@ def _body_places(doc: Document, body: str, problems: list) -> list[tuple[int, in
         for offset, *_ in problems:
             index = bisect.bisect_right(starts, offset) - 1
             line = line0 + 1 + index
-            value_line = body[starts[index] :].partition("\n")[0]
-            source_line = source[line - 1] if line <= len(source) else value_line
-            indent = max(len(source_line) - len(value_line), 0)
+            end = starts[index + 1] - 1 if index + 1 < len(starts) else len(body)
+            value_length = end - starts[index]
+            source_length = len(source[line - 1]) if line <= len(source) else value_length
+            indent = max(source_length - value_length, 0)
             places.append((line, indent + offset - starts[index] + 1))
         return places
     # folded, quoted or plain: YAML joined the lines, so find each match in the source itself;
-    # matches come in source order, so the search only ever moves forward
-    places, cursor = [], line0 - 1
+    # matches come in source order, so the search only ever moves forward (line and column)
+    places, cursor, column = [], line0 - 1, 0
     for _, matched, _, _ in problems:
         needle = matched.partition("\n")[0][:40]
-        found = next((i for i in range(cursor, len(source)) if needle in source[i]), None)
+        found, at = None, -1
+        for i in range(cursor, len(source)):
+            at = source[i].find(needle, column if i == cursor else 0)
+            if at >= 0:
+                found = i
+                break
         if found is None:
             places.append((cursor + 1, 1))
             continue
-        cursor = found
-        places.append((cursor + 1, source[cursor].find(needle) + 1))
+        cursor, column = found, at + 1
+        places.append((cursor + 1, at + 1))
     return places
 
 

@@ -10,11 +10,17 @@ from jsonschema import Draft202012Validator
 from ..read.framework import Framework
 
 SCHEMA_ID = "https://kennisbank.invalid/schema/initiative.schema.json"
-SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
-DATE_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
-FULL_DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
-URL_PATTERN = r'^(https?://[^\s/$.?#<>"][^\s<>"]*|mailto:[^\s@<>"]+@[^\s@<>"]+)$'
-GUIDANCE_REF_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*/[0-9]{2}$"
+#: `(?!\n)$`: Python's `$` also matches before a final line break (`"slug\n"` would pass);
+#: in JSON Schema (ECMA-262) `$` never does, so there the lookahead changes nothing
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*(?!\n)$"
+DATE_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?(?!\n)$"
+FULL_DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(?!\n)$"
+#: http(s) in any case (`HTTPS://` is a valid address); mailto: one address, no `?cc=`/`?bcc=`
+URL_PATTERN = (
+    r'^([Hh][Tt][Tt][Pp][Ss]?://[^\s/$.?#<>"][^\s<>"]*'
+    r'|[Mm][Aa][Ii][Ll][Tt][Oo]:[^\s@<>"?&]+@[^\s@<>"?&]+)(?!\n)$'
+)
+GUIDANCE_REF_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*/[0-9]{2}(?!\n)$"
 
 #: a reference to a recommendation or tip, as records and guidance sets write it
 GUIDANCE_REF = {

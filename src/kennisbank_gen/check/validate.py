@@ -231,7 +231,8 @@ def check(project: Project, today: dt.date) -> list[Finding]:
     """Every finding about a project (its unreadable files included), with severities, sorted."""
     framework = project.framework
     guidance, findings = well_formed(project.guidance)
-    findings += project.findings + check_guidance(guidance)
+    content_pages = {page.stem for page in (project.root / "content").glob("*.md")}
+    findings += project.findings + check_guidance(guidance, content_pages)
     for doc in project.records:
         findings += check_record(doc, framework, today)
     findings += check_collection(project.records, guidance_ids(guidance))

@@ -19,7 +19,7 @@ import click
 import yaml
 
 from ..check.guidance import well_formed
-from ..check.record_schema import record_schema
+from ..check.record_schema import SLUG_PATTERN, record_schema
 from ..check.validate import title_key, validate
 from ..config import project_option
 from ..findings import Finding, format_text
@@ -168,6 +168,13 @@ def new(
     root: Path,
 ) -> None:
     """Maak een nieuw record in initiatives/: met vragen, of met opties en --no-input."""
+    if slug is not None and not re.match(SLUG_PATTERN, slug):
+        click.echo(
+            f"--slug: verwacht kleine letters, cijfers en streepjes (zoals 'mijn-initiatief'), "
+            f"gevonden {slug!r}",
+            err=True,
+        )
+        sys.exit(2)
     framework = load_or_exit(root)
     today = dt.date.today()
     report = validate(root, _record_dirs(root), today=today)

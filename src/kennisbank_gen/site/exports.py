@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -116,31 +117,38 @@ def guidance_json(site: Site, config: SiteConfig) -> str:
     )
 
 
+#: where a spreadsheet may start a cell: the field's start, and after any character some
+#: spreadsheet treats as a separator or line end (`;` in Dutch Excel, `,`, tab, CR, LF, a quote)
+_FORMULA_START = re.compile(r"(^|[;,\t\n\"])([ ]*)([=+\-@\t])")
+
+
 def _cell(value: str) -> str:
-    """Keep spreadsheets from running a cell as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """Keep spreadsheets from running any cell as a formula (CSV injection), whatever separator
+    they split on: a `'` before `=`, `+`, `-`, `@` or a tab wherever a cell could start, and no
+    bare carriage return (which ends a row where the file's `\n` does not)."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _FORMULA_START.sub(lambda m: f"{m.group(1)}{m.group(2)}'{m.group(3)}", value)
 
 
 def initiatives_csv(site: Site, config: SiteConfig) -> str:
     criteria = site.framework.criteria
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            "slug",
-            "url",
-            "titel",
-            "initiatiefnemers",
-            "datum",
-            "soort",
-            "sectoren",
-            "themas",
-            "samenvatting",
-            *[c.label for c in criteria],
-            "aanbevelingen_en_tips",
-            "voorbeeld",
-        ]
-    )
+    header = [
+        "slug",
+        "url",
+        "titel",
+        "initiatiefnemers",
+        "datum",
+        "soort",
+        "sectoren",
+        "themas",
+        "samenvatting",
+        *[c.label for c in criteria],
+        "aanbevelingen_en_tips",
+        "voorbeeld",
+    ]
+    writer.writerow([_cell(v) for v in header])  # criterion labels are framework data
     for i in site.initiatives:
         ratings = {
             r.criterion.id: "; ".join(v.label for v in r.values) or UNKNOWN_LABEL for r in i.ratings

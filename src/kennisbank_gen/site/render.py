@@ -1,7 +1,8 @@
 """Render: site model -> the generated docs tree (Markdown pages via Jinja2 + static files).
 
 Plain text from records is escaped twice over: HTML (autoescape) and Markdown syntax (`md`
-filter), so a title can never become markup or a link. Markdown fields were checked by validate.
+filter), so a title can never become markup or a link. Markdown fields are
+rendered to HTML and sanitized (`markdown_html`).
 """
 
 from __future__ import annotations
@@ -14,13 +15,17 @@ from importlib import resources
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..config import SiteConfig
+from ..errors import FindingsError
+from ..findings import Finding
 from ..read.framework import Criterion, Value
+from ..read.load import shown_path
 from . import pages
 from .cite import Cite, bibtex, cite, of_initiative, of_item, ris
 from .exports import EXPORTS, render_exports
+from .markdown_html import field_markdown, md
 from .model import GuidanceItem, GuidanceSet, Initiative, Rating, Site
 from .search import ASSETS as SEARCH_ASSETS
 from .search import BROWSE_PAGE, SUMMARY_WEIGHT, WORDS, facets, page_data, word_list
@@ -28,13 +33,6 @@ from .search import BROWSE_PAGE, SUMMARY_WEIGHT, WORDS, facets, page_data, word_
 _YAML_UNSAFE = re.compile(
     "[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff']"
 )
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
-
-
-def md(text: str) -> Markup:
-    """Plain text for a Markdown context: one line, Markdown syntax and HTML escaped."""
-    one_line = " ".join(str(text).split())
-    return Markup(escape(_MD_SPECIAL.sub(r"\\\1", one_line)))
 
 
 def front_matter(text: str) -> Markup:
@@ -126,7 +124,7 @@ def _environment() -> Environment:
     env.globals["level_text"] = level_text
     env.filters["front_matter_json"] = front_matter_json
     env.filters["front_matter"] = front_matter
-    env.filters["trusted_markdown"] = Markup  # only for Markdown fields checked by validate
+    env.filters["body_html"] = lambda i: field_markdown(i.body, i.source, "body")
     env.globals["search_data"] = page_data
     env.globals["search_summary_weight"] = SUMMARY_WEIGHT
     return env
@@ -181,6 +179,20 @@ def redirects(site: Site) -> dict[str, Initiative | GuidanceSet | GuidanceItem]:
     return moved
 
 
+def content_page(page: Path, root: Path) -> str:
+    """A hand-written page as text; one that cannot be read or is not UTF-8 is a finding."""
+    shown = shown_path(page, root)
+    try:
+        raw = page.read_bytes()
+        return raw.decode("utf-8")
+    except OSError as exc:
+        message = f"verwacht een leesbaar bestand, gevonden: {exc.strerror}"
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        message = f"verwacht UTF-8-tekst, gevonden de byte 0x{raw[exc.start]:02x} op regel {line}"
+    raise FindingsError([Finding.for_file(shown, message, "content-page")])
+
+
 def render_site(site: Site, config: SiteConfig, content_dir: Path) -> dict[str, str | bytes]:
     """Every file of the docs tree, by its path relative to the docs directory."""
     r = Renderer(site, config)
@@ -228,7 +240,7 @@ def render_site(site: Site, config: SiteConfig, content_dir: Path) -> dict[str, 
             relative=posixpath.relpath(target.url, posixpath.dirname(path)) + "/",
         )
     for page in sorted(content_dir.glob("*.md")):
-        r.file(page.name, page.read_text(encoding="utf-8"))
+        r.file(page.name, content_page(page, content_dir.parent))
     r.page(BROWSE_PAGE, pages.SearchPage, facets=facets(site))
     r.file(WORDS, word_list(site))
     for name in ("kennisbank.css", "kennisbank-a11y.js", "kennisbank-page.js", *SEARCH_ASSETS):

@@ -1,0 +1,151 @@
+"""Editor-written Markdown -> sanitized HTML for a generated page.
+
+The validator (`check.markdown_safety`) tells the editor what a body may not hold; this module
+makes sure that whatever it missed never reaches a page (OWASP: escape on output, with an
+allow-list). A body is rendered with the site's own Markdown extensions, the HTML goes through
+`nh3` (Rust's ammonia) with an allow-list of the elements and attributes Markdown itself makes and
+links only to http(s), mailto or the page's own headings, and the result goes into the generated
+page as raw HTML blocks, which MkDocs passes through untouched.
+
+The body's top-level headings stay Markdown headings (their text escaped), so the page's table of
+contents lists them and gives them ids unique on the page.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import markdown
+import nh3
+from markupsafe import Markup, escape
+
+from ..check.markdown_safety import EXTENSIONS
+from ..errors import FindingsError
+from ..findings import Finding
+
+TAGS = {
+    *("p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "em", "strong", "code", "pre", "blockquote"),
+    *("ul", "ol", "li", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd"),
+    "div",  # admonitions
+}
+ATTRIBUTES = {
+    "a": {"href", "title"},
+    "ol": {"start"},
+    "div": {"class"},  # admonition, note, warning...
+    "p": {"class"},  # admonition-title
+    "code": {"class"},  # language-python
+    "th": {"style"},  # text-align only (filter_style_properties)
+    "td": {"style"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_VOID = {"br", "hr"}
+
+
+def md(text: str) -> Markup:
+    """Plain text for a Markdown context: one line, Markdown syntax and HTML escaped."""
+    one_line = " ".join(str(text).split())
+    return Markup(escape(_MD_SPECIAL.sub(r"\\\1", one_line)))
+
+
+class NestingError(ValueError):
+    """The Markdown nests deeper than Python-Markdown can render."""
+
+
+def sanitize(html: str) -> str:
+    """HTML with nothing but the allow-listed elements, attributes and link schemes."""
+    return nh3.clean(
+        html,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        filter_style_properties={"text-align"},
+        link_rel=None,
+        strip_comments=True,
+        # a relative link could point at any page or file of the site: only #anchors
+        attribute_filter=_only_anchors,
+    )
+
+
+def _only_anchors(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "a" and attribute == "href":
+        stripped = value.strip()
+        if stripped.startswith("#") or ":" in stripped.split("/", 1)[0]:
+            return value  # an #anchor, or a scheme nh3 checks against URL_SCHEMES
+        return None
+    return value
+
+
+def render_markdown(text: str) -> str:
+    """Markdown rendered with the site's extensions and sanitized. Raises NestingError when it
+    nests too deeply to render (the validator reports that as a finding first)."""
+    try:
+        html = markdown.Markdown(extensions=EXTENSIONS).convert(text)
+    except RecursionError:
+        raise NestingError("te diep genest") from None
+    return sanitize(html)
+
+
+class _TopLevel(HTMLParser):
+    """Finds the top-level headings of sanitized HTML: (start, end, level, text) by offset."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.line_starts = [0]
+        for i, ch in enumerate(html):
+            if ch == "\n":
+                self.line_starts.append(i + 1)
+        self.depth = 0
+        self.headings: list[tuple[int, int, int, str]] = []
+        self._open: tuple[int, int] | None = None
+        self._text: list[str] = []
+        self.feed(html)
+        self.close()
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self.line_starts[line - 1] + col
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in _VOID:
+            return
+        if self.depth == 0 and tag in _HEADINGS:
+            self._open, self._text = (self._offset(), int(tag[1])), []
+        self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        self.depth -= 1
+        if self.depth == 0 and self._open and tag in _HEADINGS:
+            start, level = self._open
+            end = self._offset() + len(f"</{tag}>")
+            self.headings.append((start, end, level, "".join(self._text)))
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self._text.append(data)
+
+
+def page_markdown(text: str) -> Markup:
+    """A Markdown field as it goes into a generated page: sanitized HTML blocks, with top-level
+    headings as escaped Markdown headings between them."""
+    html = render_markdown(text)
+    parts, cursor = [], 0
+    for start, end, level, heading in _TopLevel(html).headings:
+        parts += [html[cursor:start].strip(), f"{'#' * level} {md(heading)}"]
+        cursor = end
+    parts.append(html[cursor:].strip())
+    return Markup("\n\n".join(p for p in parts if p))
+
+
+def field_markdown(text: str, path: str, field: str) -> Markup:
+    """`page_markdown`, with a too deeply nested text as a finding on its file."""
+    try:
+        return page_markdown(text)
+    except NestingError:
+        message = "verwacht Markdown die minder diep nest, gevonden te diep geneste Markdown"
+        raise FindingsError([Finding(path, 1, 1, field, message, "markdown-nesting")]) from None
