@@ -6,6 +6,7 @@ can run side by side.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import http.server
 import os
@@ -14,6 +15,10 @@ import threading
 from pathlib import Path
 
 import pytest
+
+from kennisbank_gen.clock import ENV as TODAY_ENV
+from kennisbank_gen.read.dates import PartialDate
+from kennisbank_gen.read.project import read_project
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_INPUTS = ("initiatives", "content", "quality_framework", "overrides", "mkdocs.yml")
@@ -27,6 +32,26 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+def content_today(root: Path) -> dt.date:
+    """The day tests take as "today" for a project's records: the latest day any record states
+    (`date`, `last_reviewed`), so no record lies in the future. Never the clock: the suite
+    passes on any day, with any number of records."""
+    days = [dt.date(2000, 1, 1)]
+    for doc in read_project(root).records:
+        for name in ("date", "last_reviewed"):
+            value = doc.data.get(name) if isinstance(doc.data, dict) else None
+            try:
+                days.append(PartialDate.parse(str(value)).earliest)
+            except ValueError:
+                continue
+    return max(days)
+
+
+#: "today" for the bundled content; commands run by tests (CliRunner, subprocesses) read it too
+TODAY = content_today(REPO)
+os.environ[TODAY_ENV] = TODAY.isoformat()
 
 
 def copy_project(target: Path) -> Path:
@@ -52,7 +77,7 @@ def built_project(tmp_path_factory) -> Path:
     from kennisbank_gen.build import build
 
     root = copy_project(tmp_path_factory.mktemp("built") / "project")
-    build(root)
+    build(root, today=TODAY)
     return root
 
 

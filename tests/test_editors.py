@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import REPO
+from conftest import REPO, TODAY
 
 from kennisbank_gen.build import generate
 from kennisbank_gen.check.record_schema import record_schema
@@ -97,7 +97,7 @@ def _assert_valid_new_record(project: Path, rel: str) -> str:
     assert text.splitlines()[0] == SCHEMA_LINE
     # the validator, on this file alone and on the whole project
     assert run("validate", str(project / rel), "--project", str(project), "--strict").exit_code == 0
-    assert validate(project).findings == []
+    assert validate(project, today=TODAY).findings == []
     # and what an editor's YAML extension sees: the committed schema accepts it
     schema = json.loads((REPO / SCHEMA_FILE).read_text(encoding="utf-8"))
     jsonschema.validate(yaml.safe_load(text), schema)
@@ -146,11 +146,15 @@ def test_new_without_input_names_missing_flags(project):
 @pytest.mark.parametrize(
     ("flag", "value", "expected"),
     [
-        ("--kind", "onzin", "kind: expected one of"),
-        ("--date", "2024-13", "date: expected"),
-        ("--body", "Hallo <script>alert(1)</script>", "expected Markdown without HTML"),
-        ("--body", "[x](javascript:alert(1))", "expected a link to an https://"),
-        ("--guidance", "inspectie-2023/99", "expected a known guidance id"),
+        ("--kind", "onzin", "kind: verwacht een van"),
+        ("--date", "2024-13", "date: verwacht"),
+        ("--body", "Hallo <script>alert(1)</script>", "verwacht Markdown zonder HTML"),
+        (
+            "--body",
+            "[x](javascript:alert(1))",
+            "verwacht een link naar een adres dat begint met https://",
+        ),
+        ("--guidance", "inspectie-2023/99", "verwacht een bestaand id van een aanbeveling of tip"),
     ],
 )
 def test_new_reports_findings_and_writes_nothing(project, flag, value, expected):
@@ -212,10 +216,10 @@ def test_new_interactive_prompts_in_dutch_and_asks_again_on_bad_answers(project)
         assert prompt in out
     assert "Initiatief/praktijkvoorbeeld  [praktijkvoorbeeld]" in out  # labels from the framework
     assert "Is het initiatief geëvalueerd" in out  # criterion questions from the framework
-    assert "expected a date as YYYY, YYYY-MM or YYYY-MM-DD, found '2024-13'" in out
-    assert "expected Markdown without HTML" in out
-    assert "on its own" in out
-    assert "did you mean 'inholland-docenten/04'" in out
+    assert "verwacht een datum als JJJJ, JJJJ-MM of JJJJ-MM-DD, gevonden '2024-13'" in out
+    assert "verwacht Markdown zonder HTML" in out
+    assert "alleen, gevonden samen met andere waarden" in out
+    assert "bedoel je 'inholland-docenten/04'" in out
     text = _assert_valid_new_record(project, "initiatives/samen-sterk-peer-support.yml")
     data = yaml.safe_load(text)
     assert data["initiators"] == ["Hogeschool Testland", "Stichting Voorbeeld"]
@@ -319,7 +323,7 @@ def test_contributing_worked_example_is_what_the_tools_do(project):
     assert today.sub("", written) == today.sub("", shown)
 
     finding = next(b for b in _fenced(text, "text") if rel in b).strip()
-    found = re.search(r"found '([^']+)'", finding).group(1)
+    found = re.search(r"gevonden '([^']+)'", finding).group(1)
     field = re.search(r": quality\.(\w+):", finding).group(1)
     bad = re.sub(rf"^(  {field}:) \S+$", rf"\1 {found}", written, flags=re.MULTILINE)
     (project / rel).write_text(bad, encoding="utf-8")
@@ -342,7 +346,7 @@ def test_edit_link_points_to_the_yaml_source_from_mkdocs_yml(project):
         .replace("source_branch: main", "source_branch: redactie"),
         encoding="utf-8",
     )
-    generate(project)
+    generate(project, today=TODAY)
     docs = project / "build" / "docs" / "initiatieven"
     for record in sorted((project / "initiatives").glob("*.yml")):
         page = (docs / f"{record.stem}.md").read_text(encoding="utf-8")

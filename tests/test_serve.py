@@ -60,7 +60,7 @@ def test_serve_regenerates_on_record_change_and_survives_bad_input(project: Path
 
         record.write_text(original.replace("scale: nvt", "scale: grote"), encoding="utf-8")
         logged = _wait_for(
-            lambda: "found 'grote'" in (text := (project / "serve.log").read_text()) and text
+            lambda: "gevonden 'grote'" in (text := (project / "serve.log").read_text()) and text
         )
         assert f"initiatives/{SLUG}.yml" in logged and "Traceback" not in logged
         assert "Herzien sturen op" in _get(url)  # the last good state is still served

@@ -45,13 +45,13 @@ class BuildResult:
     warnings: list[Finding]
 
 
-def generate(root: Path, strict: bool = False, today: dt.date | None = None) -> Generated:
+def generate(root: Path, strict: bool = False, *, today: dt.date) -> Generated:
     """Read and check everything, then write the generated docs tree (only changed files).
 
     Raises FindingsError (nothing written) when anything blocks.
     """
     project = read_project(root)
-    report = Report(project, check(project, today or dt.date.today()))
+    report = Report(project, check(project, today))
     if blocking := report.blocking(strict):
         raise FindingsError(report.findings if strict else blocking + report.warnings)
     config = SiteConfig.from_mkdocs(root / "mkdocs.yml")
@@ -62,9 +62,9 @@ def generate(root: Path, strict: bool = False, today: dt.date | None = None) -> 
 
 
 def build(
-    root: Path, site_dir: Path | None = None, strict: bool = False, today: dt.date | None = None
+    root: Path, site_dir: Path | None = None, strict: bool = False, *, today: dt.date
 ) -> BuildResult:
-    generated = generate(root, strict, today)
+    generated = generate(root, strict, today=today)
     site_dir = site_dir or root / "site"
     staging = site_dir.with_name(f".{site_dir.name}.staging-{os.getpid()}")
     try:

@@ -24,7 +24,7 @@ def run_site_builder(config_file: Path, out_dir: Path) -> None:
         config = load_config(config_file=str(config_file), site_dir=str(out_dir), strict=True)
         mkdocs_build(config)
     except (MkDocsException, SystemExit) as exc:
-        raise BuildError(f"the site builder failed: {exc}") from None
+        raise BuildError(f"de sitebouwer (MkDocs) faalde: {exc}") from None
 
 
 def index_site(site_dir: Path) -> None:
@@ -37,8 +37,8 @@ def index_site(site_dir: Path) -> None:
     try:
         run = subprocess.run(command, capture_output=True, text=True, check=False)
     except OSError as exc:
-        raise BuildError(f"the search indexer (Pagefind) could not start: {exc}") from None
+        raise BuildError(f"de zoekindex (Pagefind) kon niet starten: {exc}") from None
     if run.returncode != 0 or not (site_dir / "pagefind" / "pagefind.js").is_file():
         output = (run.stderr or run.stdout).strip().splitlines()[-5:]
-        detail = "; ".join(output) or f"exit code {run.returncode}"
-        raise BuildError(f"the search indexer (Pagefind) failed: {detail}")
+        detail = "; ".join(output) or f"afsluitcode {run.returncode}"
+        raise BuildError(f"de zoekindex (Pagefind) faalde: {detail}")

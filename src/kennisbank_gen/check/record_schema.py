@@ -20,20 +20,26 @@ GUIDANCE_REF_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*/[0-9]{2}$"
 GUIDANCE_REF = {
     "type": "string",
     "pattern": GUIDANCE_REF_PATTERN,
-    "x-expected": "a guidance id such as 'inspectie-2023/07'",
+    "x-expected": "een id van een aanbeveling of tip zoals 'inspectie-2023/07'",
 }
 
 
-def _enum(ids: list[str], description: str) -> dict:
-    return {"enum": ids, "description": description}
+def _enum(terms, description: str) -> dict:
+    """One id of `terms` (vocabulary terms or criterion values); `x-labels` lets a finding turn a
+    typed label into its id."""
+    return {
+        "enum": [t.id for t in terms],
+        "x-labels": {t.id: t.label for t in terms},
+        "description": description,
+    }
 
 
-def _list_of(ids: list[str], description: str) -> dict:
+def _list_of(terms, description: str) -> dict:
     return {
         "type": "array",
         "minItems": 1,
         "uniqueItems": True,
-        "items": {"enum": ids},
+        "items": _enum(terms, description),
         "description": description,
     }
 
@@ -54,9 +60,9 @@ def record_schema(framework: Framework) -> dict:
     for c in framework.criteria:
         ids = [v.id for v in c.values]
         quality[c.id] = (
-            _list_of(ids, f"{c.label}: one or more of {ids}")
+            _list_of(c.values, f"{c.label}: one or more of {ids}")
             if c.multiple
-            else _enum(ids, f"{c.label}: one of {ids}")
+            else _enum(c.values, f"{c.label}: one of {ids}")
         )
         if c.unknown:
             quality[c.id]["description"] += " (leave it out when the source does not say)"
@@ -81,12 +87,13 @@ def record_schema(framework: Framework) -> dict:
                 "pattern": DATE_PATTERN,
                 "minimum": 1000,
                 "maximum": 9999,
-                "x-expected": "a date as YYYY, YYYY-MM or YYYY-MM-DD",
+                "x-expected": "een datum als JJJJ, JJJJ-MM of JJJJ-MM-DD",
+                "x-format": "date",
                 "description": "Datum initiatief: YYYY, YYYY-MM or YYYY-MM-DD",
             },
-            "kind": _enum(framework.ids("kinds"), "Kind of record"),
-            "sectors": _list_of(framework.ids("sectors"), "Education sectors"),
-            "themes": _list_of(framework.ids("themes"), "Themes (Term)"),
+            "kind": _enum(framework.vocabularies["kinds"], "Kind of record"),
+            "sectors": _list_of(framework.vocabularies["sectors"], "Education sectors"),
+            "themes": _list_of(framework.vocabularies["themes"], "Themes (Term)"),
             "summary": _text("One or two sentences shown in lists and search results"),
             "body": _text("Description in Markdown (no raw HTML)"),
             "links": {
@@ -100,7 +107,7 @@ def record_schema(framework: Framework) -> dict:
                         "url": {
                             "type": "string",
                             "pattern": URL_PATTERN,
-                            "x-expected": "an https://, http:// or mailto: address",
+                            "x-expected": "een adres dat begint met https://, http:// of mailto:",
                         },
                     },
                 },
@@ -118,11 +125,12 @@ def record_schema(framework: Framework) -> dict:
                 "items": GUIDANCE_REF,
                 "description": "Recommendations and tips this initiative puts into practice",
             },
-            "status": _enum(framework.ids("statuses"), "Status"),
+            "status": _enum(framework.vocabularies["statuses"], "Status"),
             "last_reviewed": {
                 "type": "string",
                 "pattern": FULL_DATE_PATTERN,
-                "x-expected": "a date as YYYY-MM-DD",
+                "x-expected": "een datum als JJJJ-MM-DD",
+                "x-format": "full-date",
             },
             "example": {"type": "boolean", "description": "true for fictional example records"},
             "previous_slugs": {
@@ -131,7 +139,7 @@ def record_schema(framework: Framework) -> dict:
                 "items": {
                     "type": "string",
                     "pattern": SLUG_PATTERN,
-                    "x-expected": "a lowercase-hyphenated slug",
+                    "x-expected": "een slug in kleine letters met streepjes",
                 },
                 "description": "Former file names; the old URLs redirect here",
             },

@@ -33,7 +33,10 @@ from .record_schema import (
 )
 
 #: slugs taken by the overview pages in initiatieven/
-RESERVED_SLUGS = {"index": "the initiatives overview", "op-titel": "the overview sorted by title"}
+RESERVED_SLUGS = {
+    "index": "het overzicht van de initiatieven",
+    "op-titel": "het overzicht op titel",
+}
 SUMMARY_MAX = 300
 REVIEW_MAX_DAYS = 730
 
@@ -63,13 +66,15 @@ def _date_findings(doc: Document, today: dt.date) -> list[Finding]:
         try:
             earliest = PartialDate.parse(value).earliest
         except ValueError:
-            findings.append(doc.finding((name,), f"expected a real calendar date, found '{value}'"))
+            findings.append(
+                doc.finding((name,), f"verwacht een bestaande datum, gevonden '{value}'")
+            )
             continue
         if earliest > today:
             findings.append(
                 doc.finding(
                     (name,),
-                    f"expected a date not after today ({today.isoformat()}), found '{value}'",
+                    f"verwacht een datum niet na vandaag ({today.isoformat()}), gevonden '{value}'",
                     "future-date",
                 )
             )
@@ -77,7 +82,8 @@ def _date_findings(doc: Document, today: dt.date) -> list[Finding]:
             findings.append(
                 doc.finding(
                     (name,),
-                    f"expected a review in the last {REVIEW_MAX_DAYS} days, found '{value}'",
+                    f"verwacht een controle in de laatste {REVIEW_MAX_DAYS} dagen, "
+                    f"gevonden '{value}'",
                     "review-age",
                 )
             )
@@ -96,7 +102,7 @@ def _quality_findings(doc: Document, framework: Framework) -> list[Finding]:
                 findings.append(
                     doc.finding(
                         ("quality", c.id),
-                        f"expected '{value.id}' on its own, found it combined with other values",
+                        f"verwacht '{value.id}' alleen, gevonden samen met andere waarden",
                         "exclusive-value",
                     )
                 )
@@ -123,8 +129,8 @@ def check_record(doc: Document, framework: Framework, today: dt.date) -> list[Fi
         findings.append(
             Finding.for_file(
                 doc.path,
-                f"expected a lowercase-hyphenated file name "
-                f"such as 'mijn-initiatief.yml', found '{Path(doc.path).name}'",
+                f"verwacht een bestandsnaam in kleine letters met streepjes "
+                f"zoals 'mijn-initiatief.yml', gevonden '{Path(doc.path).name}'",
                 "slug",
             )
         )
@@ -135,7 +141,7 @@ def check_record(doc: Document, framework: Framework, today: dt.date) -> list[Fi
         findings.append(
             doc.finding(
                 ("summary",),
-                f"expected at most {SUMMARY_MAX} characters, found {len(summary)}",
+                f"verwacht hoogstens {SUMMARY_MAX} tekens, gevonden {len(summary)}",
                 "summary-length",
             )
         )
@@ -169,8 +175,8 @@ def check_collection(docs: list[Document], guidance_ids: set[str]) -> list[Findi
             findings.append(
                 Finding.for_file(
                     doc.path,
-                    f"expected a slug no other record uses, found '{slug}', "
-                    f"in use by {slugs[slug]}",
+                    f"verwacht een slug die geen ander record gebruikt, gevonden '{slug}', "
+                    f"in gebruik bij {slugs[slug]}",
                     "duplicate-slug",
                 )
             )
@@ -181,8 +187,8 @@ def check_collection(docs: list[Document], guidance_ids: set[str]) -> list[Findi
             findings.append(
                 Finding.for_file(
                     doc.path,
-                    f"expected a file name other than "
-                    f"'{slug}.yml', which is the address of {RESERVED_SLUGS[slug]}",
+                    f"verwacht een andere bestandsnaam dan "
+                    f"'{slug}.yml', want dat is het adres van {RESERVED_SLUGS[slug]}",
                     "duplicate-slug",
                 )
             )
@@ -195,7 +201,7 @@ def check_collection(docs: list[Document], guidance_ids: set[str]) -> list[Findi
                 findings.append(
                     doc.finding(
                         ("title",),
-                        f"expected a unique title, found the title of {titles[key]}",
+                        f"verwacht een unieke titel, gevonden de titel van {titles[key]}",
                         "duplicate-title",
                     )
                 )
@@ -208,7 +214,8 @@ def check_collection(docs: list[Document], guidance_ids: set[str]) -> list[Findi
                 findings.append(
                     doc.finding(
                         ("previous_slugs", i),
-                        f"expected a former slug no page uses, found '{old}', in use by {owner}",
+                        f"verwacht een vorige slug die geen pagina gebruikt, gevonden '{old}', "
+                        f"in gebruik bij {owner}",
                         "duplicate-slug",
                     )
                 )
@@ -219,8 +226,8 @@ def check_collection(docs: list[Document], guidance_ids: set[str]) -> list[Findi
                 findings.append(
                     doc.finding(
                         ("guidance", i),
-                        f"expected a known guidance id, "
-                        f"found '{ref}'" + did_you_mean(ref, guidance_ids, 0.8),
+                        f"verwacht een bestaand id van een aanbeveling of tip, "
+                        f"gevonden '{ref}'" + did_you_mean(ref, guidance_ids, 0.8),
                         "unknown-reference",
                     )
                 )
@@ -238,11 +245,12 @@ def check(project: Project, today: dt.date) -> list[Finding]:
     return sorted({with_severity(f, framework) for f in findings})
 
 
-def validate(root: Path, paths: list[Path] | None = None, today: dt.date | None = None) -> Report:
+def validate(root: Path, paths: list[Path] | None = None, *, today: dt.date) -> Report:
     """Read the project under `root` (records: `paths`, default all) and check it.
 
-    `today` decides which dates lie in the future and which reviews are too old; tests pass it
-    in. Raises ConfigError when the framework itself is broken.
+    `today` decides which dates lie in the future and which reviews are too old (the commands
+    pass `clock.today()`, tests a fixed day). Raises ConfigError when the framework itself is
+    broken.
     """
     project = read_project(root, paths)
-    return Report(project, check(project, today or dt.date.today()))
+    return Report(project, check(project, today))

@@ -18,6 +18,7 @@ from typing import Any
 import click
 import yaml
 
+from .. import clock
 from ..check.guidance import well_formed
 from ..check.record_schema import record_schema
 from ..check.validate import title_key, validate
@@ -169,7 +170,7 @@ def new(
 ) -> None:
     """Maak een nieuw record in initiatives/: met vragen, of met opties en --no-input."""
     framework = load_or_exit(root)
-    today = dt.date.today()
+    today = clock.today()
     report = validate(root, _record_dirs(root), today=today)
     project = report.project
     ids = guidance_ids(well_formed(project.guidance)[0])

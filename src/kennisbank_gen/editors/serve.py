@@ -12,6 +12,7 @@ from mkdocs.commands.serve import serve as mkdocs_serve
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from .. import clock
 from ..build import generate
 from ..errors import FindingsError
 from ..findings import format_text
@@ -22,12 +23,18 @@ WATCHED = ("initiatives", "content", "quality_framework")
 def regenerate(root: Path, report: Callable[[str], None] = click.echo) -> bool:
     """One regeneration; findings are reported, and the previous docs tree stays as it was."""
     try:
-        generated = generate(root)
+        generated = generate(root, today=clock.today())
     except FindingsError as exc:
         report(format_text(exc.findings))
-        report("Not regenerated: fix the findings above; the preview shows the last good state.")
+        report(
+            "Niet opnieuw gemaakt: herstel wat hierboven staat; "
+            "de preview toont de laatste goede versie."
+        )
         return False
-    report(f"Regenerated: {generated.files_written} of {generated.files_total} files changed.")
+    report(
+        f"Opnieuw gemaakt: {generated.files_written} van {generated.files_total} "
+        "bestanden gewijzigd."
+    )
     return True
 
 

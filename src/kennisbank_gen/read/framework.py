@@ -157,7 +157,9 @@ def _unique_ids(doc: Document, items: list[dict], path: tuple) -> list:
     for i, item in enumerate(items):
         if item["id"] in seen:
             dupes.append(
-                doc.finding((*path, i, "id"), f"expected a unique id, found '{item['id']}' twice")
+                doc.finding(
+                    (*path, i, "id"), f"verwacht een uniek id, gevonden '{item['id']}' twee keer"
+                )
             )
         seen.add(item["id"])
     return dupes
