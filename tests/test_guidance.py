@@ -179,6 +179,40 @@ def test_guidance_former_number_that_is_live_is_rejected(project):
     ]
 
 
+def test_rule_severity_applies_to_records_and_guidance_files_alike(project):
+    """`unknown-reference: warning` makes a bad id a warning wherever it is written: in a
+    record's `guidance` and in a guidance file's `related` (the latter stayed an error once)."""
+    rules = project / "quality_framework" / "rules.yml"
+    text = rules.read_text(encoding="utf-8")
+    rules.write_text(
+        text.replace("unknown-reference: error", "unknown-reference: warning"), encoding="utf-8"
+    )
+    guidance = project / "content" / "guidance" / "miv-mbo-2023.yml"
+    guidance.write_text(
+        guidance.read_text(encoding="utf-8").replace(
+            "related: [inspectie-2023/07, inspectie-2023/05]",
+            "related: [inspectie-2023/07, inspectie-2023/99]",
+        ),
+        encoding="utf-8",
+    )
+    minimal = Path(__file__).parent / "corpus" / "valid" / "minimaal.yml"
+    record = project / "initiatives" / "minimaal.yml"
+    record.write_text(
+        minimal.read_text(encoding="utf-8") + "guidance: [inspectie-2023/99]\n", encoding="utf-8"
+    )
+    findings = [f for f in validate(project, today=TODAY).findings if f.rule == "unknown-reference"]
+    assert sorted((f.path, f.severity) for f in findings) == sorted(
+        [
+            ("content/guidance/miv-mbo-2023.yml", "warning"),
+            (record.relative_to(project).as_posix(), "warning"),
+        ]
+    )
+    build(
+        project, today=TODAY
+    )  # warnings do not block, and the unknown ids are left out of the site
+    assert (project / "site" / "aanbevelingen" / "miv-mbo-2023" / "03" / "index.html").is_file()
+
+
 def test_guidance_former_number_redirects(project):
     guidance = project / "content" / "guidance" / "miv-mbo-2023.yml"
     guidance.write_text(

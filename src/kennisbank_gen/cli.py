@@ -1,4 +1,4 @@
-"""The `kennisbank` command: validate, schema, build, serve, new, contributing.
+"""The `kennisbank` command: validate, schema, build, serve, new, contributing, cms.
 
 Exit codes: 0 clean, 1 findings (or a failed build), 2 usage or configuration errors.
 """
@@ -17,6 +17,7 @@ from .build import build as build_site
 from .check.record_schema import record_schema
 from .check.validate import validate as validate_project
 from .config import project_option
+from .editors.cms import cms
 from .editors.contributing import contributing
 from .editors.fix import change_text, fix_and_validate
 from .editors.new import new
@@ -25,6 +26,7 @@ from .errors import BuildError, ConfigError, FindingsError
 from .findings import FORMATTERS, Finding, format_text
 from .read.framework import load_framework
 from .read.project import FRAMEWORK_DIR
+from .site.cms import LOCAL_BACKEND_PORT
 
 
 def _config_error(exc: ConfigError) -> None:
@@ -59,6 +61,7 @@ def main() -> None:
 
 main.add_command(new)
 main.add_command(contributing)
+main.add_command(cms)
 
 
 @main.command()
@@ -154,10 +157,29 @@ def build(strict: bool, site_dir: Path | None, root: Path) -> None:
 @click.option(
     "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Adres en poort van de preview."
 )
+@click.option(
+    "--cms",
+    is_flag=True,
+    help="Also start the web form's local backend (decap-server): edit at /admin/.",
+)
+@click.option(
+    "--cms-port",
+    type=click.IntRange(1, 65535),
+    default=LOCAL_BACKEND_PORT,
+    show_default=True,
+    help="Port of the local backend on 127.0.0.1 (with --cms).",
+)
+@click.option(
+    "--cms-mode",
+    type=click.Choice(["fs", "git"]),
+    default="fs",
+    show_default=True,
+    help="fs: the form writes into the working copy; git: editorial workflow on local branches.",
+)
 @project_option
-def serve(dev_addr: str, root: Path) -> None:
+def serve(dev_addr: str, cms: bool, cms_port: int, cms_mode: str, root: Path) -> None:
     """Live preview: bouwt opnieuw zodra een record, het kwaliteitskader of een pagina wijzigt."""
     try:
-        serve_preview(root, dev_addr)
+        serve_preview(root, dev_addr, cms_port if cms else None, cms_mode)
     except ConfigError as exc:
         _config_error(exc)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
@@ -30,6 +30,8 @@ class SiteConfig:
     source_branch: str
     licence: str
     licence_url: str
+    #: the web form's GitHub sign-in (`extra.cms` in mkdocs.yml: base_url, auth_endpoint)
+    cms: dict = field(default_factory=dict)
 
     @classmethod
     def from_mkdocs(cls, file: Path) -> SiteConfig:
@@ -43,6 +45,7 @@ class SiteConfig:
             source_branch=extra.get("source_branch", "main"),
             licence=extra["licence"]["name"],
             licence_url=extra["licence"]["url"],
+            cms=dict(extra.get("cms") or {}),
         )
 
     def permalink(self, url: str) -> str:

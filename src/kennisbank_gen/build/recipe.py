@@ -17,6 +17,7 @@ from ..config import SiteConfig
 from ..errors import FindingsError
 from ..findings import Finding
 from ..read.project import read_project
+from ..site.cms import LOCAL_BACKEND_PORT, admin_files
 from ..site.model import build_model
 from ..site.render import render_site
 from .output import swap_into_place, write_tree
@@ -45,9 +46,16 @@ class BuildResult:
     warnings: list[Finding]
 
 
-def generate(root: Path, strict: bool = False, *, today: dt.date) -> Generated:
+def generate(
+    root: Path,
+    strict: bool = False,
+    *,
+    today: dt.date,
+    cms_port: int = LOCAL_BACKEND_PORT,
+) -> Generated:
     """Read and check everything, then write the generated docs tree (only changed files).
 
+    `cms_port` is where the web form (`/admin/`) looks for the local backend on localhost.
     Raises FindingsError (nothing written) when anything blocks.
     """
     project = read_project(root)
@@ -56,7 +64,7 @@ def generate(root: Path, strict: bool = False, *, today: dt.date) -> Generated:
         raise FindingsError(report.findings if strict else blocking + report.warnings)
     config = SiteConfig.from_mkdocs(root / "mkdocs.yml")
     site = build_model(project)
-    files = render_site(site, config, root / "content")
+    files = render_site(site, config, root / "content") | admin_files(root, site, config, cms_port)
     written = write_tree(config.docs_dir, files)
     return Generated(report, config, len(files), written)
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
+from ..check.fields import _VOCABULARY_TITLES, FIELDS
 from ..check.record_schema import record_schema
 from ..config import project_option
 from ..read.framework import Framework
-from .fields import _VOCABULARY_TITLES, FIELDS
 from .framework_option import load_or_exit
 
 CONTRIBUTING = "CONTRIBUTING.md"

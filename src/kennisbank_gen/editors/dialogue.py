@@ -9,11 +9,11 @@ from typing import Any
 
 import click
 
+from ..check.fields import FIELDS
 from ..check.validate import check_record
 from ..read.framework import Framework, Term
 from ..read.load import Document
 from ..schema_errors import did_you_mean
-from .fields import FIELDS
 
 
 class Asker:

@@ -6,6 +6,7 @@ filter), so a title can never become markup or a link. Markdown fields were chec
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import posixpath
 import re
@@ -16,6 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from ..config import SiteConfig
+from . import pages
 from .exports import EXPORTS, render_exports
 from .model import GuidanceItem, GuidanceSet, Initiative, Site
 from .search import ASSETS as SEARCH_ASSETS
@@ -83,7 +85,7 @@ def _environment() -> Environment:
 
 
 class Renderer:
-    """Renders each page template with the site, the config and a link helper for that page."""
+    """Renders each page's template with its context (`pages.py`: one dataclass per kind)."""
 
     def __init__(self, site: Site, config: SiteConfig):
         self.site = site
@@ -91,14 +93,14 @@ class Renderer:
         self.env = _environment()
         self.pages: dict[str, str | bytes] = {}
 
-    def page(self, path: str, template: str, **context) -> None:
+    def page(self, path: str, kind: type[pages.Page], **fields) -> None:
         def link(target: str) -> str:
             """Relative link from this page's source file to another's (MkDocs resolves it)."""
             return posixpath.relpath(target, posixpath.dirname(path) or ".")
 
-        self.pages[path] = self.env.get_template(template).render(
-            site=self.site, config=self.config, link=link, **context
-        )
+        context = kind(site=self.site, config=self.config, link=link, **fields)
+        values = {f.name: getattr(context, f.name) for f in dataclasses.fields(context)}
+        self.pages[path] = self.env.get_template(kind.TEMPLATE).render(values)
 
     def file(self, path: str, content: str | bytes) -> None:
         self.pages[path] = content
@@ -129,41 +131,43 @@ def redirects(site: Site) -> dict[str, Initiative | GuidanceSet | GuidanceItem]:
 def render_site(site: Site, config: SiteConfig, content_dir: Path) -> dict[str, str | bytes]:
     """Every file of the docs tree, by its path relative to the docs directory."""
     r = Renderer(site, config)
-    r.page("index.md", "home.md.j2")
-    r.page("initiatieven/index.md", "initiatives.md.j2", order="date", initiatives=site.initiatives)
+    r.page("index.md", pages.HomePage)
+    r.page(
+        "initiatieven/index.md", pages.InitiativesPage, order="date", initiatives=site.initiatives
+    )
     r.page(
         "initiatieven/op-titel.md",
-        "initiatives.md.j2",
+        pages.InitiativesPage,
         order="title",
         initiatives=sorted(site.initiatives, key=lambda i: i.title.casefold()),
     )
     for initiative in site.initiatives:
-        r.page(initiative.page, "initiative.md.j2", i=initiative)
-    r.page("kwaliteitskader.md", "framework.md.j2")
-    r.page("aanbevelingen-en-tips.md", "guidance_overview.md.j2")
+        r.page(initiative.page, pages.InitiativePage, i=initiative)
+    r.page("kwaliteitskader.md", pages.FrameworkPage)
+    r.page("aanbevelingen-en-tips.md", pages.GuidanceOverviewPage)
     for gset in site.guidance_sets:
-        r.page(gset.page, "guidance_set.md.j2", gset=gset)
+        r.page(gset.page, pages.GuidanceSetPage, gset=gset)
         for item in gset.items:
-            r.page(item.page, "guidance_item.md.j2", item=item)
+            r.page(item.page, pages.GuidanceItemPage, item=item)
     exports = render_exports(site, config)
     for path, text in exports.items():
         r.file(path, text)
     r.page(
         "open-data.md",
-        "open_data.md.j2",
+        pages.OpenDataPage,
         exports=EXPORTS,
         sizes={path: len(text.encode("utf-8")) for path, text in exports.items()},
     )
     for path, target in redirects(site).items():
         r.page(
             path,
-            "redirect.html.j2",
+            pages.RedirectPage,
             target=target,
             relative=posixpath.relpath(target.url, posixpath.dirname(path)) + "/",
         )
     for page in sorted(content_dir.glob("*.md")):
         r.file(page.name, page.read_text(encoding="utf-8"))
-    r.page(BROWSE_PAGE, "search_page.md.j2", facets=facets(site))
+    r.page(BROWSE_PAGE, pages.SearchPage, facets=facets(site))
     for name in ("kennisbank.css", "kennisbank-a11y.js", *SEARCH_ASSETS):
         r.asset(name)
     return r.pages

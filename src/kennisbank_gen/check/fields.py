@@ -1,5 +1,6 @@
 """What editors read about each field of a record, in Dutch: the labels and help texts that
-`kennisbank new`, CONTRIBUTING.md and the site share."""
+`kennisbank new`, CONTRIBUTING.md and the web form share. Next to the record schema (a test
+checks they name the same fields), so every later stage may read it."""
 
 from __future__ import annotations
 

@@ -1,0 +1,57 @@
+"""`kennisbank cms`: print (or write) the web form's Decap CMS configuration, generated from the
+quality framework and the guidance sets. `kennisbank build` puts the same file in
+`site/admin/config.yml`; this command shows it without building, for a check or a deployment
+that serves the admin page elsewhere."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .. import clock
+from ..check.validate import Report, check
+from ..config import SiteConfig, project_option
+from ..errors import ConfigError
+from ..findings import format_text
+from ..read.project import read_project
+from ..site.cms import LOCAL_BACKEND_PORT, config_text
+from ..site.model import build_model
+
+
+@click.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@click.option(
+    "--cms-port",
+    type=click.IntRange(1, 65535),
+    default=LOCAL_BACKEND_PORT,
+    show_default=True,
+    help="Port of the local backend (decap-server) the form looks for on localhost.",
+)
+@project_option
+def cms(output: Path | None, cms_port: int, root: Path) -> None:
+    """Write the web form's configuration (Decap CMS config.yml) from the framework."""
+    try:
+        project = read_project(root)
+    except ConfigError as exc:
+        click.echo(format_text(exc.findings), err=True)
+        click.echo("Het kwaliteitskader is kapot; herstel dat eerst.", err=True)
+        sys.exit(2)
+    report = Report(project, check(project, clock.today()))
+    if blocking := report.blocking(False):
+        click.echo(format_text(blocking), err=True)
+        click.echo("Geen configuratie geschreven: herstel eerst de meldingen hierboven.", err=True)
+        sys.exit(1)
+    config = SiteConfig.from_mkdocs(root / "mkdocs.yml")
+    text = config_text(build_model(project), config, cms_port)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Configuratie geschreven naar {output}", err=True)
+    else:
+        click.echo(text, nl=False)
