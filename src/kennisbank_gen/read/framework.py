@@ -27,7 +27,7 @@ _TERM = {
     "type": "object",
     "additionalProperties": False,
     "required": ["id", "label"],
-    "properties": {"id": _ID, "label": _TEXT},
+    "properties": {"id": _ID, "label": _TEXT, "explanation": _TEXT},
 }
 _SEVERITY = {"enum": ["error", "warning"]}
 
@@ -98,6 +98,8 @@ RULES_SCHEMA = {
 class Term:
     id: str
     label: str
+    #: what the term covers, shown on the framework page (optional)
+    explanation: str = ""
 
 
 @dataclass(frozen=True)
