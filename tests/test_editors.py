@@ -138,9 +138,20 @@ def test_new_without_input_names_missing_flags(project):
     before = sorted((project / "initiatives").iterdir())
     result = CliRunner().invoke(main, ["new", "--no-input", "--project", str(project)])
     assert result.exit_code == 2
-    for flag in ("--title", "--initiator", "--kind", "--summary", "--quality duration=..."):
+    for flag in ("--title", "--initiator", "--kind", "--summary"):
         assert flag in result.output
+    # a criterion the source may not state (`unknown: true`) and sectors are never demanded
+    assert "--quality" not in result.output and "--sector" not in result.output
     assert sorted((project / "initiatives").iterdir()) == before
+
+
+def test_new_without_input_demands_a_criterion_that_may_not_be_unknown(project):
+    criteria = project / "quality_framework" / "criteria.yml"
+    text = criteria.read_text(encoding="utf-8")
+    criteria.write_text(text.replace("    unknown: true\n", "", 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["new", "--no-input", "--project", str(project)])
+    assert result.exit_code == 2
+    assert "--quality evaluation=..." in result.output
 
 
 @pytest.mark.parametrize(

@@ -214,13 +214,17 @@ def new(
         flags = {"initiators": "--initiator", "sectors": "--sector", "themes": "--theme"}
         required = [n for n in record_schema(framework)["required"] if n != "quality"]
         missing = [flags.get(n, f"--{n}") for n in required if not given.get(n)]
-        missing += [f"--quality {c.id}=..." for c in framework.criteria if c.id not in quality]
+        missing += [
+            f"--quality {c.id}=..."
+            for c in framework.criteria
+            if c.id not in quality and not c.unknown
+        ]
         if missing:
             raise click.UsageError("ontbrekende opties voor --no-input: " + ", ".join(missing))
         if problems := title_problems(title or ""):
             click.echo(f"{target_of(title or '')}: title: {problems[0]}", err=True)
             sys.exit(1)
-        given["quality"] = {c.id: quality[c.id] for c in framework.criteria}
+        given["quality"] = {c.id: quality[c.id] for c in framework.criteria if c.id in quality}
         record = {name: value for name, value in given.items() if value}
     else:
         record = ask_record(Asker(framework, today), framework, ids, title_problems, given)
