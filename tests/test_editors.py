@@ -17,10 +17,11 @@ from conftest import REPO, TODAY
 from kennisbank_gen.build import generate
 from kennisbank_gen.check.fields import FIELDS
 from kennisbank_gen.check.record_schema import record_schema
+from kennisbank_gen.check.slugs import PROPOSED_MAX, SLUG_MAX, propose, slug_problem, slugify
 from kennisbank_gen.check.validate import validate
 from kennisbank_gen.cli import main
 from kennisbank_gen.editors.contributing import BEGIN, END, field_reference, updated_contributing
-from kennisbank_gen.editors.new import SCHEMA_FILE, SCHEMA_LINE, slugify
+from kennisbank_gen.editors.new import SCHEMA_FILE, SCHEMA_LINE
 from kennisbank_gen.read.framework import load_framework
 
 FLAGS = [
@@ -89,7 +90,40 @@ def test_slugify():
     assert slugify("<script>") == "script"
     assert slugify("!!!") == ""
     long = slugify("woord " * 40)
-    assert len(long) <= 80 and not long.endswith("-") and long.startswith("woord-woord")
+    assert len(long) <= SLUG_MAX and not long.endswith("-") and long.startswith("woord-woord")
+    assert slug_problem(long) is None  # what new makes, validate accepts: one rule
+    short = propose("woord " * 40)
+    assert len(short) <= PROPOSED_MAX and long.startswith(short + "-")
+    assert slug_problem("a" * (SLUG_MAX + 1)) is not None
+
+
+LONG_TITLE = (
+    "Onderzoek: eenzaamheid en sociale binding onder mbo-studenten in de jaren na de "
+    "coronapandemie, en wat opleidingen daaraan doen"
+)
+
+
+def test_new_interactive_proposes_a_slug_and_keeps_a_longer_one(project):
+    flags = [f for f in FLAGS if f not in ("--title", "Samen sterk: peer support")]
+    full = slugify(LONG_TITLE)
+    assert len(full) > PROPOSED_MAX
+    result = run("new", "--project", str(project), *flags, input=f"{LONG_TITLE}\n\n\n\n{full}\n")
+    assert result.exit_code == 0, result.output
+    assert f"Voorstel: {propose(LONG_TITLE)}" in result.output
+    _assert_valid_new_record(project, f"initiatives/{full}.yml")
+
+
+def test_new_and_validate_share_the_slug_rule(project):
+    too_long = "a" * (SLUG_MAX + 1)
+    result = run("new", "--no-input", "--project", str(project), "--slug", too_long, *FLAGS)
+    assert result.exit_code == 1
+    assert slug_problem(too_long) in result.output
+    record = project / "initiatives" / f"{too_long}.yml"
+    record.write_text((REPO / "tests/corpus/valid/minimaal.yml").read_text(encoding="utf-8"))
+    [finding] = validate(project, [record], today=TODAY).findings
+    assert finding.message == slug_problem(too_long, record.name).replace(
+        f"'{too_long}.yml'", f"'{record.name}'"
+    )
 
 
 def _assert_valid_new_record(project: Path, rel: str) -> str:
@@ -219,6 +253,8 @@ def test_new_interactive_prompts_in_dutch_and_asks_again_on_bad_answers(project)
         "inholland-docenten/4",  # no such id
         "inholland-docenten/04",
         "1",  # status actief
+        "Samen_Sterk",  # slug: refused by the one slug rule
+        "",  # slug: the proposal
     ]
     result = run("new", "--project", str(project), input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
@@ -231,6 +267,8 @@ def test_new_interactive_prompts_in_dutch_and_asks_again_on_bad_answers(project)
     assert "verwacht Markdown zonder HTML" in out
     assert "alleen, gevonden samen met andere waarden" in out
     assert "bedoel je 'inholland-docenten/04'" in out
+    assert "Voorstel: samen-sterk-peer-support" in out
+    assert "verwacht een bestandsnaam in kleine letters met streepjes" in out
     text = _assert_valid_new_record(project, "initiatives/samen-sterk-peer-support.yml")
     data = yaml.safe_load(text)
     assert data["initiators"] == ["Hogeschool Testland", "Stichting Voorbeeld"]
@@ -253,10 +291,13 @@ def test_new_interactive_rejects_an_existing_title_and_keeps_asking(project):
     title = yaml.safe_load(existing.read_text())["title"]
     flags = [f for f in FLAGS if f not in ("--title", "Samen sterk: peer support")]
     result = run(
-        "new", "--project", str(project), *flags, input=f"{title}\nEen nieuwe titel\n\n\n\n"
+        "new", "--project", str(project), *flags, input=f"{title}\nEen nieuwe titel\n\n\n\n\n"
     )
     assert result.exit_code == 0, result.output
-    assert f"Error: deze titel heeft initiatives/{existing.name} al" in result.output
+    assert (
+        f"Error: verwacht een nieuwe titel, gevonden de titel van initiatives/{existing.name}"
+        in (result.output)
+    )
     _assert_valid_new_record(project, "initiatives/een-nieuwe-titel.yml")
 
 

@@ -8,9 +8,11 @@ import functools
 from jsonschema import Draft202012Validator
 
 from ..read.framework import Framework
+from .slugs import PREVIOUS_URL_PATTERN, SLUG_PATTERN
+
+__all__ = ["SLUG_PATTERN"]  # shared with guidance sets and the web form
 
 SCHEMA_ID = "https://kennisbank.invalid/schema/initiative.schema.json"
-SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 FULL_DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 URL_PATTERN = r'^(https?://[^\s/$.?#<>"][^\s<>"]*|mailto:[^\s@<>"]+@[^\s@<>"]+)$'
@@ -142,6 +144,16 @@ def record_schema(framework: Framework) -> dict:
                     "x-expected": "een slug in kleine letters met streepjes",
                 },
                 "description": "Former file names; the old URLs redirect here",
+            },
+            "previous_urls": {
+                "type": "array",
+                "uniqueItems": True,
+                "items": {
+                    "type": "string",
+                    "pattern": PREVIOUS_URL_PATTERN,
+                    "x-expected": "een adres van de oude site zoals '/onderzoek/mijn-initiatief/'",
+                },
+                "description": "Former addresses on the live site; each redirects here",
             },
         },
     }

@@ -28,14 +28,26 @@ from .record_schema import (
     DATE_PATTERN,
     FULL_DATE_PATTERN,
     GUIDANCE_REF_PATTERN,
-    SLUG_PATTERN,
     record_validator,
 )
+from .slugs import PREVIOUS_URL_PATTERN, slug_problem
 
 #: slugs taken by the overview pages in initiatieven/
 RESERVED_SLUGS = {
     "index": "het overzicht van de initiatieven",
     "op-titel": "het overzicht op titel",
+}
+#: the first part of this site's own addresses: a former address there would hide a page
+SITE_SECTIONS = {
+    "initiatieven": "de initiatieven (gebruik previous_slugs)",
+    "zoeken": "de zoekpagina",
+    "kwaliteitskader": "het kwaliteitskader",
+    "aanbevelingen-en-tips": "het overzicht van aanbevelingen en tips",
+    "open-data": "de pagina open data",
+    "assets": "de bestanden van de site",
+    "pagefind": "de zoekindex",
+    "admin": "het webformulier",
+    "schema": "het schema",
 }
 SUMMARY_MAX = 300
 REVIEW_MAX_DAYS = 730
@@ -124,16 +136,8 @@ def with_severity(finding: Finding, framework: Framework) -> Finding:
 def check_record(doc: Document, framework: Framework, today: dt.date) -> list[Finding]:
     """Everything that can be said about one record on its own (severities not yet applied)."""
     findings = schema_findings(doc, record_validator(framework))
-    slug = Path(doc.path).stem
-    if not re.match(SLUG_PATTERN, slug):
-        findings.append(
-            Finding.for_file(
-                doc.path,
-                f"verwacht een bestandsnaam in kleine letters met streepjes "
-                f"zoals 'mijn-initiatief.yml', gevonden '{Path(doc.path).name}'",
-                "slug",
-            )
-        )
+    if problem := slug_problem(Path(doc.path).stem, Path(doc.path).name):
+        findings.append(Finding.for_file(doc.path, problem, "slug"))
     if not isinstance(doc.data, dict):
         return findings
     summary = doc.data.get("summary")
@@ -163,10 +167,39 @@ def _list(value) -> list:
     return value if isinstance(value, list) else []
 
 
-def check_collection(docs: list[Document], guidance_ids: set[str]) -> list[Finding]:
-    """Rules across records: unique slugs (incl. former ones, which become redirects) and
-    titles, references to guidance that exists."""
-    findings = []
+def _previous_url_findings(docs: list[Document], sections: dict[str, str]) -> list[Finding]:
+    """Former addresses on the live site become redirects: none may hide a page of this site,
+    and each belongs to one record."""
+    findings, owners = [], {}
+    for doc in docs:
+        urls = _list(doc.data.get("previous_urls")) if isinstance(doc.data, dict) else []
+        for i, url in enumerate(urls):
+            if not isinstance(url, str) or not re.match(PREVIOUS_URL_PATTERN, url):
+                continue  # its schema finding says so
+            first = url.strip("/").split("/")[0]
+            owner = sections.get(first) or (
+                owners.get(url) if owners.get(url) != doc.path else None
+            )
+            if owner:
+                findings.append(
+                    doc.finding(
+                        ("previous_urls", i),
+                        f"verwacht een adres van de oude site dat geen pagina hier gebruikt, "
+                        f"gevonden '{url}', in gebruik bij {owner}",
+                        "duplicate-slug",
+                    )
+                )
+            owners.setdefault(url, doc.path)
+    return findings
+
+
+def check_collection(
+    docs: list[Document], guidance_ids: set[str], sections: dict[str, str] | None = None
+) -> list[Finding]:
+    """Rules across records: unique slugs (incl. former ones and former addresses, which become
+    redirects) and titles, references to guidance that exists. `sections`: the first parts of
+    the site's own addresses (default SITE_SECTIONS)."""
+    findings = _previous_url_findings(docs, SITE_SECTIONS if sections is None else sections)
     titles: dict[str, str] = {}
     slugs: dict[str, str] = dict(RESERVED_SLUGS)
     for doc in docs:
@@ -234,6 +267,18 @@ def check_collection(docs: list[Document], guidance_ids: set[str]) -> list[Findi
     return findings
 
 
+def _sections(project: Project) -> dict[str, str]:
+    """SITE_SECTIONS, the guidance sets' sections and the hand-written pages."""
+    sections = dict(SITE_SECTIONS)
+    for doc in project.guidance:
+        path = doc.data.get("path") if isinstance(doc.data, dict) else None
+        if isinstance(path, str) and path:
+            sections.setdefault(path.split("/")[0], doc.path)
+    for page in sorted((project.root / "content").glob("*.md")):
+        sections.setdefault(page.stem, f"content/{page.name}")
+    return sections
+
+
 def check(project: Project, today: dt.date) -> list[Finding]:
     """Every finding about a project (its unreadable files included), with severities, sorted."""
     framework = project.framework
@@ -241,7 +286,7 @@ def check(project: Project, today: dt.date) -> list[Finding]:
     findings += project.findings + check_guidance(guidance)
     for doc in project.records:
         findings += check_record(doc, framework, today)
-    findings += check_collection(project.records, guidance_ids(guidance))
+    findings += check_collection(project.records, guidance_ids(guidance), _sections(project))
     return sorted({with_severity(f, framework) for f in findings})
 
 
