@@ -144,7 +144,7 @@ BREAKAGES = {
         "vocabularies.yml",
         "sectors:\n",
         "sector:\n",
-        "quality_framework/vocabularies.yml:12:1: sector: verwacht een van de bekende velden, "
+        "quality_framework/vocabularies.yml:33:1: sector: verwacht een van de bekende velden, "
         "gevonden het onbekende veld 'sector'; bedoel je 'sectors'?",
     ),
 }

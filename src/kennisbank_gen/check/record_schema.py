@@ -8,6 +8,7 @@ import functools
 from jsonschema import Draft202012Validator
 
 from ..read.framework import Framework
+from .fields import FIELDS
 from .slugs import PREVIOUS_URL_PATTERN, SLUG_PATTERN
 
 __all__ = ["SLUG_PATTERN"]  # shared with guidance sets and the web form
@@ -62,25 +63,32 @@ def record_schema(framework: Framework) -> dict:
     for c in framework.criteria:
         ids = [v.id for v in c.values]
         quality[c.id] = (
-            _list_of(c.values, f"{c.label}: one or more of {ids}")
+            _list_of(c.values, f"{c.label}: {c.question} Een of meer van {ids}.")
             if c.multiple
-            else _enum(c.values, f"{c.label}: one of {ids}")
+            else _enum(c.values, f"{c.label}: {c.question} Eén van {ids}.")
         )
         if c.unknown:
-            quality[c.id]["description"] += " (leave it out when the source does not say)"
+            quality[c.id]["description"] += " Laat het weg als de bron het niet noemt."
+    schema = _schema(framework, quality)
+    for name, prop in schema["properties"].items():  # what editors' YAML extensions show
+        prop["description"] = FIELDS[name].help
+    return schema
+
+
+def _schema(framework: Framework, quality: dict) -> dict:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
-        "title": "Kennisbank Studentenwelzijn: initiative record",
+        "title": "Kennisbank Studentenwelzijn: record van een initiatief",
         "type": "object",
         "additionalProperties": False,
         "required": ["title", "initiators", "date", "kind", "themes", "summary", "body", "quality"],
         "properties": {
-            "title": _text("Title of the initiative", 3, maxLength=200),
+            "title": _text("Titel", 3, maxLength=200),
             "initiators": {
                 "type": "array",
                 "minItems": 1,
-                "items": _text("Organisation that runs the initiative"),
+                "items": _text("Een organisatie die het initiatief uitvoert of uitgeeft"),
                 "description": "Initiatiefnemer(s)",
             },
             "date": {
@@ -93,11 +101,11 @@ def record_schema(framework: Framework) -> dict:
                 "x-format": "date",
                 "description": "Datum initiatief: YYYY, YYYY-MM or YYYY-MM-DD",
             },
-            "kind": _enum(framework.vocabularies["kinds"], "Kind of record"),
-            "sectors": _list_of(framework.vocabularies["sectors"], "Education sectors"),
-            "themes": _list_of(framework.vocabularies["themes"], "Themes (Term)"),
-            "summary": _text("One or two sentences shown in lists and search results"),
-            "body": _text("Description in Markdown (no raw HTML)"),
+            "kind": _enum(framework.vocabularies["kinds"], "Soort"),
+            "sectors": _list_of(framework.vocabularies["sectors"], "Sector"),
+            "themes": _list_of(framework.vocabularies["themes"], "Term (thema)"),
+            "summary": _text("Samenvatting"),
+            "body": _text("Beschrijving"),
             "links": {
                 "type": "array",
                 "items": {
@@ -105,7 +113,7 @@ def record_schema(framework: Framework) -> dict:
                     "additionalProperties": False,
                     "required": ["label", "url"],
                     "properties": {
-                        "label": _text("Link text"),
+                        "label": _text("De linktekst"),
                         "url": {
                             "type": "string",
                             "pattern": URL_PATTERN,
