@@ -419,3 +419,11 @@ def test_built_initiative_pages_link_to_their_yaml_source(built_project):
         # never an edit link to generated Markdown
         assert "build/docs" not in html
         assert not re.search(rf'href="{re.escape(repo_url)}/[^"]*\.md"', html)
+
+
+def test_bundled_records_carry_the_schema_line_contributing_promises():
+    records = sorted((REPO / "initiatives").glob("*.yml"))
+    assert records
+    for record in records:
+        first = record.read_text(encoding="utf-8").splitlines()[0]
+        assert first == SCHEMA_LINE, record.name

@@ -90,3 +90,14 @@ def test_fix_leaves_ambiguous_findings_alone(tmp_path: Path):
     assert result.exit_code == 1
     assert record.read_text(encoding="utf-8") == text
     assert "hersteld" not in result.output
+
+
+def test_contributing_quotes_what_validate_and_fix_say(project: Path):
+    guide = " ".join((REPO / "CONTRIBUTING.md").read_text(encoding="utf-8").split())
+    record = project / "initiatives" / "nederlandse-maand.yml"
+    shutil.copy2(INVALID / "nederlandse-maand.yml", record)
+    [finding] = validate(project, [record], today=TODAY).findings
+    assert f"`{finding.field}: {finding.message}`" in guide
+    result = run("validate", "--fix", "--project", project, record)
+    [change] = [line for line in result.output.splitlines() if " hersteld: " in line]
+    assert change.split(": ", 1)[1] in guide
