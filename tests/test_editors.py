@@ -268,6 +268,7 @@ def test_new_interactive_prompts_in_dutch_and_asks_again_on_bad_answers(project)
     assert "alleen, gevonden samen met andere waarden" in out
     assert "bedoel je 'inholland-docenten/04'" in out
     assert "Voorstel: samen-sterk-peer-support" in out
+    assert "Error" not in out  # refusals are Dutch: "Fout: ..."
     assert "verwacht een bestandsnaam in kleine letters met streepjes" in out
     text = _assert_valid_new_record(project, "initiatives/samen-sterk-peer-support.yml")
     data = yaml.safe_load(text)
@@ -295,7 +296,7 @@ def test_new_interactive_rejects_an_existing_title_and_keeps_asking(project):
     )
     assert result.exit_code == 0, result.output
     assert (
-        f"Error: verwacht een nieuwe titel, gevonden de titel van initiatives/{existing.name}"
+        f"Fout: verwacht een nieuwe titel, gevonden de titel van initiatives/{existing.name}"
         in (result.output)
     )
     _assert_valid_new_record(project, "initiatives/een-nieuwe-titel.yml")

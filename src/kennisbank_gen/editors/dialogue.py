@@ -56,12 +56,7 @@ class Asker:
                 raise click.BadParameter("; ".join(messages))
             return value
 
-        return click.prompt(
-            prompt,
-            default="" if optional else None,
-            show_default=False,
-            value_proc=value_proc,
-        )
+        return prompt_until_valid(prompt, value_proc, "" if optional else None)
 
     def choose(
         self,
@@ -90,6 +85,17 @@ class Asker:
         if optional:
             hint += f"; {empty}"
         return convert, f"{title} ({hint})"
+
+
+def prompt_until_valid(prompt: str, check: Callable[[str], Any], default: str | None = None) -> Any:
+    """Ask until `check` accepts the answer; its refusal is shown as `Fout: ...` (in Dutch, not
+    click's `Error:`)."""
+    while True:
+        text = click.prompt(prompt, default=default, show_default=default not in (None, ""))
+        try:
+            return check(text)
+        except click.BadParameter as exc:
+            click.echo(f"Fout: {exc.message}", err=True)
 
 
 def split_list(text: str, sep: str) -> list[str]:
@@ -158,7 +164,7 @@ def ask_record(
     if not keep("body"):
         body = _read_body()
         while messages := asker.problems({"body": body}, "body"):
-            click.echo("Error: " + "; ".join(messages))
+            click.echo("Fout: " + "; ".join(messages))
             body = _read_body()
         record["body"] = body
     if not keep("links"):

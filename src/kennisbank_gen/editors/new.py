@@ -28,7 +28,7 @@ from ..read.guidance import guidance_ids
 from ..read.load import shown_path
 from ..read.project import RECORDS_DIR
 from ..schema_errors import did_you_mean
-from .dialogue import Asker, ask_record, split_list
+from .dialogue import Asker, ask_record, prompt_until_valid, split_list
 from .framework_option import load_or_exit
 
 SCHEMA_FILE = "schema/initiative.schema.json"
@@ -107,7 +107,7 @@ def ask_slug(title: str, problems) -> str:
             raise click.BadParameter("; ".join(messages))
         return text
 
-    return click.prompt("Bestandsnaam", default=proposal, value_proc=check)
+    return prompt_until_valid("Bestandsnaam", check, proposal)
 
 
 def _parse_quality(pairs: tuple[str, ...], framework: Framework) -> dict[str, Any]:
