@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test serve cms cms-install validate bench lint format lock clean
+.PHONY: site release test serve cms cms-install validate bench lint format lock clean
 
 # The web form (/admin/) needs Node.js and npm. decap-server and yaml come from cms/package-lock.json
 # (integrity hashes); the Decap CMS browser bundle is fetched with `npm pack` (its npm dependencies
@@ -41,6 +41,11 @@ site: $(STAMP) $(CMS_STAMP)
 	$(BIN)/kennisbank validate
 	$(BIN)/kennisbank build
 	@echo "Open the site with: $(BIN)/kennisbank serve  (or serve site/ with any web server)"
+
+# What the Pages workflow runs: as `site`, but refuses an example address (site_url).
+release: $(STAMP) $(CMS_STAMP)
+	$(BIN)/kennisbank validate
+	$(BIN)/kennisbank build --release
 
 test: $(STAMP) $(CMS_STAMP)
 	$(BIN)/ruff check .

@@ -72,7 +72,7 @@ def test_overview_lists_every_initiative_with_badges(built_project):
     titles = [a.get_text() for a in page.select("article li > p > a")]
     records = validate(built_project, today=TODAY).project.records
     assert sorted(titles) == sorted(d.data["title"] for d in records)
-    assert len(page.select(".kb-badge")) >= 4 * len(records)
+    assert len(page.select(".kb-profile__row")) >= 4 * len(records)
     by_title = html(built_project / "site", "initiatieven/op-titel")
     ordered = [a.get_text() for a in by_title.select("article li > p > a")]
     assert ordered == sorted(ordered, key=str.casefold)
@@ -171,11 +171,9 @@ NEW_CRITERION = """
     values:
       - id: ja
         label: Samen met studenten ontworpen
-        icon: check
         explanation: Studenten ontwierpen mee.
       - id: nee
         label: Zonder studenten ontworpen
-        icon: cross
         explanation: Studenten ontwierpen niet mee.
 """
 

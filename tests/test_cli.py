@@ -124,20 +124,20 @@ BREAKAGES = {
         "criteria.yml",
         "    multiple: true\n",
         "    multiple: ja\n",
-        "quality_framework/criteria.yml:14:15: criteria[0].multiple: "
+        "quality_framework/criteria.yml:19:15: criteria[0].multiple: "
         "verwacht true of false, gevonden 'ja'",
     ),
     "yaml-syntax": (
         "criteria.yml",
         "criteria:\n",
         "criteria: [\n",
-        "quality_framework/criteria.yml:8:3: verwacht ",
+        "quality_framework/criteria.yml:12:3: verwacht ",
     ),
     "duplicate-id": (
         "criteria.yml",
         "      - id: kort\n",
         "      - id: lang\n",
-        "quality_framework/criteria.yml:54:13: criteria[1].values[2].id: "
+        "quality_framework/criteria.yml:59:13: criteria[1].values[2].id: "
         "verwacht een uniek id, gevonden 'lang' twee keer",
     ),
     "vocabulary": (

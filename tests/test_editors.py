@@ -404,7 +404,7 @@ def test_edit_link_points_to_the_yaml_source_from_mkdocs_yml(project):
     for record in sorted((project / "initiatives").glob("*.yml")):
         page = (docs / f"{record.stem}.md").read_text(encoding="utf-8")
         url = f"https://git.example.org/redactie/kennisbank/edit/redactie/initiatives/{record.name}"
-        assert f"[Wijzig dit record]({url})" in page
+        assert f"[Stel een wijziging voor]({url})" in page
 
 
 def test_built_initiative_pages_link_to_their_yaml_source(built_project):
@@ -416,7 +416,7 @@ def test_built_initiative_pages_link_to_their_yaml_source(built_project):
             encoding="utf-8"
         )
         assert f'href="{repo_url}/edit/{branch}/initiatives/{record.name}"' in html
-        assert ">Wijzig dit record</a>" in html
+        assert ">Stel een wijziging voor</a>" in html
         # never an edit link to generated Markdown
         assert "build/docs" not in html
         assert not re.search(rf'href="{re.escape(repo_url)}/[^"]*\.md"', html)

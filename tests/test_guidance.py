@@ -304,6 +304,14 @@ def test_atom_feed_lists_initiatives_newest_first(built_project):
     updated = [e.find("a:updated", ns).text for e in entries]
     assert updated == sorted(updated, reverse=True)
     assert feed.find("a:updated", ns).text == updated[0]
+    # fictional examples are marked in the feed too
+    records = {d.data["title"]: d.data for d in validate(built_project).project.records}
+    for entry in entries:
+        title = entry.find("a:title", ns).text
+        terms = {c.get("term") for c in entry.findall("a:category", ns)}
+        example = title.startswith("[Fictief voorbeeld] ")
+        assert records[title.removeprefix("[Fictief voorbeeld] ")].get("example", False) == example
+        assert ("fictief-voorbeeld" in terms) == example
 
 
 def test_published_schema_is_valid_and_accepts_the_records(built_project):

@@ -335,7 +335,12 @@ def test_text_fields_show_exactly_as_typed(hostile, record):
     assert summary in " ".join(text.split())
     link = page.find("a", string=record["links"][0]["label"])
     assert link is not None and link["href"] == record["links"][0]["url"]
-    assert MARKER not in "".join(str(s) for s in page.find_all("script"))
+    scripts = page.find_all("script")
+    assert MARKER not in "".join(str(s) for s in scripts if s.get("type") != "application/ld+json")
+    # the record's text is in the JSON-LD as data only: valid JSON, no "<" that could end it
+    [data] = [s.string for s in scripts if s.get("type") == "application/ld+json"]
+    assert "<" not in data and ">" not in data and "&" not in data
+    assert json.loads(data)["name"] == title
 
 
 def test_title_in_lists_and_on_linked_pages_is_text(hostile, record):

@@ -96,9 +96,12 @@ def test_a_criterion_the_source_does_not_state_is_shown_as_niet_bekend(project):
     assert site.count_unknown("scale") == 1
     files = render_site(site, SiteConfig.from_mkdocs(project / "mkdocs.yml"), project / "content")
     page = files["initiatieven/onbekend-criterium.md"]
-    assert "Schaalgrootte bereik\n:   " in page
-    assert page.split("Schaalgrootte bereik\n:   ")[1].splitlines()[0].endswith("Niet bekend")
-    assert "Sector\n:   Niet bekend" in page
+    assert "Schaalgrootte bereik (kenmerk)\n:   " in page
+    row = page.split("Schaalgrootte bereik (kenmerk)\n:   ")[1].splitlines()[0]
+    assert row.endswith("Niet bekend")
+    assert "<dt>Sector</dt><dd>Niet bekend</dd>" in page
+    # the quality profile at the top says it too, with the dashed "unknown" meter
+    assert 'Schaalgrootte bereik:</span> <span class="kb-profile__value">Niet bekend<' in page
     [row] = [r for r in files["initiatieven.csv"].splitlines() if r.startswith("onbekend-")]
     assert row.count("Niet bekend") == 2  # sector and scale
 

@@ -6,6 +6,7 @@ Browser tests of the search itself are in tests/browser/test_search_browser.py.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -65,10 +66,43 @@ def test_facets_are_the_framework_vocabularies_and_criteria(site):
 def test_initiative_pages_carry_every_facet_value_of_their_record(site, rendered):
     for i in site.initiatives:
         expected = {("type", "initiatief"), ("soort", i.kind.id)}
+        expected.add(("echt", "nee" if i.example else "ja"))  # "alleen echte initiatieven"
         expected |= {("thema", t.id) for t in i.themes} | {("sector", s.id) for s in i.sectors}
         expected |= {(r.criterion.id, v.id) for r in i.ratings for v in r.values}
         assert filters_in(rendered[i.page]) == expected, i.slug
         assert '<span data-pagefind-meta="type">Initiatief</span>' in rendered[i.page]
+        # result rows show the date and whether it is a fictional example
+        assert f'<span data-pagefind-meta="date">{i.date.dutch}</span>' in rendered[i.page]
+        flag = '<span data-pagefind-meta="example">Fictief voorbeeld</span>'
+        assert (flag in rendered[i.page]) == i.example, i.slug
+        # sort keys for the theme override (Pagefind drops pages without them when sorting)
+        front = yaml.safe_load(rendered[i.page].split("---")[1])
+        y, m, d = i.date.sort_key
+        assert front["sort"] == {"date": f"{y:04d}-{m:02d}-{d:02d}", "title": i.title.casefold()}
+
+
+def test_search_excerpts_come_from_summary_and_body_only(site, rendered):
+    """Metadata, the quality profile, the example notice, related cards, the citation: all
+    marked data-pagefind-ignore, so results show the summary and the body."""
+    example = next(i for i in site.initiatives if i.example)
+    page = BeautifulSoup(rendered[example.page], "html.parser")
+    ignored = page.select("[data-pagefind-ignore]")
+    kinds = {" ".join(e.get("class", [])) for e in ignored}
+    assert {"kb-profile kb-profile--page", "kb-facts", "kb-noindex"} <= kinds
+    assert any("kb-example-note" in k for k in kinds)
+    for e in ignored:
+        assert example.summary not in e.get_text() or e.find_parent(class_="kb-search-data")
+    item = next(x for x in site.items.values() if x.initiatives)
+    page = BeautifulSoup(rendered[item.page], "html.parser")
+    for card in page.select(".kb-profile--card"):
+        assert card.find_parent(attrs={"data-pagefind-ignore": True}) is not None
+
+
+def test_word_list_for_typo_suggestions(site, rendered):
+    words = json.loads(rendered[search.WORDS])
+    assert words == sorted(set(words))
+    assert "vertrouwenspersoon" in words
+    assert all(len(w) >= 4 and w == w.casefold() for w in words)
 
 
 def test_guidance_pages_carry_set_and_pdca_phase(site, rendered):
@@ -135,11 +169,9 @@ NEW_CRITERION = """
     values:
       - id: ja
         label: Samen met studenten gemaakt
-        icon: check
         explanation: Studenten zaten in het projectteam.
       - id: nee
         label: Zonder studenten gemaakt
-        icon: cross
         explanation: Studenten zaten niet in het projectteam.
 """
 

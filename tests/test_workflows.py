@@ -72,7 +72,7 @@ def test_main_workflow_builds_and_deploys_to_pages():
     assert wf["on"]["push"]["branches"] == ["main"]
     assert wf["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
     build, deploy = wf["jobs"]["build"], wf["jobs"]["deploy"]
-    assert "make site" in runs(build)
+    assert "make release" in runs(build)  # refuses an example site_url
     upload = next(s for s in steps(build) if s.get("uses", "").startswith("actions/upload-pages"))
     assert upload["with"]["path"] == "site"
     assert deploy["needs"] == "build"

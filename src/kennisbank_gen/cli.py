@@ -16,7 +16,7 @@ from . import clock
 from .build import build as build_site
 from .check.record_schema import record_schema
 from .check.validate import validate as validate_project
-from .config import project_option
+from .config import SiteConfig, project_option
 from .editors.cms import cms
 from .editors.contributing import contributing
 from .editors.fix import change_text, fix_and_validate
@@ -129,9 +129,16 @@ def schema(output: Path | None, root: Path) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Waar de site komt (standaard: site/ in het project).",
 )
+@click.option(
+    "--release",
+    is_flag=True,
+    help="Build for publication: refuse an example address (site_url) in mkdocs.yml.",
+)
 @project_option
-def build(strict: bool, site_dir: Path | None, root: Path) -> None:
+def build(strict: bool, site_dir: Path | None, release: bool, root: Path) -> None:
     """Controleer alles en bouw dan de site in site/ (bij een fout blijft die ongewijzigd)."""
+    if release:
+        _refuse_placeholder_address(root)
     try:
         result = build_site(root, site_dir, strict, today=clock.today())
     except ConfigError as exc:
@@ -151,6 +158,25 @@ def build(strict: bool, site_dir: Path | None, root: Path) -> None:
         f"Site gebouwd in {result.site_dir}/ ({result.files_total} gegenereerde bestanden, "
         f"{result.files_written} gewijzigd). Bekijk haar met: kennisbank serve"
     )
+
+
+def _refuse_placeholder_address(root: Path) -> None:
+    """A release build with an example address would print it in every canonical link,
+    citation and download: stop with exit 2 (a configuration error) and say what to do."""
+    file = root / "mkdocs.yml"
+    config = SiteConfig.from_mkdocs(file)
+    if not config.placeholder_address:
+        return
+    text = file.read_text(encoding="utf-8").splitlines()
+    line = next((n for n, t in enumerate(text, 1) if t.startswith("site_url:")), 1)
+    click.echo(
+        f"mkdocs.yml:{line}:1: site_url: verwacht het echte adres van de site, gevonden "
+        f"'{config.site_url}' (een voorbeeldadres). Een release-build zet dit adres in elke "
+        "vaste link, bronvermelding en download; zet site_url in mkdocs.yml op het adres waar "
+        "de site komt te staan. Zonder --release bouwt de site gewoon, om te bekijken.",
+        err=True,
+    )
+    sys.exit(2)
 
 
 @main.command()

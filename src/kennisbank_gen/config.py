@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 import yaml
+
+#: hosts that are never a site's real address (RFC 2606 and 6761 reserve them for examples
+#: and tests); a release build refuses them
+PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net", "localhost")
+PLACEHOLDER_SUFFIXES = (".example", ".invalid", ".test", ".localhost", ".local")
 
 #: the `--project` option every command takes: where the project lives
 project_option = click.option(
@@ -46,6 +52,18 @@ class SiteConfig:
             licence=extra["licence"]["name"],
             licence_url=extra["licence"]["url"],
             cms=dict(extra.get("cms") or {}),
+        )
+
+    @property
+    def placeholder_address(self) -> bool:
+        """True when `site_url` is an example or test address, not where the site will be."""
+        host = (urlsplit(self.site_url).hostname or "").rstrip(".").lower()
+        return (
+            not host
+            or host in PLACEHOLDER_HOSTS
+            or host.endswith(tuple("." + h for h in PLACEHOLDER_HOSTS))
+            or host.endswith(PLACEHOLDER_SUFFIXES)
+            or host.startswith("127.")
         )
 
     def permalink(self, url: str) -> str:

@@ -12,7 +12,7 @@ import axe_playwright_python
 import pytest
 
 AXE = Path(axe_playwright_python.__file__).with_name("axe.min.js")
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 #: page type -> URL path in the built site (the initiative is the Inspectorate's report record,
 #: which has links, guidance and every kind of field)
@@ -53,7 +53,7 @@ def open_page(page, url: str) -> None:
 
 
 def axe_violations(page) -> list[dict]:
-    """axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is now."""
+    """axe-core's WCAG 2.0/2.1/2.2 A and AA rules on the page as it is now."""
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate(
         """async (tags) => {

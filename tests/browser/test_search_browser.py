@@ -271,6 +271,8 @@ def test_facets_keyboard_only(page, site):
     settled(page)
     expect(page.locator("#kb-browse-status")).to_have_text(re.compile(r"^\d+ resultaten?$"))
     page.keyboard.press("Tab")  # the search button
+    page.keyboard.press("Tab")  # the sort order ("Filters (n)" is for narrow screens only)
+    expect(page.locator("#kb-browse-sort")).to_be_focused()
     page.keyboard.press("Tab")  # the first facet value: Type, initiatief
     first = box(page, "type", "initiatief")
     expect(first).to_be_focused()

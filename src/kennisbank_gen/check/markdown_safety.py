@@ -56,7 +56,7 @@ _IMAGE = re.compile(r"!\[")
 
 #: the Markdown extensions of mkdocs.yml, plus the ones MkDocs always adds (a test keeps this
 #: in step with mkdocs.yml)
-EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list", "def_list"]
+EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list", "def_list", "md_in_html"]
 #: longer bodies are not rendered here: their code is checked as text (the safe side)
 MAX_RENDER = 100_000
 

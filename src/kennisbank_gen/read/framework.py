@@ -16,7 +16,9 @@ from ..schema_errors import schema_findings
 from .load import Document, load_file
 
 VOCABULARIES = ("themes", "sectors", "kinds", "statuses")
-ICONS = ("check", "partial", "cross", "minus")
+#: what a criterion does: judge the initiative (evaluation, accessibility) or describe it
+#: (duration, reach); the site shows the two apart, judgements first
+KINDS = ("judgement", "description")
 #: what the site shows, and the filter value, for a criterion a record leaves out (`unknown: true`)
 UNKNOWN_ID = "niet-bekend"
 UNKNOWN_LABEL = "Niet bekend"
@@ -58,6 +60,7 @@ CRITERIA_SCHEMA = {
                     "explanation": _TEXT,
                     "multiple": {"type": "boolean"},
                     "unknown": {"type": "boolean"},
+                    "kind": {"enum": list(KINDS)},
                     "severity": _SEVERITY,
                     "values": {
                         "type": "array",
@@ -65,13 +68,14 @@ CRITERIA_SCHEMA = {
                         "items": {
                             "type": "object",
                             "additionalProperties": False,
-                            "required": ["id", "label", "icon", "explanation"],
+                            "required": ["id", "label", "explanation"],
                             "properties": {
                                 "id": _ID,
                                 "label": _TEXT,
-                                "icon": {"enum": list(ICONS)},
+                                "short": _TEXT,
                                 "explanation": _TEXT,
                                 "exclusive": {"type": "boolean"},
+                                "ranked": {"type": "boolean"},
                             },
                         },
                     },
@@ -106,9 +110,16 @@ class Term:
 class Value:
     id: str
     label: str
-    icon: str
     explanation: str
     exclusive: bool = False
+    #: a few words for the quality profile at the top of a page and on cards (default: label)
+    short: str = ""
+    #: False for a value that is no step on the scale, such as "Niet van toepassing"
+    ranked: bool = True
+
+    @property
+    def short_label(self) -> str:
+        return self.short or self.label
 
 
 @dataclass(frozen=True)
@@ -122,9 +133,25 @@ class Criterion:
     values: tuple[Value, ...]
     #: a record may leave this criterion out when its source does not state it ("Niet bekend")
     unknown: bool = False
+    #: "judgement" or "description" (KINDS)
+    kind: str = "judgement"
 
     def value(self, value_id: str) -> Value:
         return next(v for v in self.values if v.id == value_id)
+
+    @property
+    def steps(self) -> int:
+        """How many steps the ranked scale has (values with `ranked: false` are no step)."""
+        return sum(v.ranked for v in self.values)
+
+    def level(self, value: Value) -> int:
+        """The value's step on the scale: `steps` for the strongest down to 1 for the weakest,
+        0 for a value outside the scale. The scale runs strong to weak in the file, so the
+        rank follows from the order and a framework change needs no code change."""
+        if not value.ranked:
+            return 0
+        ranked = [v for v in self.values if v.ranked]
+        return len(ranked) - ranked.index(value)
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity

@@ -190,7 +190,8 @@ def atom_feed(site: Site, config: SiteConfig) -> str:
     for i in site.initiatives:
         entry = sub(feed, "entry")
         sub(entry, "id", config.permalink(i.url))
-        sub(entry, "title", i.title)
+        # a fictional example says so where feed readers show it: the title and a category
+        sub(entry, "title", f"[Fictief voorbeeld] {i.title}" if i.example else i.title)
         sub(entry, "link", href=config.permalink(i.url))
         sub(entry, "updated", _date_time(i))
         sub(entry, "summary", i.summary)
@@ -198,6 +199,8 @@ def atom_feed(site: Site, config: SiteConfig) -> str:
             sub(sub(entry, "author"), "name", initiator)
         for theme in i.themes:
             sub(entry, "category", term=theme.id, label=theme.label)
+        if i.example:
+            sub(entry, "category", term="fictief-voorbeeld", label="Fictief voorbeeld")
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, "unicode") + "\n"
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..read.dates import PartialDate
-from ..read.framework import Criterion, Framework, Term, Value
+from ..read.framework import UNKNOWN_LABEL, Criterion, Framework, Term, Value
 from ..read.guidance import item_id
 from ..read.project import Project
 
@@ -32,6 +32,17 @@ class Rating:
     @property
     def known(self) -> bool:
         return bool(self.values)
+
+    @property
+    def level(self) -> int:
+        """The step of the strongest value on the criterion's scale (`Criterion.level`); 0 when
+        unknown or outside the scale ("Niet van toepassing")."""
+        return max((self.criterion.level(v) for v in self.values), default=0)
+
+    @property
+    def short(self) -> str:
+        """The value(s) in a few words, for the quality profile and the cards."""
+        return "; ".join(v.short_label for v in self.values) or UNKNOWN_LABEL
 
 
 @dataclass(eq=False)
@@ -55,6 +66,12 @@ class Initiative:
     #: former addresses on the live site, such as '/onderzoek/mijn-initiatief/'
     previous_urls: tuple[str, ...]
     guidance: list[GuidanceItem] = field(default_factory=list, repr=False)
+
+    @property
+    def profile(self) -> tuple[Rating, ...]:
+        """The ratings in the order of the quality profile: what judges the initiative first,
+        then what describes it (`Criterion.kind`), each in framework order."""
+        return tuple(sorted(self.ratings, key=lambda r: r.criterion.kind != "judgement"))
 
     @property
     def page(self) -> str:
@@ -138,6 +155,10 @@ class Site:
     initiatives: list[Initiative]  # newest first
     guidance_sets: list[GuidanceSet]
     items: dict[str, GuidanceItem]
+
+    def newest(self, n: int) -> list[Initiative]:
+        """The `n` newest real initiatives: fictional examples are never "news"."""
+        return [i for i in self.initiatives if not i.example][:n]
 
     def initiative(self, slug: str) -> Initiative:
         return next(i for i in self.initiatives if i.slug == slug)

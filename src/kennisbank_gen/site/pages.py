@@ -6,9 +6,12 @@ use; `render.Renderer.page` passes exactly these fields (Jinja2 runs with Strict
 name that is not here fails the build instead of rendering as empty text).
 
 Filters every template has (`render._environment`): `md` (plain text, Markdown- and
-HTML-escaped), `front_matter` (a title or description for the front matter), `icon` (an SVG icon
-by name), `trusted_markdown` (a Markdown field that the check stage accepted). Globals:
-`search_data(page)` and `search_summary_weight` (the hidden Pagefind block, `_pagefind.md.j2`).
+HTML-escaped), `front_matter` (a title or description for the front matter, HTML-escaped),
+`front_matter_json` (text already safe where the theme puts it, such as JSON-LD), `meter` (a
+rating's symbol in the quality profile), `trusted_markdown` (a Markdown field that the check
+stage accepted). Globals: `value_meter(value, criterion)`, `tone(level, criterion)`,
+`level_text(level, criterion)` (the quality profile), `search_data(page)` and
+`search_summary_weight` (the hidden Pagefind block, `_pagefind.md.j2`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..config import SiteConfig
+from .cite import Cite
 from .model import GuidanceItem, GuidanceSet, Initiative, Site
 from .search import Facet
 
@@ -54,6 +58,8 @@ class InitiativesPage(Page):
     order: str
     #: the initiatives in that order
     initiatives: list[Initiative]
+    #: the facets of the search and filter form above the list (limited to initiatives)
+    facets: list[Facet]
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,8 @@ class InitiativePage(Page):
 
     #: the initiative (named `i`: templates use it on nearly every line)
     i: Initiative
+    #: its citation (APA as HTML), download file names, head meta tags and JSON-LD
+    cite: Cite
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,8 @@ class GuidanceItemPage(Page):
     TEMPLATE = "guidance_item.md.j2"
 
     item: GuidanceItem
+    #: its citation (APA as HTML), download file names, head meta tags and JSON-LD
+    cite: Cite
 
 
 @dataclass(frozen=True)

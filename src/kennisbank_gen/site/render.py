@@ -17,25 +17,18 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from ..config import SiteConfig
+from ..read.framework import Criterion, Value
 from . import pages
+from .cite import Cite, bibtex, cite, of_initiative, of_item, ris
 from .exports import EXPORTS, render_exports
-from .model import GuidanceItem, GuidanceSet, Initiative, Site
+from .model import GuidanceItem, GuidanceSet, Initiative, Rating, Site
 from .search import ASSETS as SEARCH_ASSETS
-from .search import BROWSE_PAGE, SUMMARY_WEIGHT, facets, page_data
+from .search import BROWSE_PAGE, SUMMARY_WEIGHT, WORDS, facets, page_data, word_list
 
 _YAML_UNSAFE = re.compile(
     "[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff']"
 )
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
-ICON_PATHS = {
-    "check": '<path d="M5 12.5l4.5 4.5L19 7.5" fill="none" stroke="currentColor" '
-    'stroke-width="2.5"/>',
-    "partial": '<circle cx="12" cy="12" r="8" fill="none" stroke="currentColor" '
-    'stroke-width="2"/><path d="M12 4a8 8 0 0 1 0 16z" fill="currentColor"/>',
-    "cross": '<path d="M6 6l12 12M18 6L6 18" fill="none" stroke="currentColor" '
-    'stroke-width="2.5"/>',
-    "minus": '<path d="M6 12h12" fill="none" stroke="currentColor" stroke-width="2.5"/>',
-}
 
 
 def md(text: str) -> Markup:
@@ -52,18 +45,69 @@ def front_matter(text: str) -> Markup:
     must already be HTML: `&`, `<`, `>` and `"` become entities.
     """
     html = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    # JSON is a YAML double-quoted scalar. Emoji stay as they are (PyYAML would read a JSON
-    # surrogate pair as two broken characters); what YAML reads as a line break is escaped,
-    # and so is ' (as Jinja's tojson does).
-    quoted = json.dumps(html.replace('"', "&quot;"), ensure_ascii=False)
+    return front_matter_json(html.replace('"', "&quot;"))
+
+
+def front_matter_json(text: str) -> Markup:
+    """Text for a front-matter field as it is, as a JSON string (a YAML double-quoted scalar):
+    for text that is already safe where the theme puts it, such as `cite.script_json`."""
+    # Emoji stay as they are (PyYAML would read a JSON surrogate pair as two broken
+    # characters); what YAML reads as a line break is escaped, and so is ' (as Jinja's tojson
+    # does).
+    quoted = json.dumps(str(text), ensure_ascii=False)
     return Markup(_YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted))
 
 
-def icon(name: str) -> Markup:
-    return Markup(
-        '<svg class="kb-icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" '
-        f'focusable="false">{ICON_PATHS[name]}</svg>'
+def meter(level: int, steps: int, known: bool = True) -> Markup:
+    """The quality profile's symbol: a row of `steps` blocks, `level` of them filled, so every
+    criterion reads the same way (more filled: stronger or more). Shape, not colour, carries it:
+    filled and outlined blocks; a line through the blocks for a value outside the scale (level
+    0, "Niet van toepassing"); dashed outlines for "Niet bekend". Always next to its text and
+    hidden from screen readers, which get the text."""
+    filled = "".join(f"M{1 + n * 8} 4h6v12h-6z" for n in range(steps) if known and n < level)
+    empty = "".join(f"M{1 + n * 8} 4h6v12h-6z" for n in range(steps) if not (known and n < level))
+    dash = "" if known else ' stroke-dasharray="2 2"'
+    paths = f'<path d="{filled}" fill="currentColor"/>' if filled else ""
+    paths += (
+        f'<path d="{empty}" fill="none" stroke="currentColor" stroke-width="1.5"{dash}/>'
+        if empty
+        else ""
     )
+    if known and level == 0:
+        paths += f'<path d="M0 10H{steps * 8}" stroke="currentColor" stroke-width="2"/>'
+    width = steps * 8
+    return Markup(
+        f'<svg class="kb-meter" viewBox="0 0 {width} 20" width="{width}" height="20" '
+        f'aria-hidden="true" focusable="false">{paths}</svg>'
+    )
+
+
+def rating_meter(rating: Rating) -> Markup:
+    return meter(rating.level, rating.criterion.steps, rating.known)
+
+
+def value_meter(value: Value | None, criterion: Criterion) -> Markup:
+    """The symbol of one value of a criterion (None: "Niet bekend"), for the framework page."""
+    if value is None:
+        return meter(0, criterion.steps, known=False)
+    return meter(criterion.level(value), criterion.steps)
+
+
+def tone(level: int, criterion: Criterion) -> str:
+    """A CSS class suffix: judgements are coloured from strong to weak, descriptions stay
+    neutral (they say what, not how good); colour only repeats what shape and text say."""
+    if level == 0:
+        return "none"
+    if criterion.kind != "judgement":
+        return "neutral"
+    if level == criterion.steps:
+        return "strong"
+    return "weak" if level == 1 else "middle"
+
+
+def level_text(level: int, criterion: Criterion) -> str:
+    """What the meter says, for screen readers: ", niveau 3 van 4" (nothing off the scale)."""
+    return f", niveau {level} van {criterion.steps}" if level else ""
 
 
 def _environment() -> Environment:
@@ -76,7 +120,11 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = md
-    env.filters["icon"] = icon
+    env.filters["meter"] = rating_meter
+    env.globals["value_meter"] = value_meter
+    env.globals["tone"] = tone
+    env.globals["level_text"] = level_text
+    env.filters["front_matter_json"] = front_matter_json
     env.filters["front_matter"] = front_matter
     env.filters["trusted_markdown"] = Markup  # only for Markdown fields checked by validate
     env.globals["search_data"] = page_data
@@ -104,6 +152,11 @@ class Renderer:
 
     def file(self, path: str, content: str | bytes) -> None:
         self.pages[path] = content
+
+    def citation_files(self, url: str, c: Cite) -> None:
+        """The BibTeX and RIS downloads, in the page's own directory (`<url><key>.bib`)."""
+        self.file(url + c.bib_file, bibtex(c.citation))
+        self.file(url + c.ris_file, ris(c.citation))
 
     def asset(self, name: str) -> None:
         """A file shipped in the package's assets/, at assets/<name> in the site."""
@@ -135,22 +188,31 @@ def render_site(site: Site, config: SiteConfig, content_dir: Path) -> dict[str, 
     r = Renderer(site, config)
     r.page("index.md", pages.HomePage)
     r.page(
-        "initiatieven/index.md", pages.InitiativesPage, order="date", initiatives=site.initiatives
+        "initiatieven/index.md",
+        pages.InitiativesPage,
+        order="date",
+        initiatives=site.initiatives,
+        facets=facets(site),
     )
     r.page(
         "initiatieven/op-titel.md",
         pages.InitiativesPage,
         order="title",
         initiatives=sorted(site.initiatives, key=lambda i: i.title.casefold()),
+        facets=facets(site),
     )
     for initiative in site.initiatives:
-        r.page(initiative.page, pages.InitiativePage, i=initiative)
+        c = cite(of_initiative(initiative, config), config)
+        r.page(initiative.page, pages.InitiativePage, i=initiative, cite=c)
+        r.citation_files(initiative.url, c)
     r.page("kwaliteitskader.md", pages.FrameworkPage)
     r.page("aanbevelingen-en-tips.md", pages.GuidanceOverviewPage)
     for gset in site.guidance_sets:
         r.page(gset.page, pages.GuidanceSetPage, gset=gset)
         for item in gset.items:
-            r.page(item.page, pages.GuidanceItemPage, item=item)
+            c = cite(of_item(item, config), config)
+            r.page(item.page, pages.GuidanceItemPage, item=item, cite=c)
+            r.citation_files(item.url, c)
     exports = render_exports(site, config)
     for path, text in exports.items():
         r.file(path, text)
@@ -170,6 +232,7 @@ def render_site(site: Site, config: SiteConfig, content_dir: Path) -> dict[str, 
     for page in sorted(content_dir.glob("*.md")):
         r.file(page.name, page.read_text(encoding="utf-8"))
     r.page(BROWSE_PAGE, pages.SearchPage, facets=facets(site))
-    for name in ("kennisbank.css", "kennisbank-a11y.js", *SEARCH_ASSETS):
+    r.file(WORDS, word_list(site))
+    for name in ("kennisbank.css", "kennisbank-a11y.js", "kennisbank-page.js", *SEARCH_ASSETS):
         r.asset(name)
     return r.pages

@@ -15,11 +15,15 @@ and values are ids (stable, short in a shared URL); the browse page shows the la
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 
 from ..read.framework import UNKNOWN_ID, UNKNOWN_LABEL, Criterion
 from .model import GuidanceItem, Initiative, Site
 
+#: the words a "Bedoelde je ...?" suggestion can offer (assets/kennisbank-search.js)
+WORDS = "assets/kennisbank-words.json"
 BROWSE_PAGE = "zoeken.md"  # the overrides' header form submits to zoeken/ (keep in step)
 ASSETS = ("kennisbank-search.js", "kennisbank-search.css")
 #: a record's summary (repeated in the hidden block) weighs as much as its title, the page's <h1>;
@@ -28,7 +32,9 @@ SUMMARY_WEIGHT = 7
 INITIATIVE = ("initiatief", "Initiatief")
 #: keys of the facets that are not criteria, and the query parameter; a criterion whose id is
 #: one of these gets a prefixed key so the two never mix
-RESERVED_KEYS = ("q", "type", "thema", "sector", "soort", "set", "fase")
+RESERVED_KEYS = ("q", "sort", "type", "echt", "thema", "sector", "soort", "set", "fase")
+#: the facet "alleen echte initiatieven": fictional example records say "nee"
+REAL_KEY = "echt"
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,13 @@ class PageData:
     summary: str
     type: str
     filters: tuple[tuple[str, str], ...]
+    #: the date as the result row shows it ("mei 2023", "2023")
+    date: str
+    #: a fictional example record: the result row says so
+    example: bool
+    #: sort keys (`data-pagefind-sort`): "2023-05-00" (unknown parts as 00), and the title
+    sort_date: str
+    sort_title: str
 
 
 def criterion_key(criterion: Criterion) -> str:
@@ -83,6 +96,12 @@ def facets(site: Site) -> list[Facet]:
     unknown = (Option(UNKNOWN_ID, UNKNOWN_LABEL),)
     result = [
         Facet("type", "Type", tuple(types), ""),
+        Facet(
+            REAL_KEY,
+            "Echt of fictief",
+            (Option("ja", "Alleen echte initiatieven"), Option("nee", "Fictieve voorbeelden")),
+            "initiatives",
+        ),
         Facet("thema", "Thema", terms("themes"), "initiatives"),
         Facet("sector", "Sector", terms("sectors") + unknown, "initiatives"),
         Facet("soort", "Soort", terms("kinds"), "initiatives"),
@@ -114,17 +133,49 @@ def facets(site: Site) -> list[Facet]:
 def page_data(page: Initiative | GuidanceItem) -> PageData:
     """Title, summary, kind of page and facet values of an initiative or a guidance item."""
     if isinstance(page, Initiative):
-        filters = [("type", INITIATIVE[0])]
+        filters = [("type", INITIATIVE[0]), (REAL_KEY, "nee" if page.example else "ja")]
         filters += [("thema", t.id) for t in page.themes]
         filters += [("sector", s.id) for s in page.sectors] or [("sector", UNKNOWN_ID)]
         filters.append(("soort", page.kind.id))
         for r in page.ratings:
             ids = [v.id for v in r.values] or [UNKNOWN_ID]
             filters += [(criterion_key(r.criterion), value) for value in ids]
-        return PageData(page.title, page.summary, INITIATIVE[1], tuple(filters))
+        y, m, d = page.date.sort_key
+        return PageData(
+            page.title,
+            page.summary,
+            INITIATIVE[1],
+            tuple(filters),
+            page.date.dutch,
+            page.example,
+            f"{y:04d}-{m:02d}-{d:02d}",
+            page.title.casefold(),
+        )
     kind = _page_type(page)
     filters = [("type", kind.id), ("set", page.set.id)]
     if page.group and page.group.cycle:
         filters.append(("fase", page.group.id))
     title = f"{kind.label} {page.number}: {page.title}"
-    return PageData(title, page.summary, kind.label, tuple(filters))
+    year = page.set.year
+    return PageData(
+        title,
+        page.summary,
+        kind.label,
+        tuple(filters),
+        str(year),
+        False,
+        f"{year:04d}-00-00",
+        f"{page.set.title} {page.number:03d}".casefold(),
+    )
+
+
+def word_list(site: Site) -> str:
+    """Every word of four letters or more in the titles and summaries of initiatives and
+    guidance items and in the framework's terms, lowercase, as a JSON array: the browse page
+    suggests the closest one when a word of a query finds nothing (a typo). Summaries, not
+    bodies, keep it small at any size (about what the titles and summaries hold)."""
+    texts = [f"{i.title} {i.summary}" for i in site.initiatives]
+    texts += [f"{item.title} {item.summary}" for item in site.items.values()]
+    texts += [t.label for terms in site.framework.vocabularies.values() for t in terms]
+    words = {w.casefold() for text in texts for w in re.findall(r"[^\W\d_]{4,}", text)}
+    return json.dumps(sorted(words), ensure_ascii=False, separators=(",", ":"))

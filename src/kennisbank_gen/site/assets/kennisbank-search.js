@@ -105,7 +105,7 @@
         option.dataset.href = data.url;
         option.append(
           el("span", "kb-result__title", data.meta.title || data.url),
-          el("span", "kb-result__type", data.meta.type || "Pagina"),
+          resultFacts(data),
           excerpt(data.excerpt),
         );
         options.push(option);
@@ -205,13 +205,34 @@
 
   /* ---------------------------------------------------------------- browse page (facets) */
 
+  const SORTS = { datum: { date: "desc" }, titel: { title: "asc" } };
+  const NARROW = window.matchMedia("(max-width: 44.9375em)");
+
+  /** The result's kind, date and example flag, as a row of small labels. */
+  function resultFacts(data) {
+    const facts = el("span", "kb-result__facts");
+    facts.append(el("span", "kb-result__type", data.meta.type || "Pagina"));
+    if (data.meta.date) facts.append(" ", el("span", "kb-result__date", data.meta.date));
+    if (data.meta.example) facts.append(" ", el("span", "kb-example-flag", data.meta.example));
+    return facts;
+  }
+
   function browsePage(form) {
     const input = form.querySelector("#kb-browse-q");
     const boxes = [...form.querySelectorAll("input[type=checkbox]")];
+    const sort = form.querySelector("#kb-browse-sort");
     const status = form.querySelector("#kb-browse-status");
+    const suggest = form.querySelector("#kb-browse-suggest");
     const list = form.querySelector("#kb-browse-results");
     const more = form.querySelector("#kb-browse-more");
     const region = form.querySelector(".kb-browse__results");
+    const dialog = form.querySelector("#kb-facets");
+    const opener = form.querySelector("#kb-browse-open");
+    const closer = form.querySelector("#kb-browse-close");
+    const chips = form.querySelector("#kb-chips");
+    const chipList = chips.querySelector("ul");
+    const scope = form.dataset.scope || "";
+    const everything = document.getElementById("kb-all"); // the full list (initiatives overview)
     let results = [];
     let shown = 0;
     let seq = 0;
@@ -224,7 +245,7 @@
     }
 
     function filtersWithout(chosen, skip) {
-      const filters = {};
+      const filters = scope ? { type: { any: [scope] } } : {};
       for (const [key, values] of Object.entries(chosen)) {
         if (key !== skip) filters[key] = { any: values };
       }
@@ -234,12 +255,14 @@
     function readUrl() {
       const params = new URLSearchParams(window.location.search);
       input.value = params.get("q") || "";
+      sort.value = SORTS[params.get("sort")] ? params.get("sort") : "";
       for (const box of boxes) box.checked = params.getAll(box.name).includes(box.value);
     }
 
     function writeUrl(query, chosen) {
       const params = new URLSearchParams();
       if (query) params.set("q", query);
+      if (sort.value) params.set("sort", sort.value);
       for (const [key, values] of Object.entries(chosen)) {
         for (const value of values) params.append(key, value);
       }
@@ -263,6 +286,31 @@
       }
     }
 
+    /** The chosen filters as chips above the results: each removes its filter. */
+    function showChips() {
+      const checked = boxes.filter((box) => box.checked);
+      chipList.replaceChildren(
+        ...checked.map((box) => {
+          const item = el("li");
+          const chip = el("button", "kb-chip");
+          chip.type = "button";
+          chip.dataset.key = box.name;
+          chip.dataset.value = box.value;
+          chip.setAttribute("aria-label", `Filter ${box.dataset.label} weghalen`);
+          chip.append(el("span", "", box.dataset.label), el("span", "kb-chip__x", "×"));
+          chip.lastChild.setAttribute("aria-hidden", "true");
+          item.append(chip);
+          return item;
+        }),
+      );
+      chips.hidden = checked.length === 0;
+      opener.querySelector("[data-kb-chosen-count]").textContent = `(${checked.length})`;
+      opener.setAttribute(
+        "aria-label",
+        `Filters, ${plural(checked.length, "gekozen", "gekozen")}`,
+      );
+    }
+
     async function showMore() {
       const mine = seq;
       const batch = results.slice(shown, shown + PAGE_SIZE);
@@ -272,7 +320,7 @@
         const item = el("li", "kb-result");
         const link = el("a", "kb-result__title", data.meta.title || data.url);
         link.href = data.url;
-        item.append(link, " ", el("span", "kb-result__type", data.meta.type || "Pagina"));
+        item.append(link, " ", resultFacts(data));
         const text = el("p", "kb-result__text");
         // without a search term the excerpt is just the page's start: show its summary instead
         const summary = !input.value.trim() && data.meta.summary;
@@ -284,11 +332,44 @@
       more.hidden = shown >= results.length;
     }
 
+    /** "Bedoelde je ...?" when a word of the query is not a word of the site (a typo): the closest word
+     * from the site's word list (pagefind's own index cannot be listed), at most two edits
+     * away. The list is fetched only when needed. */
+    let words = null;
+    async function suggestion(query) {
+      if (!words) {
+        words = fetch(new URL("assets/kennisbank-words.json", root))
+          .then((r) => (r.ok ? r.json() : []))
+          .catch(() => []);
+      }
+      const known = await words;
+      let changed = false;
+      const fixed = query.split(/\s+/).map((word) => {
+        const lower = word.toLowerCase();
+        if (lower.length < 4 || known.includes(lower)) return word;
+        let best = null;
+        let bestDistance = lower.length > 7 ? 3 : 2;
+        for (const candidate of known) {
+          if (Math.abs(candidate.length - lower.length) >= bestDistance) continue;
+          const d = distance(lower, candidate, bestDistance);
+          if (d < bestDistance) {
+            best = candidate;
+            bestDistance = d;
+          }
+        }
+        if (best) changed = true;
+        return best || word;
+      });
+      return changed ? fixed.join(" ") : null;
+    }
+
     async function run() {
       const mine = ++seq;
       const query = input.value.trim();
       const chosen = selection();
+      const nothing = !query && Object.keys(chosen).length === 0;
       writeUrl(query, chosen);
+      showChips();
       busy(true);
       let found;
       try {
@@ -297,9 +378,13 @@
           // all facet values with their totals; this also loads every filter index, without
           // which a search only counts the facets it filters on
           const totals = await pf.filters();
-          if (!query && Object.keys(chosen).length === 0) return { counts: totals, matches: [] };
+          if (nothing) return { counts: totals, matches: [] };
           const term = query || null;
-          const search = await pf.search(term, { filters: filtersWithout(chosen, null) });
+          // relevance needs words; without them the newest come first
+          const order = SORTS[sort.value] || (query ? undefined : SORTS.datum);
+          const options = { filters: filtersWithout(chosen, null) };
+          if (order) options.sort = order;
+          const search = await pf.search(term, options);
           const counts = { ...search.filters };
           // within one facet the values are alternatives: count each as if only the other
           // facets were chosen, so a count says how many results choosing that value would add
@@ -320,15 +405,40 @@
       results = found.matches;
       showCounts(found.counts);
       list.replaceChildren();
+      suggest.hidden = true;
       shown = 0;
       more.hidden = true;
-      if (!query && Object.keys(chosen).length === 0) {
-        status.textContent = "Typ een zoekwoord of kies een filter.";
+      if (everything) everything.hidden = !nothing;
+      closer.querySelector("[data-kb-result-count]").textContent = nothing
+        ? "de"
+        : String(results.length);
+      if (nothing) {
+        status.textContent = scope
+          ? "Hieronder staan alle initiatieven. Typ een zoekwoord of kies een filter."
+          : "Typ een zoekwoord of kies een filter.";
       } else {
         status.textContent = results.length
           ? plural(results.length, "resultaat", "resultaten")
           : "Geen resultaten. Probeer een ander zoekwoord of minder filters.";
         await showMore();
+        // a word the site does not know is likely a typo, even when Pagefind's prefix matching
+        // finds something: offer the closest known word first
+        if (query) {
+          const better = await suggestion(query);
+          if (better && mine === seq) {
+            const link = el("a", "", better);
+            const params = new URLSearchParams(window.location.search);
+            params.set("q", better);
+            link.href = `?${params}`;
+            link.addEventListener("click", (event) => {
+              event.preventDefault();
+              input.value = better;
+              run();
+            });
+            suggest.replaceChildren("Bedoelde je ", link, "?");
+            suggest.hidden = false;
+          }
+        }
       }
       if (mine === seq) busy(false);
     }
@@ -339,9 +449,51 @@
       timer = setTimeout(run, 150);
     }
 
+    /* the filters: a column beside the results on a wide screen, a dialog on a narrow one */
+    function place() {
+      // in place: the open attribute, not show(), which would move the focus into it
+      if (NARROW.matches) {
+        if (dialog.open && !dialog.matches(":modal")) dialog.removeAttribute("open");
+      } else {
+        if (dialog.matches(":modal")) dialog.close();
+        dialog.setAttribute("open", "");
+      }
+    }
+
     form.hidden = false;
+    if (everything) region.append(everything); // the full list stands in for "no results yet"
     for (const note of document.querySelectorAll(".kb-nojs")) note.hidden = true;
     readUrl();
+    place();
+    NARROW.addEventListener("change", place);
+    opener.addEventListener("click", () => {
+      dialog.showModal();
+      (boxes.find((box) => box.checked) || dialog.querySelector("input, button")).focus();
+    });
+    closer.addEventListener("click", () => {
+      if (dialog.matches(":modal")) dialog.close();
+      else list.querySelector("a")?.focus();
+    });
+    dialog.addEventListener("close", () => {
+      if (NARROW.matches) opener.focus();
+    });
+    chipList.addEventListener("click", (event) => {
+      const chip = event.target.closest(".kb-chip");
+      if (!chip) return;
+      const box = boxes.find((b) => b.name === chip.dataset.key && b.value === chip.dataset.value);
+      if (box) box.checked = false;
+      // keep the keyboard where it was: the next chip, else the previous, else the query
+      const item = chip.parentElement;
+      const next = item.nextElementSibling || item.previousElementSibling;
+      const target = next ? next.querySelector("button") : input;
+      const key = next ? [target.dataset.key, target.dataset.value] : null;
+      run().then(() => {
+        const again = key
+          ? chipList.querySelector(`.kb-chip[data-key="${key[0]}"][data-value="${key[1]}"]`)
+          : input;
+        (again || input).focus();
+      });
+    });
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       run();
@@ -356,6 +508,23 @@
     });
     more.addEventListener("click", () => showMore());
     run();
+  }
+
+  /** Levenshtein distance of a and b, or `limit` as soon as it cannot be below it. */
+  function distance(a, b, limit) {
+    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+      const row = [i];
+      let best = i;
+      for (let j = 1; j <= b.length; j++) {
+        const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost);
+        best = Math.min(best, row[j]);
+      }
+      if (best >= limit) return limit;
+      previous = row;
+    }
+    return previous[b.length];
   }
 
   for (const form of document.querySelectorAll("[data-kb-search]")) headerSearch(form);

@@ -1,0 +1,205 @@
+"""Cite and share (site/cite.py): APA, BibTeX, RIS, meta tags and JSON-LD say what the record
+says, whatever characters it holds; the downloads parse back with reference-manager libraries."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import bibtexparser
+import pytest
+import rispy
+import yaml
+from bibtexparser.bparser import BibTexParser
+from bs4 import BeautifulSoup
+from conftest import REPO
+
+from kennisbank_gen.config import SiteConfig
+from kennisbank_gen.read.dates import PartialDate
+from kennisbank_gen.read.project import read_project
+from kennisbank_gen.site import cite
+from kennisbank_gen.site.model import build_model
+from kennisbank_gen.site.render import front_matter, render_site
+
+HOSTILE = 'Titel {met} \\ 50% & #1 _x_ ~ ^ $ "aan" </script><!-- é 🙂'
+#: LaTeX escapes the BibTeX files use, undone by the test itself (not by the code under test)
+LATEX = [
+    (r"\textbackslash{}", "\\"),
+    (r"\textasciitilde{}", "~"),
+    (r"\textasciicircum{}", "^"),
+    (r"\{", "{"),
+    (r"\}", "}"),
+    (r"\&", "&"),
+    (r"\%", "%"),
+    (r"\$", "$"),
+    (r"\#", "#"),
+    (r"\_", "_"),
+]
+
+
+def unlatex(text: str) -> str:
+    text = text.strip()
+    if text.startswith("{") and text.endswith("}"):
+        text = text[1:-1]  # a braced name or title: kept as written
+    pattern = "|".join(re.escape(k) for k, _ in LATEX)
+    return re.sub(pattern, lambda m: dict(LATEX)[m.group()], text)
+
+
+@pytest.fixture(scope="module")
+def site():
+    return build_model(read_project(REPO))
+
+
+@pytest.fixture(scope="module")
+def config():
+    return SiteConfig.from_mkdocs(REPO / "mkdocs.yml")
+
+
+@pytest.fixture(scope="module")
+def rendered(site, config):
+    return render_site(site, config, REPO / "content")
+
+
+DAY = PartialDate(2023, 5, 15)
+
+
+def hostile_citation(date: PartialDate = DAY, example: bool = True) -> cite.Citation:
+    return cite.Citation(
+        key="hostile-record",
+        authors=("Hogeschool {A} & Co", "Universiteit B\\C"),
+        date=date,
+        title=HOSTILE,
+        description="",
+        url="https://kennisbank.example.org/initiatieven/hostile-record/",
+        site_name="Kennisbank Studentenwelzijn",
+        abstract="Samenvatting\nover twee regels met 100% & meer.",
+        keywords=("Sociale binding", "Stress/prestatiedruk"),
+        kind="Praktijkvoorbeeld",
+        example=example,
+    )
+
+
+def parse_bibtex(text: str) -> dict:
+    parser = BibTexParser(common_strings=False)
+    [entry] = bibtexparser.loads(text, parser).entries
+    return entry
+
+
+@pytest.mark.parametrize(
+    "date", [PartialDate(2023), PartialDate(2023, 5), PartialDate(2023, 5, 15)], ids=str
+)
+def test_bibtex_parses_back_to_the_fields(date):
+    c = hostile_citation(date)
+    entry = parse_bibtex(cite.bibtex(c))
+    assert entry["ENTRYTYPE"] == "misc"
+    assert entry["ID"] == c.key
+    assert unlatex(entry["title"]) == " ".join(HOSTILE.split())
+    authors = [unlatex(a) for a in entry["author"].split(" and ")]
+    assert authors == list(c.authors)
+    assert entry["year"] == str(date.year)
+    assert entry.get("month") == (str(date.month) if date.month else None)
+    assert entry.get("day") == (str(date.day) if date.day else None)
+    assert entry["url"] == c.url
+    assert unlatex(entry["abstract"]) == " ".join(c.abstract.split())
+    assert unlatex(entry["keywords"]) == "Sociale binding, Stress/prestatiedruk"
+    assert "Fictief voorbeeld" in entry["note"]
+
+
+def test_ris_parses_back_to_the_fields():
+    c = hostile_citation(PartialDate(2023, 5))
+    text = cite.ris(c)
+    assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
+    [entry] = rispy.loads(text)
+    assert entry["type_of_reference"] == "ELEC"
+    assert entry["authors"] == list(c.authors)
+    assert entry["title"] == " ".join(HOSTILE.split())
+    assert entry["secondary_title"] == c.site_name
+    assert entry["year"] == "2023"
+    assert entry["date"] == "2023/05//"
+    assert entry["urls"] == [c.url]
+    assert entry["abstract"] == " ".join(c.abstract.split())
+    assert entry["keywords"] == list(c.keywords)
+    assert entry["language"] == "nl"
+    assert "Fictief voorbeeld" in entry["notes"][0]
+
+
+def test_every_bundled_record_and_item_has_downloads_that_parse(site, rendered):
+    for i in site.initiatives:
+        entry = parse_bibtex(rendered[f"{i.url}{i.slug}.bib"])
+        assert unlatex(entry["title"]) == i.title
+        assert [unlatex(a) for a in entry["author"].split(" and ")] == list(i.initiators)
+        [ris] = rispy.loads(rendered[f"{i.url}{i.slug}.ris"])
+        assert ris["title"] == i.title and ris["year"] == str(i.date.year)
+    for item in site.items.values():
+        key = item.id.replace("/", "-")
+        entry = parse_bibtex(rendered[f"{item.url}{key}.bib"])
+        assert unlatex(entry["author"]) == item.set.publisher
+        assert entry["year"] == str(item.set.year)
+        [ris] = rispy.loads(rendered[f"{item.url}{key}.ris"])
+        assert ris["urls"] == [f"https://kennisbank.example.org/{item.url}"]
+
+
+def test_apa_reference_dutch_conventions():
+    c = hostile_citation(PartialDate(2023, 5, 15))
+    text = cite.apa_text(c, "23 november 2026")
+    assert text.startswith("Hogeschool {A} & Co, & Universiteit B\\C. (2023, 15 mei). ")
+    assert text.endswith(
+        f"Kennisbank Studentenwelzijn. Geraadpleegd op 23 november 2026, van {c.url}"
+    )
+    assert cite.apa_date(PartialDate(2022)) == "2022"
+    assert cite.apa_date(PartialDate(2022, 10)) == "2022, oktober"
+    html = BeautifulSoup(cite.apa_html(c), "html.parser")
+    assert html.em.get_text() == HOSTILE
+    assert html.find(attrs={"data-kb-today": True}).get_text() == cite.NO_DATE
+    assert html.a["href"] == c.url
+    assert html.find("script") is None  # the title's </script> stayed text
+    no_js = " ".join(html.get_text().split())
+    assert no_js == " ".join(cite.apa_text(c, cite.NO_DATE).split())
+
+
+def test_json_ld_parses_and_matches_the_record(site, config, rendered):
+    c = hostile_citation()
+    text = cite.script_json(cite.json_ld_data(c, config))
+    assert not set("<>&\u2028\u2029") & set(text)
+    data = json.loads(text)
+    assert data["name"] == HOSTILE
+    assert [a["name"] for a in data["author"]] == list(c.authors)
+    assert data["creativeWorkStatus"] == "Fictief voorbeeld"
+
+    for i in site.initiatives:
+        front = yaml.safe_load(rendered[i.page].split("---")[1])
+        data = json.loads(front["head"]["json_ld"])
+        assert data["@context"] == "https://schema.org"
+        assert data["name"] == i.title
+        assert data["description"] == i.summary
+        assert data["datePublished"] == i.date.iso
+        assert data["url"] == config.permalink(i.url)
+        assert [a["name"] for a in data["author"]] == list(i.initiators)
+        assert data["keywords"] == [t.label for t in i.themes]
+        assert ("creativeWorkStatus" in data) == i.example
+    item = site.items["inspectie-2023/07"]
+    front = yaml.safe_load(rendered[item.page].split("---")[1])
+    data = json.loads(front["head"]["json_ld"])
+    assert data["isBasedOn"]["publisher"]["name"] == item.set.publisher
+    assert data["isBasedOn"]["url"] == item.set.source_url
+
+
+def test_citation_meta_tags_for_zotero_and_scholar(site, rendered):
+    i = next(x for x in site.initiatives if len(x.initiators) > 0)
+    front = yaml.safe_load(rendered[i.page].split("---")[1])
+    tags = [tuple(t) for t in front["head"]["meta"]]
+    assert ("name", "citation_title", i.title.replace("&", "&amp;")) in tags
+    authors = [t[2] for t in tags if t[1] == "citation_author"]
+    assert authors == [a.replace("&", "&amp;") for a in i.initiators]
+    dates = [t[2] for t in tags if t[1] == "citation_publication_date"]
+    assert dates == [i.date.iso.replace("-", "/")]
+    og = {t[1] for t in tags if t[0] == "property"}
+    assert {"og:title", "og:description", "og:url", "og:type", "og:site_name"} <= og
+
+
+def test_meta_tag_contents_are_escaped_for_attributes(config):
+    """front_matter escapes what goes into an attribute; the theme inserts it unescaped."""
+    for _attribute, _name, content in cite.meta_tags(hostile_citation()):
+        value = yaml.safe_load(f"v: {front_matter(content)}")["v"]
+        html = f'<meta content="{value}">'
+        assert BeautifulSoup(html, "html.parser").meta["content"] == content
