@@ -26,6 +26,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, copy_project, serve_directory  # noqa: E402
 
+from kennisbank_gen import clock  # noqa: E402
 from kennisbank_gen.build import build  # noqa: E402
 
 LOCAL = ("http://127.0.0.1", "data:", "blob:")
@@ -61,7 +62,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = copy_project(Path(tmp) / "project")
         (root / "cms").symlink_to(REPO / "cms", target_is_directory=True)
-        build(root)
+        build(root, today=clock.today())
         site = root / "site"
         if args.sveltia:
             target = site / "admin-sveltia"

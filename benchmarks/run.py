@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import make_project, write_records
 
+from kennisbank_gen import clock
 from kennisbank_gen.build import build
 from kennisbank_gen.build.site_builder import run_site_builder
 from kennisbank_gen.check.validate import validate
@@ -30,12 +31,12 @@ def measure(n: int, workdir: Path) -> dict[str, float]:
     write_records(root, n, seed=n)
 
     start = time.perf_counter()
-    project = validate(root)
+    project = validate(root, today=clock.today())
     validate_s = time.perf_counter() - start
     assert not project.blocking(), project.findings[:3]
 
     start = time.perf_counter()
-    build(root)
+    build(root, today=clock.today())
     build_s = time.perf_counter() - start
 
     start = time.perf_counter()

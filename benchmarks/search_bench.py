@@ -37,6 +37,7 @@ sys.path.insert(0, str(BENCH.parent / "tests"))
 from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from synthetic import make_project, write_records  # noqa: E402
 
+from kennisbank_gen import clock  # noqa: E402
 from kennisbank_gen.build import generate  # noqa: E402
 from kennisbank_gen.build.site_builder import index_site, run_site_builder  # noqa: E402
 
@@ -185,7 +186,7 @@ def first_result(browser, site: Path, engine: str, query: str, use_gzip: bool) -
 def measure(n: int, workdir: Path, browser, query: str) -> dict:
     root = make_project(workdir / f"n{n}")
     write_records(root, n, seed=n)
-    generate(root)
+    generate(root, today=clock.today())
 
     ours = workdir / f"ours{n}"
     start = time.perf_counter()

@@ -6,14 +6,20 @@ can run side by side.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import http.server
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
+
+from kennisbank_gen.clock import ENV as TODAY_ENV
+from kennisbank_gen.read.dates import PartialDate
+from kennisbank_gen.read.project import read_project
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_INPUTS = ("initiatives", "content", "quality_framework", "overrides", "mkdocs.yml")
@@ -27,6 +33,42 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+def content_today(root: Path) -> dt.date:
+    """The day tests take as "today" for a project's records: the latest day any record states
+    (`date`, `last_reviewed`), so no record lies in the future. Never the clock: the suite
+    passes on any day, with any number of records."""
+    days = [dt.date(2000, 1, 1)]
+    for doc in read_project(root).records:
+        for name in ("date", "last_reviewed"):
+            value = doc.data.get(name) if isinstance(doc.data, dict) else None
+            try:
+                days.append(PartialDate.parse(str(value)).earliest)
+            except ValueError:
+                continue
+    return max(days)
+
+
+#: "today" for the bundled content; commands run by tests (CliRunner, subprocesses) read it too
+TODAY = content_today(REPO)
+os.environ[TODAY_ENV] = TODAY.isoformat()
+
+CLOCK_AHEAD_ENV = "KENNISBANK_TEST_CLOCK_YEARS"
+
+
+def clock_ahead(years: float):
+    """Move this process's clock `years` ahead (`datetime.date.today()` reads `time.time`);
+    returns a function that puts it back."""
+    real = time.time
+    time.time = lambda: real() + years * 365.25 * 86400
+    return lambda: setattr(time, "time", real)
+
+
+# `KENNISBANK_TEST_CLOCK_YEARS=10 make test` runs the whole suite with the clock years ahead:
+# it passes, because no test reads the clock.
+if os.environ.get(CLOCK_AHEAD_ENV):
+    clock_ahead(float(os.environ[CLOCK_AHEAD_ENV]))
 
 
 def copy_project(target: Path) -> Path:
@@ -52,7 +94,7 @@ def built_project(tmp_path_factory) -> Path:
     from kennisbank_gen.build import build
 
     root = copy_project(tmp_path_factory.mktemp("built") / "project")
-    build(root)
+    build(root, today=TODAY)
     return root
 
 

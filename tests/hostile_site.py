@@ -8,7 +8,7 @@ import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conftest import REPO, copy_project
+from conftest import REPO, TODAY, copy_project
 
 HOSTILE = REPO / "tests" / "hostile"
 #: hostile records that validate: their payloads must come out as inert text
@@ -30,7 +30,7 @@ def hostile_project(tmp_path_factory) -> Path:
         root = copy_project(tmp_path_factory.mktemp("hostile") / "project")
         for name in VALID_HOSTILE:
             shutil.copy2(HOSTILE / name, root / "initiatives" / name)
-        build(root)
+        build(root, today=TODAY)
         _cache["root"] = root
     return _cache["root"]
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import TODAY
 
 from kennisbank_gen.build import build, generate
 from kennisbank_gen.check.validate import validate
@@ -69,7 +70,7 @@ def test_initiative_pages_are_not_in_the_navigation(built_site):
 def test_overview_lists_every_initiative_with_badges(built_project):
     page = html(built_project / "site", "initiatieven")
     titles = [a.get_text() for a in page.select("article li > p > a")]
-    records = validate(built_project).project.records
+    records = validate(built_project, today=TODAY).project.records
     assert sorted(titles) == sorted(d.data["title"] for d in records)
     assert len(page.select(".kb-profile__row")) >= 4 * len(records)
     by_title = html(built_project / "site", "initiatieven/op-titel")
@@ -78,7 +79,7 @@ def test_overview_lists_every_initiative_with_badges(built_project):
 
 
 def test_example_records_are_marked_on_their_page(built_project):
-    for doc in validate(built_project).project.records:
+    for doc in validate(built_project, today=TODAY).project.records:
         text = html(built_project / "site", f"initiatieven/{Path(doc.path).stem}").get_text()
         assert ("Fictief voorbeeld" in text) == bool(doc.data.get("example")), doc.path
 
@@ -97,22 +98,22 @@ def _add_bad_record(root: Path) -> None:
 
 
 def test_failed_validation_leaves_previous_site_intact(project):
-    build(project)
+    build(project, today=TODAY)
     before = tree_digest(project / "site")
     _add_bad_record(project)
     with pytest.raises(FindingsError) as exc:
-        build(project)
+        build(project, today=TODAY)
     assert exc.value.findings[0].path == "initiatives/kapot.yml"
     assert tree_digest(project / "site") == before
     assert not list(project.glob(".site.[!l]*")), "no staging directory left behind"
 
 
 def test_failed_site_build_leaves_previous_site_intact(project):
-    build(project)
+    build(project, today=TODAY)
     before = tree_digest(project / "site")
     (project / "content" / "over.md").write_text("[kapot](bestaat-niet.md)\n", encoding="utf-8")
     with pytest.raises(BuildError):
-        build(project)
+        build(project, today=TODAY)
     assert tree_digest(project / "site") == before
 
 
@@ -129,9 +130,9 @@ def test_cli_build_failure_exit_code_and_message(project):
 
 
 def test_generate_rewrites_only_changed_files(project):
-    first = generate(project)
+    first = generate(project, today=TODAY)
     assert first.files_written == first.files_total
-    assert generate(project).files_written == 0
+    assert generate(project, today=TODAY).files_written == 0
     record = project / "initiatives" / f"{SLUG}.yml"
     record.write_text(
         record.read_text(encoding="utf-8").replace("status: afgerond", "status: actief"),
@@ -139,7 +140,7 @@ def test_generate_rewrites_only_changed_files(project):
     )
     docs = project / "build" / "docs"
     before = {p: p.stat().st_mtime_ns for p in docs.rglob("*") if p.is_file()}
-    written = generate(project).files_written
+    written = generate(project, today=TODAY).files_written
     changed = {p.relative_to(docs).as_posix() for p in before if p.stat().st_mtime_ns != before[p]}
     assert written == len(changed)
     # the page itself and the open-data exports that carry the status; nothing else
@@ -149,14 +150,14 @@ def test_generate_rewrites_only_changed_files(project):
 
 
 def test_removed_record_disappears_from_docs_tree(project):
-    generate(project)
+    generate(project, today=TODAY)
     (project / "initiatives" / f"{SLUG}.yml").unlink()
     guidance = project / "content" / "guidance" / "inspectie-2023.yml"
     guidance.write_text(
         guidance.read_text(encoding="utf-8").replace(f"initiative: {SLUG}\n", ""),
         encoding="utf-8",
     )
-    generate(project)
+    generate(project, today=TODAY)
     assert not (project / "build" / "docs" / f"initiatieven/{SLUG}.md").exists()
 
 
@@ -182,12 +183,12 @@ def test_framework_change_changes_validation_and_site_without_code(project):
     original = criteria.read_text(encoding="utf-8")
 
     criteria.write_text(original + NEW_CRITERION.format(severity="error"), encoding="utf-8")
-    findings = validate(project).findings
+    findings = validate(project, today=TODAY).findings
     assert findings and all(f.field == "quality.cocreatie" for f in findings)
     assert all(f.severity == "error" for f in findings)
 
     criteria.write_text(original + NEW_CRITERION.format(severity="warning"), encoding="utf-8")
-    assert {f.severity for f in validate(project).findings} == {"warning"}
+    assert {f.severity for f in validate(project, today=TODAY).findings} == {"warning"}
 
     record = project / "initiatives" / f"{SLUG}.yml"
     record.write_text(
@@ -196,7 +197,7 @@ def test_framework_change_changes_validation_and_site_without_code(project):
         ),
         encoding="utf-8",
     )
-    build(project)
+    build(project, today=TODAY)
     page = html(project / "site", f"initiatieven/{SLUG}").get_text(" ", strip=True)
     assert "Co-creatie met studenten" in page and "Samen met studenten ontworpen" in page
     framework_page = html(project / "site", "kwaliteitskader").get_text(" ", strip=True)
@@ -214,14 +215,14 @@ def test_framework_change_changes_validation_and_site_without_code(project):
         .replace("duration: nvt", "duration: lang"),
         encoding="utf-8",
     )
-    build(project)
+    build(project, today=TODAY)
     page = html(project / "site", f"initiatieven/{SLUG}").get_text(" ", strip=True)
     assert "Langlopend (meer dan een jaar)" in page
 
 
 def test_zensical_builds_the_generated_docs(project):
     """Engine portability: the same mkdocs.yml and generated tree build with Zensical."""
-    generate(project)
+    generate(project, today=TODAY)
     zensical = Path(sys.executable).parent / "zensical"
     run = subprocess.run(
         [zensical, "build", "-f", "mkdocs.yml"],

@@ -22,7 +22,7 @@ from kennisbank_gen.cli import main
 from kennisbank_gen.read.load import load_file
 
 FORMATS = ("text", "json", "github")
-FIELDS = {"path", "line", "col", "field", "message", "rule", "severity"}
+FIELDS = {"path", "line", "col", "field", "message", "rule", "severity", "fix"}
 #: valid records whose findings do not depend on the day the tests run (no last_reviewed)
 CLEAN = [VALID / "minimaal.yml", VALID / "alleen-jaartal.yml", VALID / "met-bom.yml"]
 #: invalid records whose findings do not depend on the day: errors with and without a field,
@@ -84,7 +84,7 @@ def test_warning_only_exits_0_and_1_with_strict():
     file = INVALID / "summary-too-long.yml"
     relaxed = run("validate", file)
     assert relaxed.exit_code == 0, relaxed.output
-    assert relaxed.stdout.splitlines()[-1] == "0 error(s), 1 warning(s)"
+    assert relaxed.stdout.splitlines()[-1] == "0 fout(en), 1 waarschuwing(en)"
     strict = run("validate", "--strict", file)
     assert strict.exit_code == 1, strict.output
     assert strict.stdout == relaxed.stdout
@@ -97,7 +97,7 @@ def test_strict_on_clean_records_exits_0():
 def test_bundled_project_validates_by_default(project: Path):
     result = run("validate", "--project", project)
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-1].startswith("0 error(s)")
+    assert result.stdout.splitlines()[-1].startswith("0 fout(en)")
 
 
 @pytest.mark.parametrize(
@@ -124,28 +124,28 @@ BREAKAGES = {
         "criteria.yml",
         "    multiple: true\n",
         "    multiple: ja\n",
-        "quality_framework/criteria.yml:19:5: criteria[0].multiple: "
-        "expected true or false, found 'ja'",
+        "quality_framework/criteria.yml:19:15: criteria[0].multiple: "
+        "verwacht true of false, gevonden 'ja'",
     ),
     "yaml-syntax": (
         "criteria.yml",
         "criteria:\n",
         "criteria: [\n",
-        "quality_framework/criteria.yml:12:3: expected valid YAML, found: ",
+        "quality_framework/criteria.yml:12:3: verwacht ",
     ),
     "duplicate-id": (
         "criteria.yml",
         "      - id: kort\n",
         "      - id: lang\n",
-        "quality_framework/criteria.yml:59:9: criteria[1].values[2].id: "
-        "expected a unique id, found 'lang' twice",
+        "quality_framework/criteria.yml:59:13: criteria[1].values[2].id: "
+        "verwacht een uniek id, gevonden 'lang' twee keer",
     ),
     "vocabulary": (
         "vocabularies.yml",
         "sectors:\n",
         "sector:\n",
-        "quality_framework/vocabularies.yml:12:1: sector: expected one of the known fields, "
-        "found unknown field 'sector'; did you mean 'sectors'?",
+        "quality_framework/vocabularies.yml:33:1: sector: verwacht een van de bekende velden, "
+        "gevonden het onbekende veld 'sector'; bedoel je 'sectors'?",
     ),
 }
 
@@ -161,7 +161,7 @@ def test_broken_framework_exits_2(project: Path, command: str, breakage: str):
     result = run(command, "--project", project)
     assert result.exit_code == 2, result.output
     assert shown in result.stderr
-    assert "The quality framework is broken" in result.stderr
+    assert "Het kwaliteitskader is kapot" in result.stderr
     assert result.stdout == ""
 
 
@@ -177,7 +177,7 @@ def test_console_script_runs_as_a_process(tmp_path: Path):
     assert (finding["path"], finding["line"], finding["col"]) == (
         "tests/corpus/invalid/bad-enum.yml",
         16,
-        3,
+        10,
     )
     good = subprocess.run([*command, *map(str, CLEAN)], capture_output=True, text=True)
     assert (good.returncode, json.loads(good.stdout)) == (0, [])
@@ -193,16 +193,16 @@ def test_text_format_lists_every_finding_and_a_summary():
     *lines, summary = result.stdout.splitlines()
     assert sorted(lines) == sorted(expected_lines(*MIXED))
     assert lines == sorted(lines, key=lambda line: sort_key(line)[:3])  # in file order
-    n_warn = sum(line.endswith(" (warning)") for line in lines)
+    n_warn = sum(line.endswith(" (waarschuwing)") for line in lines)
     assert n_warn == 1
-    assert summary == f"{len(lines) - n_warn} error(s), {n_warn} warning(s)"
+    assert summary == f"{len(lines) - n_warn} fout(en), {n_warn} waarschuwing(en)"
     for line in lines:
         assert re.match(r"^tests/corpus/invalid/[a-z-]+\.yml:\d+:\d+: ", line), line
 
 
 def test_text_format_without_findings_prints_only_the_summary():
     result = run("validate", *CLEAN)
-    assert result.stdout == "0 error(s), 0 warning(s)\n"
+    assert result.stdout == "0 fout(en), 0 waarschuwing(en)\n"
 
 
 def test_json_format_has_every_field_of_every_finding():
@@ -213,7 +213,7 @@ def test_json_format_has_every_field_of_every_finding():
     shown = []
     for f in findings:
         field = f" {f['field']}:" if f["field"] else ""
-        tag = " (warning)" if f["severity"] == "warning" else ""
+        tag = " (waarschuwing)" if f["severity"] == "warning" else ""
         shown.append(f"{f['path']}:{f['line']}:{f['col']}:{field} {f['message']}{tag}")
     assert sorted(shown) == sorted(expected_lines(*MIXED))
     by_file = {f["path"].rsplit("/", 1)[1]: f for f in findings}
@@ -244,9 +244,9 @@ def test_github_format_is_one_annotation_per_finding():
         assert m["title"] == (f["field"] or f["rule"])
         assert m["message"] == (f"{f['field']}: {f['message']}" if f["field"] else f["message"])
     assert lines[0] == (
-        "::error file=tests/corpus/invalid/bad-enum.yml,line=16,col=3,title=quality.scale"
-        "::quality.scale: expected one of [groot, middel, klein, nvt], found 'grote'; "
-        "did you mean 'groot'?"
+        "::error file=tests/corpus/invalid/bad-enum.yml,line=16,col=10,title=quality.scale"
+        "::quality.scale: verwacht een van [groot, middel, klein, nvt], gevonden 'grote'; "
+        "bedoel je 'groot'?"
     )
     assert any(line.startswith("::warning file=tests/corpus/invalid/summary") for line in lines)
 
@@ -257,8 +257,8 @@ def test_github_format_escapes_workflow_command_characters(tmp_path: Path):
     bad.write_text(record.replace("kind: onderzoek", "kind: '50%|a,b'"), encoding="utf-8")
     result = run("validate", "--format", "github", bad)
     [line] = result.stdout.splitlines()
-    assert ",title=kind::kind: expected one of" in line
-    assert "found '50%25|a,b'" in line  # % is escaped in the message, ',' needs no escape there
+    assert ",title=kind::kind: verwacht een van" in line
+    assert "gevonden '50%25|a,b'" in line  # % is escaped in the message, ',' needs no escape there
 
 
 def test_github_step_summary_lists_every_finding(tmp_path: Path):
@@ -275,7 +275,8 @@ def test_github_step_summary_lists_every_finding(tmp_path: Path):
     assert len(rows) == len(findings)
     for f in findings:
         message = f["message"].replace("|", "\\|")
-        row = f"| `{f['path']}` | {f['line']} | `{f['field']}` | {message} | {f['severity']} |"
+        severity = {"error": "fout", "warning": "waarschuwing"}[f["severity"]]
+        row = f"| `{f['path']}` | {f['line']} | `{f['field']}` | {message} | {severity} |"
         assert row in rows
 
 

@@ -10,7 +10,7 @@ import dataclasses
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import REPO
+from conftest import REPO, TODAY
 from test_search import NEW_CRITERION
 
 from kennisbank_gen.build import generate
@@ -128,13 +128,13 @@ def test_a_new_criterion_in_the_framework_is_a_new_field(project):
 
 
 def test_the_admin_page_is_built_only_when_the_cms_is_installed(project):
-    generated = generate(project)
+    generated = generate(project, today=TODAY)
     docs = generated.config.docs_dir
     assert not (docs / "admin").exists()  # a project without cms/ gets no /admin/
     if not cms.cms_installed(REPO):
         pytest.skip("the CMS is not installed (make cms-install)")
     (project / "cms").symlink_to(REPO / "cms", target_is_directory=True)
-    generate(project, cms_port=9999)
+    generate(project, today=TODAY, cms_port=9999)
     admin = docs / "admin"
     assert {"index.html", "config.yml", "kennisbank-cms.js", "decap-cms.js"} <= {
         p.name for p in admin.iterdir()

@@ -4,7 +4,7 @@ Layout (see tests/corpus/):
 
 - `valid/*.yml`: records that must validate cleanly, alone and together;
 - `invalid/<case>.yml`: one problem per file; the file states its expected findings in
-  `# expect: line:col field: message` comment lines (`(warning)` marks a warning). Files that
+  `# expect: line:col field: message` comment lines (`(waarschuwing)` marks a warning). Files that
   cannot hold a comment (empty, not UTF-8) have theirs in `invalid/expectations.yml`;
 - `cross/<case>/*.yml`: rules across records, validated together, expectations per file.
 
@@ -42,7 +42,7 @@ TODAY = dt.date(2026, 6, 1)
 def shown(finding: Finding) -> str:
     """A finding as written in an `# expect:` line: `line:col field: message`."""
     field = f" {finding.field}:" if finding.field else ""
-    tag = " (warning)" if finding.severity == "warning" else ""
+    tag = " (waarschuwing)" if finding.severity == "warning" else ""
     return f"{finding.line}:{finding.col}{field} {finding.message}{tag}"
 
 
@@ -155,7 +155,9 @@ def test_oversized_file_is_a_finding(tmp_path: Path):
     big.write_text("title: x\n" + "# opvulling\n" * 100_000, encoding="utf-8")
     [finding] = validate(REPO, [big], today=TODAY).findings
     assert (finding.line, finding.col, finding.rule) == (1, 1, "yaml-syntax")
-    assert finding.message.startswith("expected a file under 1,000,000 bytes, found 1,")
+    assert finding.message.startswith(
+        "verwacht een bestand kleiner dan 1.000.000 bytes, gevonden 1."
+    )
 
 
 def test_future_date_uses_today():
@@ -164,7 +166,9 @@ def test_future_date_uses_today():
     assert validate(REPO, [file], today=dt.date(2024, 3, 15)).findings == []
     [finding] = validate(REPO, [file], today=dt.date(2024, 3, 14)).findings
     assert finding.rule == "future-date"
-    assert finding.message == "expected a date not after today (2024-03-14), found '2024-03-15'"
+    assert (
+        finding.message == "verwacht een datum niet na vandaag (2024-03-14), gevonden '2024-03-15'"
+    )
 
 
 # No input ever makes the validator raise anything but findings: every case above goes through

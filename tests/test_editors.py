@@ -12,15 +12,16 @@ import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import REPO
+from conftest import REPO, TODAY
 
 from kennisbank_gen.build import generate
 from kennisbank_gen.check.fields import FIELDS
 from kennisbank_gen.check.record_schema import record_schema
+from kennisbank_gen.check.slugs import PROPOSED_MAX, SLUG_MAX, propose, slug_problem, slugify
 from kennisbank_gen.check.validate import validate
 from kennisbank_gen.cli import main
 from kennisbank_gen.editors.contributing import BEGIN, END, field_reference, updated_contributing
-from kennisbank_gen.editors.new import SCHEMA_FILE, SCHEMA_LINE, slugify
+from kennisbank_gen.editors.new import SCHEMA_FILE, SCHEMA_LINE
 from kennisbank_gen.read.framework import load_framework
 
 FLAGS = [
@@ -89,7 +90,40 @@ def test_slugify():
     assert slugify("<script>") == "script"
     assert slugify("!!!") == ""
     long = slugify("woord " * 40)
-    assert len(long) <= 80 and not long.endswith("-") and long.startswith("woord-woord")
+    assert len(long) <= SLUG_MAX and not long.endswith("-") and long.startswith("woord-woord")
+    assert slug_problem(long) is None  # what new makes, validate accepts: one rule
+    short = propose("woord " * 40)
+    assert len(short) <= PROPOSED_MAX and long.startswith(short + "-")
+    assert slug_problem("a" * (SLUG_MAX + 1)) is not None
+
+
+LONG_TITLE = (
+    "Onderzoek: eenzaamheid en sociale binding onder mbo-studenten in de jaren na de "
+    "coronapandemie, en wat opleidingen daaraan doen"
+)
+
+
+def test_new_interactive_proposes_a_slug_and_keeps_a_longer_one(project):
+    flags = [f for f in FLAGS if f not in ("--title", "Samen sterk: peer support")]
+    full = slugify(LONG_TITLE)
+    assert len(full) > PROPOSED_MAX
+    result = run("new", "--project", str(project), *flags, input=f"{LONG_TITLE}\n\n\n\n{full}\n")
+    assert result.exit_code == 0, result.output
+    assert f"Voorstel: {propose(LONG_TITLE)}" in result.output
+    _assert_valid_new_record(project, f"initiatives/{full}.yml")
+
+
+def test_new_and_validate_share_the_slug_rule(project):
+    too_long = "a" * (SLUG_MAX + 1)
+    result = run("new", "--no-input", "--project", str(project), "--slug", too_long, *FLAGS)
+    assert result.exit_code == 2  # a wrong option value: a usage error
+    assert slug_problem(too_long) in result.output
+    record = project / "initiatives" / f"{too_long}.yml"
+    record.write_text((REPO / "tests/corpus/valid/minimaal.yml").read_text(encoding="utf-8"))
+    [finding] = validate(project, [record], today=TODAY).findings
+    assert finding.message == slug_problem(too_long, record.name).replace(
+        f"'{too_long}.yml'", f"'{record.name}'"
+    )
 
 
 def _assert_valid_new_record(project: Path, rel: str) -> str:
@@ -97,7 +131,7 @@ def _assert_valid_new_record(project: Path, rel: str) -> str:
     assert text.splitlines()[0] == SCHEMA_LINE
     # the validator, on this file alone and on the whole project
     assert run("validate", str(project / rel), "--project", str(project), "--strict").exit_code == 0
-    assert validate(project).findings == []
+    assert validate(project, today=TODAY).findings == []
     # and what an editor's YAML extension sees: the committed schema accepts it
     schema = json.loads((REPO / SCHEMA_FILE).read_text(encoding="utf-8"))
     jsonschema.validate(yaml.safe_load(text), schema)
@@ -138,19 +172,34 @@ def test_new_without_input_names_missing_flags(project):
     before = sorted((project / "initiatives").iterdir())
     result = CliRunner().invoke(main, ["new", "--no-input", "--project", str(project)])
     assert result.exit_code == 2
-    for flag in ("--title", "--initiator", "--kind", "--summary", "--quality duration=..."):
+    for flag in ("--title", "--initiator", "--kind", "--summary"):
         assert flag in result.output
+    # a criterion the source may not state (`unknown: true`) and sectors are never demanded
+    assert "--quality" not in result.output and "--sector" not in result.output
     assert sorted((project / "initiatives").iterdir()) == before
+
+
+def test_new_without_input_demands_a_criterion_that_may_not_be_unknown(project):
+    criteria = project / "quality_framework" / "criteria.yml"
+    text = criteria.read_text(encoding="utf-8")
+    criteria.write_text(text.replace("    unknown: true\n", "", 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["new", "--no-input", "--project", str(project)])
+    assert result.exit_code == 2
+    assert "--quality evaluation=..." in result.output
 
 
 @pytest.mark.parametrize(
     ("flag", "value", "expected"),
     [
-        ("--kind", "onzin", "kind: expected one of"),
-        ("--date", "2024-13", "date: expected"),
-        ("--body", "Hallo <script>alert(1)</script>", "expected Markdown without HTML"),
-        ("--body", "[x](javascript:alert(1))", "expected a link to an https://"),
-        ("--guidance", "inspectie-2023/99", "expected a known guidance id"),
+        ("--kind", "onzin", "kind: verwacht een van"),
+        ("--date", "2024-13", "date: verwacht"),
+        ("--body", "Hallo <script>alert(1)</script>", "verwacht Markdown zonder HTML"),
+        (
+            "--body",
+            "[x](javascript:alert(1))",
+            "verwacht een link naar een adres dat begint met https://",
+        ),
+        ("--guidance", "inspectie-2023/99", "verwacht een bestaand id van een aanbeveling of tip"),
     ],
 )
 def test_new_reports_findings_and_writes_nothing(project, flag, value, expected):
@@ -204,6 +253,8 @@ def test_new_interactive_prompts_in_dutch_and_asks_again_on_bad_answers(project)
         "inholland-docenten/4",  # no such id
         "inholland-docenten/04",
         "1",  # status actief
+        "Samen_Sterk",  # slug: refused by the one slug rule
+        "",  # slug: the proposal
     ]
     result = run("new", "--project", str(project), input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
@@ -212,10 +263,13 @@ def test_new_interactive_prompts_in_dutch_and_asks_again_on_bad_answers(project)
         assert prompt in out
     assert "Initiatief/praktijkvoorbeeld  [praktijkvoorbeeld]" in out  # labels from the framework
     assert "Is het initiatief geëvalueerd" in out  # criterion questions from the framework
-    assert "expected a date as YYYY, YYYY-MM or YYYY-MM-DD, found '2024-13'" in out
-    assert "expected Markdown without HTML" in out
-    assert "on its own" in out
-    assert "did you mean 'inholland-docenten/04'" in out
+    assert "verwacht een datum als JJJJ, JJJJ-MM of JJJJ-MM-DD, gevonden '2024-13'" in out
+    assert "verwacht Markdown zonder HTML" in out
+    assert "alleen, gevonden samen met andere waarden" in out
+    assert "bedoel je 'inholland-docenten/04'" in out
+    assert "Voorstel: samen-sterk-peer-support" in out
+    assert "Error" not in out  # refusals are Dutch: "Fout: ..."
+    assert "verwacht een bestandsnaam in kleine letters met streepjes" in out
     text = _assert_valid_new_record(project, "initiatives/samen-sterk-peer-support.yml")
     data = yaml.safe_load(text)
     assert data["initiators"] == ["Hogeschool Testland", "Stichting Voorbeeld"]
@@ -238,10 +292,13 @@ def test_new_interactive_rejects_an_existing_title_and_keeps_asking(project):
     title = yaml.safe_load(existing.read_text())["title"]
     flags = [f for f in FLAGS if f not in ("--title", "Samen sterk: peer support")]
     result = run(
-        "new", "--project", str(project), *flags, input=f"{title}\nEen nieuwe titel\n\n\n\n"
+        "new", "--project", str(project), *flags, input=f"{title}\nEen nieuwe titel\n\n\n\n\n"
     )
     assert result.exit_code == 0, result.output
-    assert f"Error: deze titel heeft initiatives/{existing.name} al" in result.output
+    assert (
+        f"Fout: verwacht een nieuwe titel, gevonden de titel van initiatives/{existing.name}"
+        in (result.output)
+    )
     _assert_valid_new_record(project, "initiatives/een-nieuwe-titel.yml")
 
 
@@ -319,7 +376,7 @@ def test_contributing_worked_example_is_what_the_tools_do(project):
     assert today.sub("", written) == today.sub("", shown)
 
     finding = next(b for b in _fenced(text, "text") if rel in b).strip()
-    found = re.search(r"found '([^']+)'", finding).group(1)
+    found = re.search(r"gevonden '([^']+)'", finding).group(1)
     field = re.search(r": quality\.(\w+):", finding).group(1)
     bad = re.sub(rf"^(  {field}:) \S+$", rf"\1 {found}", written, flags=re.MULTILINE)
     (project / rel).write_text(bad, encoding="utf-8")
@@ -342,7 +399,7 @@ def test_edit_link_points_to_the_yaml_source_from_mkdocs_yml(project):
         .replace("source_branch: main", "source_branch: redactie"),
         encoding="utf-8",
     )
-    generate(project)
+    generate(project, today=TODAY)
     docs = project / "build" / "docs" / "initiatieven"
     for record in sorted((project / "initiatives").glob("*.yml")):
         page = (docs / f"{record.stem}.md").read_text(encoding="utf-8")
@@ -363,3 +420,11 @@ def test_built_initiative_pages_link_to_their_yaml_source(built_project):
         # never an edit link to generated Markdown
         assert "build/docs" not in html
         assert not re.search(rf'href="{re.escape(repo_url)}/[^"]*\.md"', html)
+
+
+def test_bundled_records_carry_the_schema_line_contributing_promises():
+    records = sorted((REPO / "initiatives").glob("*.yml"))
+    assert records
+    for record in records:
+        first = record.read_text(encoding="utf-8").splitlines()[0]
+        assert first == SCHEMA_LINE, record.name

@@ -1,37 +1,57 @@
-"""Golden files: the generated Markdown of representative pages, byte for byte.
+"""Golden files: the generated Markdown of representative pages of a fixture project, byte for byte.
 
-After an intended change to templates or bundled content, refresh them with
+The fixture project (`tests/fixtures/golden-project/`: its own records, framework copy, guidance
+sets, content pages and mkdocs.yml) sits beside its expected output (`expected/`), so adding a
+record to the bundled content, or any day passing, never changes a golden file. Tests on the
+bundled content assert properties instead (counts equal the records).
+
+After an intended change to templates, refresh them with
 `UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py` and review the diff.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, TODAY
 
+from kennisbank_gen.check.validate import validate
 from kennisbank_gen.read.project import read_project
 from kennisbank_gen.site.model import build_model
 from kennisbank_gen.site.render import SiteConfig, render_site
 
-GOLDEN = Path(__file__).parent / "golden"
+FIXTURE = Path(__file__).parent / "fixtures" / "golden-project"
+GOLDEN = FIXTURE / "expected"
+#: the fixture's own "today": its records never age
+FIXTURE_TODAY = dt.date(2026, 11, 1)
 PAGES = {
     "initiative.md": "initiatieven/inspectie-sociale-veiligheid-kunst-mode-2023.md",
+    "initiative-niet-bekend.md": "initiatieven/criterium-niet-bekend.md",
     "initiatives-overview.md": "initiatieven/index.md",
     "recommendation.md": "aanbevelingen/inspectie-2023/07.md",
     "pdca-overview.md": "aanbevelingen/inspectie-2023/index.md",
     "tip.md": "tips/inholland-docenten/08.md",
+    "framework.md": "kwaliteitskader.md",
 }
+
+
+def render(root: Path) -> dict[str, str | bytes]:
+    project = read_project(root)
+    config = SiteConfig.from_mkdocs(root / "mkdocs.yml")
+    return render_site(build_model(project), config, root / "content")
 
 
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, str | bytes]:
-    project = read_project(REPO)
-    return render_site(
-        build_model(project), SiteConfig.from_mkdocs(REPO / "mkdocs.yml"), REPO / "content"
-    )
+    return render(FIXTURE)
+
+
+def test_fixture_project_is_valid():
+    assert validate(FIXTURE, today=FIXTURE_TODAY).findings == []
 
 
 @pytest.mark.parametrize("golden", sorted(PAGES))
@@ -41,3 +61,12 @@ def test_page_matches_golden_file(rendered, golden):
     if os.environ.get("UPDATE_GOLDEN") == "1":
         path.write_text(actual, encoding="utf-8")
     assert actual == path.read_text(encoding="utf-8")
+
+
+def test_bundled_overview_counts_every_record():
+    """On the bundled content: properties, not numbers."""
+    records = validate(REPO, today=TODAY).project.records
+    overview = render(REPO)["initiatieven/index.md"]
+    assert re.search(rf"^{len(records)} initiatieven:", overview, re.MULTILINE)
+    for doc in records:
+        assert f"({Path(doc.path).stem}.md)" in overview

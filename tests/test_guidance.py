@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import TODAY
 from jsonschema import Draft202012Validator
 
 from kennisbank_gen.build import build
@@ -54,7 +55,7 @@ def test_every_item_has_a_page_with_summary_source_and_citation(built_site, set_
 
 def test_cross_links_render_both_ways(built_project):
     site = built_project / "site"
-    records = validate(built_project).project.records
+    records = validate(built_project, today=TODAY).project.records
     pairs = 0
     for doc in records:
         slug = Path(doc.path).stem
@@ -91,7 +92,7 @@ def test_pdca_overview_groups_recommendations_by_phase(built_site):
 
 def test_new_guidance_set_needs_only_a_data_file(project):
     shutil.copy(FIXTURES / "extra-set.yml", project / "content" / "guidance")
-    build(project)
+    build(project, today=TODAY)
     site = project / "site"
     page = soup(site, "tips/extra-set/01").get_text(" ", strip=True)
     assert "Tip 1: Vraag hoe het gaat" in page
@@ -118,10 +119,10 @@ def _rename_with_redirect(project: Path, old: str, new: str) -> None:
 
 def test_renamed_record_keeps_its_old_address(project):
     old, new = "inholland-verbondenheid-rol-docent", "inholland-verbondenheid-en-de-docent"
-    build(project)
+    build(project, today=TODAY)
     assert (project / "site" / "initiatieven" / old / "index.html").is_file()
     _rename_with_redirect(project, old, new)
-    build(project)
+    build(project, today=TODAY)
     redirect = soup(project / "site", f"initiatieven/{old}")
     refresh = redirect.find("meta", attrs={"http-equiv": "refresh"})["content"]
     target = resolve(f"initiatieven/{old}/", refresh.split("url=", 1)[1])
@@ -137,7 +138,7 @@ def test_old_address_leads_to_the_page_in_a_browser(project, browser):
 
     old, new = "inholland-verbondenheid-rol-docent", "inholland-verbondenheid-en-de-docent"
     _rename_with_redirect(project, old, new)
-    build(project)
+    build(project, today=TODAY)
     server, url = serve_directory(project / "site")
     try:
         page = browser.new_page()
@@ -156,12 +157,14 @@ def test_former_slug_that_collides_with_a_live_page_is_rejected(project):
         + "previous_slugs: [inholland-verbondenheid-rol-docent, op-titel]\n",
         encoding="utf-8",
     )
-    findings = [f for f in validate(project).findings if f.rule == "duplicate-slug"]
+    findings = [f for f in validate(project, today=TODAY).findings if f.rule == "duplicate-slug"]
     assert [(f.field, f.path) for f in findings] == [
         ("previous_slugs[0]", "initiatives/onderzoek-eenzaamheid-mbo-studenten.yml"),
         ("previous_slugs[1]", "initiatives/onderzoek-eenzaamheid-mbo-studenten.yml"),
     ]
-    assert "in use by initiatives/inholland-verbondenheid-rol-docent.yml" in findings[0].message
+    assert (
+        "in gebruik bij initiatives/inholland-verbondenheid-rol-docent.yml" in findings[0].message
+    )
 
 
 def test_guidance_former_number_that_is_live_is_rejected(project):
@@ -170,7 +173,7 @@ def test_guidance_former_number_that_is_live_is_rejected(project):
         "  - number: 3\n", "  - number: 3\n    previous_numbers: [2]\n"
     )
     guidance.write_text(text, encoding="utf-8")
-    findings = validate(project).findings
+    findings = validate(project, today=TODAY).findings
     assert [(f.path, f.field) for f in findings] == [
         ("content/guidance/miv-mbo-2023.yml", "items[2].previous_numbers[0]")
     ]
@@ -197,14 +200,16 @@ def test_rule_severity_applies_to_records_and_guidance_files_alike(project):
     record.write_text(
         minimal.read_text(encoding="utf-8") + "guidance: [inspectie-2023/99]\n", encoding="utf-8"
     )
-    findings = [f for f in validate(project).findings if f.rule == "unknown-reference"]
+    findings = [f for f in validate(project, today=TODAY).findings if f.rule == "unknown-reference"]
     assert sorted((f.path, f.severity) for f in findings) == sorted(
         [
             ("content/guidance/miv-mbo-2023.yml", "warning"),
             (record.relative_to(project).as_posix(), "warning"),
         ]
     )
-    build(project)  # warnings do not block, and the unknown ids are left out of the site
+    build(
+        project, today=TODAY
+    )  # warnings do not block, and the unknown ids are left out of the site
     assert (project / "site" / "aanbevelingen" / "miv-mbo-2023" / "03" / "index.html").is_file()
 
 
@@ -216,7 +221,7 @@ def test_guidance_former_number_redirects(project):
         ),
         encoding="utf-8",
     )
-    build(project)
+    build(project, today=TODAY)
     redirect = soup(project / "site", "aanbevelingen/miv-mbo-2023/07")
     assert redirect.find("link", rel="canonical")["href"].endswith("miv-mbo-2023/03/")
 
@@ -226,7 +231,9 @@ def test_guidance_former_number_redirects(project):
 
 def test_initiatives_json_matches_the_records(built_project):
     data = json.loads((built_project / "site" / "initiatieven.json").read_text(encoding="utf-8"))
-    records = {Path(d.path).stem: d.data for d in validate(built_project).project.records}
+    records = {
+        Path(d.path).stem: d.data for d in validate(built_project, today=TODAY).project.records
+    }
     assert data["licence"]["name"] == "CC BY 4.0"
     assert data["count"] == len(records) == len(data["initiatives"])
     for item in data["initiatives"]:
@@ -247,7 +254,9 @@ def test_initiatives_json_matches_the_records(built_project):
 def test_initiatives_csv_matches_the_records(built_project):
     text = (built_project / "site" / "initiatieven.csv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))
-    records = {Path(d.path).stem: d.data for d in validate(built_project).project.records}
+    records = {
+        Path(d.path).stem: d.data for d in validate(built_project, today=TODAY).project.records
+    }
     assert {r["slug"] for r in rows} == set(records)
     for row in rows:
         assert row["titel"] == records[row["slug"]]["title"]
@@ -264,7 +273,7 @@ def test_csv_cells_cannot_become_formulas(project):
         ),
         encoding="utf-8",
     )
-    build(project)
+    build(project, today=TODAY)
     rows = list(
         csv.DictReader(
             io.StringIO((project / "site" / "initiatieven.csv").read_text(encoding="utf-8"))
@@ -278,7 +287,7 @@ def test_guidance_json_has_every_item_with_its_initiatives(built_project):
     data = json.loads((built_project / "site" / "aanbevelingen.json").read_text(encoding="utf-8"))
     counts = {s["id"]: len(s["items"]) for s in data["sets"]}
     assert counts == {k: v[1] for k, v in SETS.items()}
-    records = validate(built_project).project.records
+    records = validate(built_project, today=TODAY).project.records
     for s in data["sets"]:
         for item in s["items"]:
             expected = {
@@ -291,12 +300,13 @@ def test_atom_feed_lists_initiatives_newest_first(built_project):
     feed = ET.fromstring((built_project / "site" / "feed.xml").read_bytes())
     ns = {"a": "http://www.w3.org/2005/Atom"}
     entries = feed.findall("a:entry", ns)
-    assert len(entries) == len(validate(built_project).project.records)
+    assert len(entries) == len(validate(built_project, today=TODAY).project.records)
     updated = [e.find("a:updated", ns).text for e in entries]
     assert updated == sorted(updated, reverse=True)
     assert feed.find("a:updated", ns).text == updated[0]
     # fictional examples are marked in the feed too
-    records = {d.data["title"]: d.data for d in validate(built_project).project.records}
+    docs = validate(built_project, today=TODAY).project.records
+    records = {d.data["title"]: d.data for d in docs}
     for entry in entries:
         title = entry.find("a:title", ns).text
         terms = {c.get("term") for c in entry.findall("a:category", ns)}
@@ -311,7 +321,7 @@ def test_published_schema_is_valid_and_accepts_the_records(built_project):
     )
     Draft202012Validator.check_schema(schema)
     validator = Draft202012Validator(schema)
-    for doc in validate(built_project).project.records:
+    for doc in validate(built_project, today=TODAY).project.records:
         data = {**doc.data, "date": str(doc.data["date"])}
         assert not list(validator.iter_errors(data)), doc.path
 

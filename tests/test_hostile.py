@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import copy_project
+from conftest import TODAY, copy_project
 from hostile_site import (
     HOSTILE,
     MARKER,
@@ -35,48 +35,50 @@ from hostile_site import (
 KENNISBANK = Path(sys.executable).with_name("kennisbank")
 HANG_GUARD = 120  # seconds; a generous bound, not a performance assertion
 MEMORY = 1 << 30  # bytes of address space per run (an expanded alias bomb would need far more)
-SIZE_FINDING = "expected a file under 1,000,000 bytes"
+SIZE_FINDING = "verwacht een bestand kleiner dan 1.000.000 bytes"
 
 #: committed cases -> substrings that must each appear in some finding's message
 COMMITTED: dict[str, list[str]] = {
     "script-in-body.yml": [
-        "expected Markdown without HTML, found '<script>'",
-        "found '<iframe src=",
-        "found '<img src=x onerror=",
-        "found '<div style=",
-        'found \'<a href="https://example.org" onclick=',
-        "found '<!--",
-        "expected Markdown without attribute lists, found '{: onclick=",
-        "expected Markdown without attribute lists, found '{: onmouseover=",
+        "verwacht Markdown zonder HTML, gevonden '<script>'",
+        "gevonden '<iframe src=",
+        "gevonden '<img src=x onerror=",
+        "gevonden '<div style=",
+        'gevonden \'<a href="https://example.org" onclick=',
+        "gevonden '<!--",
+        "verwacht Markdown zonder attributen zoals {: .klasse }, gevonden '{: onclick=",
+        "verwacht Markdown zonder attributen zoals {: .klasse }, gevonden '{: onmouseover=",
     ],
     "javascript-url.yml": [
-        "found 'javascript:alert(1",
-        "found 'JaVaScRiPt:alert(1",
-        "found 'javascript:alert(1)'",
-        "found '&#106;avascript:alert(1",
-        "found '//evil.example/x'",
-        "expected an https://, http:// or mailto: address, found 'javascript:alert(1)'",
+        "gevonden 'javascript:alert(1",
+        "gevonden 'JaVaScRiPt:alert(1",
+        "gevonden 'javascript:alert(1)'",
+        "gevonden '&#106;avascript:alert(1",
+        "gevonden '//evil.example/x'",
+        "begint met https://, http:// of mailto:, gevonden 'javascript:alert(1)'",
     ],
     "data-url.yml": [
-        "found 'data:text/html;base64,",
-        "found 'vbscript:msgbox(1",
-        "found 'file:///etc/passwd'",
-        "expected Markdown without images, found '![pixel](https://tracker.example",
-        "expected an https://, http:// or mailto: address, found 'data:text/html,",
+        "gevonden 'data:text/html;base64,",
+        "gevonden 'vbscript:msgbox(1",
+        "gevonden 'file:///etc/passwd'",
+        "verwacht Markdown zonder afbeeldingen, gevonden '![pixel](https://tracker.example",
+        "verwacht een adres dat begint met https://, http:// of mailto:, gevonden 'data:text/html,",
     ],
     "markdown-tricks.yml": [
-        "found '<x=y onmouseover=",
-        "found '<b onmouseover=",
-        "expected Markdown without HTML, found '<script>'",
-        "found '<img src=x onerror=",
-        "expected Markdown without attribute lists, found '{ onclick=",
-        "found 'javascript:alert(1)'",
+        "gevonden '<x=y onmouseover=",
+        "gevonden '<b onmouseover=",
+        "verwacht Markdown zonder HTML, gevonden '<script>'",
+        "gevonden '<img src=x onerror=",
+        "verwacht Markdown zonder attributen zoals {: .klasse }, gevonden '{ onclick=",
+        "gevonden 'javascript:alert(1)'",
     ],
-    "alias-bomb.yml": ["expected plain YAML, found an anchor '&a'"],
-    "python-object.yml": ["expected plain YAML, found the tag '!!python/object/apply:os.system'"],
-    "tab-indented.yml": ["expected spaces for indentation, found a tab"],
-    "nul-byte.yml": ["expected printable text, found the character U+0000"],
-    "control-escapes.yml": ["expected printable text, found the character U+0000"],
+    "alias-bomb.yml": ["verwacht gewone YAML, gevonden een anker '&a'"],
+    "python-object.yml": [
+        "verwacht gewone YAML, gevonden de tag '!!python/object/apply:os.system'"
+    ],
+    "tab-indented.yml": ["verwacht spaties om in te springen, gevonden een tab"],
+    "nul-byte.yml": ["verwacht leesbare tekst, gevonden het teken U+0000"],
+    "control-escapes.yml": ["verwacht leesbare tekst, gevonden het teken U+0000"],
 }
 #: how many findings some committed cases must give (one per attack, not just the first)
 COUNTS = {
@@ -136,26 +138,29 @@ def _generated() -> dict[str, tuple[Callable[[Path], None], list[str]]]:
         os.mkfifo(path)
 
     return {
-        "huge-50mb.yml": (huge, [SIZE_FINDING, "found 52,"]),
+        "huge-50mb.yml": (huge, [SIZE_FINDING, "gevonden 52."]),
         "just-too-big.yml": (just_too_big, [SIZE_FINDING]),
-        "deep-flow.yml": (deep_flow, ["levels of nesting"]),
-        "deep-mapping.yml": (deep_mapping, ["levels of nesting"]),
-        "deep-block.yml": (deep_block, ["levels of nesting"]),
-        "findings-flood.yml": (flood, ["expected Markdown without HTML, found '<i>'"]),
-        "wide-mapping.yml": (wide, ["found unknown field 'veld59999'"]),
-        "long-list.yml": (long_list, ["expected a mapping of fields, found a list"]),
-        "garbage.yml": (garbage, ["expected UTF-8 text, found the byte 0x80"]),
-        "utf16.yml": (utf16, ["expected UTF-8 text, found the byte 0xff"]),
-        "dev-zero.yml": (dev_zero, ["expected a regular file, found a symbolic link"]),
-        "outside-link.yml": (outside_link, ["expected a regular file, found a symbolic link"]),
-        "fifo.yml": (fifo, ["expected a regular file, found a special file"]),
+        "deep-flow.yml": (deep_flow, ["niveaus diep"]),
+        "deep-mapping.yml": (deep_mapping, ["niveaus diep"]),
+        "deep-block.yml": (deep_block, ["niveaus diep"]),
+        "findings-flood.yml": (flood, ["verwacht Markdown zonder HTML, gevonden '<i>'"]),
+        "wide-mapping.yml": (wide, ["gevonden het onbekende veld 'veld59999'"]),
+        "long-list.yml": (long_list, ["verwacht velden (naam: waarde), gevonden een lijst"]),
+        "garbage.yml": (garbage, ["verwacht UTF-8-tekst, gevonden de byte 0x80"]),
+        "utf16.yml": (utf16, ["verwacht UTF-8-tekst, gevonden de byte 0xff"]),
+        "dev-zero.yml": (dev_zero, ["verwacht een gewoon bestand, gevonden een symbolische link"]),
+        "outside-link.yml": (
+            outside_link,
+            ["verwacht een gewoon bestand, gevonden een symbolische link"],
+        ),
+        "fifo.yml": (fifo, ["verwacht een gewoon bestand, gevonden een speciaal bestand"]),
         '<script>alert("naam")<.yml': (
             lambda p: shutil.copy2(HOSTILE / "crlf.yml", p),
-            ["expected a lowercase-hyphenated file name"],
+            ["verwacht een bestandsnaam in kleine letters met streepjes"],
         ),
         "regel\n::error::nep.yml": (
             lambda p: shutil.copy2(HOSTILE / "crlf.yml", p),
-            ["expected a lowercase-hyphenated file name"],
+            ["verwacht een bestandsnaam in kleine letters met streepjes"],
         ),
     }
 
@@ -258,7 +263,7 @@ def prebuilt(tmp_path_factory):
     from kennisbank_gen.build import build
 
     root = copy_project(tmp_path_factory.mktemp("prebuilt") / "project")
-    build(root)
+    build(root, today=TODAY)
     return root, digest(root / "site"), digest(root / "build" / "docs")
 
 
@@ -272,7 +277,7 @@ def test_failed_build_leaves_the_previous_site_untouched(name, prebuilt):
         path.unlink()
     assert_no_crash(result)
     assert result.returncode == 1
-    assert "the previous site is unchanged" in result.stderr
+    assert "de vorige site is ongewijzigd" in result.stderr
     assert digest(root / "site") == site_before
     assert digest(root / "build" / "docs") == docs_before
     assert not [p.name for p in root.iterdir() if p.name.startswith((".site.staging", ".site.old"))]

@@ -104,3 +104,27 @@ def test_a_criterion_the_source_does_not_state_is_shown_as_niet_bekend(project):
     assert 'Schaalgrootte bereik:</span> <span class="kb-profile__value">Niet bekend<' in page
     [row] = [r for r in files["initiatieven.csv"].splitlines() if r.startswith("onbekend-")]
     assert row.count("Niet bekend") == 2  # sector and scale
+
+
+def test_whether_a_criterion_may_be_unknown_is_framework_data(project):
+    """Without `unknown: true` on a criterion, leaving it out is a finding; with it, none."""
+    import datetime as dt
+
+    from kennisbank_gen.check.validate import validate
+
+    record = project / "initiatives" / "onbekend-criterium.yml"
+    record.write_bytes(
+        (REPO / "tests" / "corpus" / "valid" / "onbekend-criterium.yml").read_bytes()
+    )
+    day = dt.date(2026, 6, 1)
+    assert validate(project, [record], today=day).findings == []
+    criteria = project / "quality_framework" / "criteria.yml"
+    blocks = criteria.read_text(encoding="utf-8").split("  - id: ")
+    [scale] = [i for i, b in enumerate(blocks) if b.startswith("scale\n")]
+    blocks[scale] = blocks[scale].replace("    unknown: true\n", "", 1)
+    criteria.write_text("  - id: ".join(blocks), encoding="utf-8")
+    [finding] = validate(project, [record], today=day).findings
+    assert (finding.field, finding.message) == (
+        "quality.scale",
+        "verwacht dit veld, gevonden: het ontbreekt",
+    )

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import REPO
+from conftest import REPO, TODAY
 from hostile_site import HOSTILE, live_markup, unchecked_project
 
 from kennisbank_gen.build import build
@@ -94,7 +94,7 @@ def labels_site(tmp_path_factory) -> Path:
 
     root = copy_project(tmp_path_factory.mktemp("labels") / "project")
     shutil.copy2(HOSTILE / "guidance" / "labels.yml", root / "content" / "guidance")
-    build(root)  # validates, renders, gates: it must pass
+    build(root, today=TODAY)  # validates, renders, gates: it must pass
     return root / "site"
 
 
@@ -177,13 +177,13 @@ def test_the_bundled_site_passes_the_gate_and_material_scripts_are_listed(built_
 
 
 def test_gate_refuses_a_hand_written_page_and_the_site_stays(project):
-    build(project)
+    build(project, today=TODAY)
     before = (project / "site" / "over" / "index.html").read_bytes()
     (project / "content" / "over.md").write_text(
         "# Over\n\n<img src=x onerror=alert(1)>\n", encoding="utf-8"
     )
     with pytest.raises(BuildError) as exc:
-        build(project)
+        build(project, today=TODAY)
     message = str(exc.value)
     assert "over/index.html: regel" in message and "<img src=x onerror=alert(1)>" in message
     assert (project / "site" / "over" / "index.html").read_bytes() == before
@@ -198,7 +198,7 @@ def test_gate_refuses_an_off_site_script_from_mkdocs_yml(project):
         encoding="utf-8",
     )
     with pytest.raises(BuildError) as exc:
-        build(project)
+        build(project, today=TODAY)
     assert '<script src="https://evil.example/x.js">' in str(exc.value)
     assert "andere host" in str(exc.value)
 
@@ -208,7 +208,7 @@ def test_duplicate_key_in_mkdocs_yml_is_a_config_error(project):
     text = config.read_text(encoding="utf-8")
     config.write_text(text + "extra_javascript:\n  - https://evil.example/x.js\n", "utf-8")
     with pytest.raises(ConfigError) as exc:
-        build(project)
+        build(project, today=TODAY)
     (finding,) = exc.value.findings
     assert finding.path == "mkdocs.yml" and "extra_javascript" in finding.message
 

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import TODAY
 from test_hostile import assert_no_crash, kennisbank
 
 from kennisbank_gen.findings import Finding, format_text, neutralise
@@ -28,7 +29,7 @@ def edit(file: Path, old: str, new: str) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "wanted"),
     [
-        ("site_name: Kennisbank", "site_name: [Kennisbank", r"mkdocs\.yml:\d+:\d+: expected valid"),
+        ("site_name: Kennisbank", "site_name: [Kennisbank", r"mkdocs\.yml:\d+:\d+: verwacht "),
         (
             "  licence:\n    name: CC BY 4.0\n    url: https://creativecommons.org/licenses/"
             "by/4.0/deed.nl\n",
@@ -39,12 +40,12 @@ def edit(file: Path, old: str, new: str) -> None:
         (
             "site_url: https://kennisbank.example.org/",
             "site_url: 3",
-            r"mkdocs\.yml:\d+:1: site_url: verwacht een tekst voor site_url, gevonden 3",
+            r"mkdocs\.yml:\d+:\d+: site_url: verwacht een tekst voor site_url, gevonden 3",
         ),
         (
             "extra_css:",
             "extra_css: &x\n  - a.css\nextra_css_again:",
-            r"mkdocs\.yml:\d+:\d+: expected plain YAML, found an anchor '&x'",
+            r"mkdocs\.yml:\d+:\d+: verwacht gewone YAML, gevonden een anker '&x'",
         ),
     ],
     ids=["broken-yaml", "no-licence", "url-not-text", "anchor"],
@@ -64,7 +65,7 @@ def test_missing_mkdocs_yml_exits_2(project):
     result = kennisbank("build", cwd=project)
     assert_no_crash(result)
     assert result.returncode == 2
-    assert "mkdocs.yml:1:1: expected a readable file" in result.stderr
+    assert "mkdocs.yml:1:1: verwacht een leesbaar bestand" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -194,7 +195,7 @@ def test_csv_has_no_formula_in_any_cell_with_any_separator(project):
         "label: Evaluatie",
         "label: \"=cmd|' /C calc'!A0\"",
     )
-    build(project)
+    build(project, today=TODAY)
     raw = (project / "site" / "initiatieven.csv").read_text(encoding="utf-8")
     assert "\r" not in raw  # a bare CR would end the row in some spreadsheets
     rows = raw.split("\n")
@@ -210,5 +211,5 @@ def test_new_refuses_a_slug_that_is_not_a_file_name(project, slug):
     result = kennisbank("new", "--no-input", "--title", "Test", "--slug", slug, cwd=project)
     assert_no_crash(result)
     assert result.returncode == 2
-    assert "--slug: verwacht kleine letters, cijfers en streepjes" in result.stderr
+    assert "--slug: verwacht een bestandsnaam in kleine letters met streepjes" in result.stderr
     assert not list(project.parent.glob("*.yml")) and not (project.parent / "uit.yml").exists()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import REPO
+from conftest import REPO, TODAY
 
 from kennisbank_gen.build import build, generate, site_builder
 from kennisbank_gen.check.validate import validate
@@ -147,7 +147,7 @@ def test_record_text_in_the_search_block_is_escaped(project: Path):
     title = re.search(r"^title: (.*)$", text, re.M).group(1)
     hostile = 'Eenzaamheid <img src=x onerror="alert(1)"> & "quotes"'
     record.write_text(text.replace(f"title: {title}", f"title: '{hostile}'"), encoding="utf-8")
-    generate(project)
+    generate(project, today=TODAY)
     page = (project / "build/docs/initiatieven/onderzoek-eenzaamheid-mbo-studenten.md").read_text(
         encoding="utf-8"
     )
@@ -196,8 +196,8 @@ def add_criterion(project: Path) -> dict[str, str]:
 @pytest.mark.slow
 def test_a_new_criterion_becomes_a_facet_without_code_changes(project: Path):
     add_criterion(project)
-    assert validate(project).findings == []
-    build(project)
+    assert validate(project, today=TODAY).findings == []
+    build(project, today=TODAY)
     docs = project / "build" / "docs"
     browse = BeautifulSoup((docs / "zoeken.md").read_text(encoding="utf-8"), "html.parser")
     fieldset = browse.find("fieldset", attrs={"data-facet": "co-creatie"})
@@ -255,11 +255,11 @@ def tree_digest(directory: Path) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_failing_pagefind_stops_the_build_and_keeps_the_previous_site(project, monkeypatch):
-    build(project)
+    build(project, today=TODAY)
     before = tree_digest(project / "site")
     monkeypatch.setattr(site_builder, "PAGEFIND_ARGS", ("--no-such-option",))
     with pytest.raises(BuildError, match="Pagefind"):
-        build(project)
+        build(project, today=TODAY)
     assert tree_digest(project / "site") == before
     assert not list(
         project.glob(".site.[!l]*")

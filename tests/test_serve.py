@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import socket
 import subprocess
 import sys
@@ -10,6 +12,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from kennisbank_gen.editors.preview_banner import banner_script
+from kennisbank_gen.findings import Finding
 
 SLUG = "inspectie-sociale-veiligheid-kunst-mode-2023"
 
@@ -60,12 +65,24 @@ def test_serve_regenerates_on_record_change_and_survives_bad_input(project: Path
 
         record.write_text(original.replace("scale: nvt", "scale: grote"), encoding="utf-8")
         logged = _wait_for(
-            lambda: "found 'grote'" in (text := (project / "serve.log").read_text()) and text
+            lambda: "gevonden 'grote'" in (text := (project / "serve.log").read_text()) and text
         )
         assert f"initiatives/{SLUG}.yml" in logged and "Traceback" not in logged
+        assert f"Preview: http://127.0.0.1:{port}/" in logged
         assert "Herzien sturen op" in _get(url)  # the last good state is still served
         assert process.poll() is None
     finally:
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+def test_banner_script_puts_findings_on_the_page_as_text_only():
+    hostile = Finding("initiatives/x.yml", 3, 7, "title", "gevonden '</script><img onerror=x>'")
+    script = banner_script([hostile])
+    assert "innerHTML" not in script and "insertAdjacentHTML" not in script
+    data = re.search(r"var findings = (.*);", script).group(1)
+    assert json.loads(data) == [
+        {"where": "initiatives/x.yml:3 title:", "message": "gevonden '</script><img onerror=x>'"}
+    ]
+    assert json.loads(re.search(r"var findings = (.*);", banner_script([])).group(1)) == []

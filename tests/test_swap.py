@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import TODAY
 
 from kennisbank_gen.build import build, output, recipe
 from kennisbank_gen.build.output import build_lock, remove_leftovers, swap_into_place
@@ -46,7 +47,7 @@ def leftovers(root: Path) -> list[str]:
 
 @pytest.fixture
 def built(project: Path) -> tuple[Path, dict[str, str]]:
-    build(project)
+    build(project, today=TODAY)
     return project, digest(project / "site")
 
 
@@ -68,7 +69,7 @@ def test_failing_exchange_leaves_the_site(built, monkeypatch):
 
     monkeypatch.setattr(output, "exchange", broken)
     with pytest.raises(BuildError) as exc:
-        build(root)
+        build(root, today=TODAY)
     assert "lezen of schrijven mislukt: Input/output error" in str(exc.value)
     assert digest(root / "site") == before
     assert leftovers(root) == []
@@ -86,7 +87,7 @@ def test_failing_second_rename_in_the_fallback_puts_the_old_site_back(built, mon
 
     monkeypatch.setattr(Path, "rename", rename)
     with pytest.raises(BuildError):
-        build(root)
+        build(root, today=TODAY)
     monkeypatch.undo()
     assert digest(root / "site") == before
     assert leftovers(root) == []
@@ -96,7 +97,7 @@ def test_fallback_swap_works(built, monkeypatch):
     root, _ = built
     monkeypatch.setattr(output, "exchange", lambda a, b: False)
     (root / "content" / "over.md").write_text("# Over\n\nNieuwe tekst.\n", encoding="utf-8")
-    build(root)
+    build(root, today=TODAY)
     assert "Nieuwe tekst." in (root / "site" / "over" / "index.html").read_text("utf-8")
     assert leftovers(root) == []
 
@@ -172,7 +173,7 @@ def test_kill_9_at_random_moments_never_leaves_a_broken_site(built):
     site = root / "site"
     pages = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
     start = time.monotonic()
-    build(root)
+    build(root, today=TODAY)
     duration = time.monotonic() - start
     seed = random.randrange(1 << 30)
     rng = random.Random(seed)
@@ -212,7 +213,7 @@ def test_kill_9_at_random_moments_never_leaves_a_broken_site(built):
         watcher.join()
     assert missing == [], f"site/ was incomplete {len(missing)} times (seed {seed})"
     assert kills >= 1, f"seed {seed}: no build was killed; widen the window"
-    build(root)  # the next build removes what the killed ones left
+    build(root, today=TODAY)  # the next build removes what the killed ones left
     assert leftovers(root) == []
     assert "Versie 5." in (site / "over" / "index.html").read_text(encoding="utf-8")
 
@@ -226,7 +227,7 @@ def test_disk_full_while_writing_is_a_message(built, monkeypatch):
 
     monkeypatch.setattr(recipe, "write_tree", full)
     with pytest.raises(BuildError) as exc:
-        build(root)
+        build(root, today=TODAY)
     assert str(exc.value).startswith("de schijf is vol (")
     assert digest(root / "site") == before
 

@@ -12,12 +12,14 @@ from pathlib import Path
 
 import click
 
+from . import clock
 from .build import build as build_site
 from .check.record_schema import record_schema
 from .check.validate import validate as validate_project
 from .config import SiteConfig, project_option
 from .editors.cms import cms
 from .editors.contributing import contributing
+from .editors.fix import change_text, fix_and_validate
 from .editors.new import new
 from .editors.serve import serve as serve_preview
 from .errors import BuildError, ConfigError, FindingsError
@@ -37,7 +39,7 @@ def _config_error(exc: ConfigError) -> None:
     if all(f.path.endswith("mkdocs.yml") for f in exc.findings):
         _say("mkdocs.yml is niet in orde; herstel het eerst.", err=True)
     else:
-        _say("The quality framework is broken; fix it before validating records.", err=True)
+        _say("Het kwaliteitskader is kapot; herstel dat eerst, daarna de records.", err=True)
     sys.exit(2)
 
 
@@ -54,7 +56,8 @@ def _job_summary(findings: list[Finding]) -> None:
         for f in sorted(findings):
             message = one_line(f.message).replace("|", "\\|")
             path, field = one_line(f.path).replace("`", "'"), one_line(f.field).replace("`", "'")
-            lines.append(f"| `{path}` | {f.line} | `{field}` | {message} | {f.severity} |")
+            severity = "waarschuwing" if f.severity == "warning" else "fout"
+            lines.append(f"| `{path}` | {f.line} | `{field}` | {message} | {severity} |")
     with open(target, "a", encoding="utf-8") as out:
         out.write("\n".join(lines) + "\n")
 
@@ -62,7 +65,7 @@ def _job_summary(findings: list[Finding]) -> None:
 @click.group()
 @click.version_option(package_name="kennisbank-gen")
 def main() -> None:
-    """Generate the Kennisbank Studentenwelzijn site from YAML records."""
+    """Maak de site van de Kennisbank Studentenwelzijn uit YAML-records."""
 
 
 main.add_command(new)
@@ -78,14 +81,24 @@ main.add_command(cms)
     type=click.Choice(sorted(FORMATTERS)),
     default="text",
     show_default=True,
-    help="How to print findings.",
+    help="Hoe de meldingen verschijnen.",
 )
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--strict", is_flag=True, help="Behandel waarschuwingen als fouten.")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Herstel wat eenduidig te herstellen is (alleen die waarde verandert) en meld wat.",
+)
 @project_option
-def validate(paths: tuple[Path, ...], fmt: str, strict: bool, root: Path) -> None:
-    """Check records (default: all of initiatives/) and report every finding."""
+def validate(paths: tuple[Path, ...], fmt: str, strict: bool, fix: bool, root: Path) -> None:
+    """Controleer records (standaard: heel initiatives/) en meld alles wat niet klopt."""
     try:
-        report = validate_project(root, list(paths) or None)
+        if fix:
+            report, fixed = fix_and_validate(root, list(paths) or None, clock.today())
+            for f in fixed:
+                click.echo(change_text(f), err=fmt != "text")
+        else:
+            report = validate_project(root, list(paths) or None, today=clock.today())
     except ConfigError as exc:
         _config_error(exc)
     output = FORMATTERS[fmt](report.findings)
@@ -101,11 +114,11 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, root: Path) -> Non
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of standard output.",
+    help="Schrijf naar dit bestand in plaats van naar de standaarduitvoer.",
 )
 @project_option
 def schema(output: Path | None, root: Path) -> None:
-    """Write the JSON Schema of a record (for editors' autocompletion)."""
+    """Schrijf het JSON Schema van een record (voor aanvullen in je editor)."""
     try:
         framework = load_framework(root / FRAMEWORK_DIR, root)
     except ConfigError as exc:
@@ -113,17 +126,17 @@ def schema(output: Path | None, root: Path) -> None:
     text = json.dumps(record_schema(framework), ensure_ascii=False, indent=2) + "\n"
     if output:
         output.write_text(text, encoding="utf-8")
-        click.echo(f"Schema written to {output}", err=True)
+        click.echo(f"Schema geschreven naar {output}", err=True)
     else:
         click.echo(text, nl=False)
 
 
 @main.command()
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--strict", is_flag=True, help="Behandel waarschuwingen als fouten.")
 @click.option(
     "--site-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Where the site goes (default: site/ in the project).",
+    help="Waar de site komt (standaard: site/ in het project).",
 )
 @click.option(
     "--release",
@@ -132,27 +145,27 @@ def schema(output: Path | None, root: Path) -> None:
 )
 @project_option
 def build(strict: bool, site_dir: Path | None, release: bool, root: Path) -> None:
-    """Validate everything, then build the site into site/ (left untouched on failure)."""
+    """Controleer alles en bouw dan de site in site/ (bij een fout blijft die ongewijzigd)."""
     if release:
         _refuse_placeholder_address(root)
     try:
-        result = build_site(root, site_dir, strict)
+        result = build_site(root, site_dir, strict, today=clock.today())
     except ConfigError as exc:
         _config_error(exc)
     except FindingsError as exc:
         _say(format_text(exc.findings), err=True)
         click.echo(
-            "Build stopped: nothing was written and the previous site is unchanged.", err=True
+            "Bouwen gestopt: er is niets geschreven en de vorige site is ongewijzigd.", err=True
         )
         sys.exit(1)
     except BuildError as exc:
-        _say(f"Build failed: {exc}. The previous site is unchanged.", err=True)
+        _say(f"Bouwen mislukt: {exc}. De vorige site is ongewijzigd.", err=True)
         sys.exit(1)
     for warning in result.warnings:
         _say(warning.text(), err=True)
     click.echo(
-        f"Site built in {result.site_dir}/ ({result.files_total} generated files, "
-        f"{result.files_written} changed). Preview it with: kennisbank serve"
+        f"Site gebouwd in {result.site_dir}/ ({result.files_total} gegenereerde bestanden, "
+        f"{result.files_written} gewijzigd). Bekijk haar met: kennisbank serve"
     )
 
 
@@ -177,7 +190,7 @@ def _refuse_placeholder_address(root: Path) -> None:
 
 @main.command()
 @click.option(
-    "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address and port to serve on."
+    "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Adres en poort van de preview."
 )
 @click.option(
     "--cms",
@@ -200,7 +213,7 @@ def _refuse_placeholder_address(root: Path) -> None:
 )
 @project_option
 def serve(dev_addr: str, cms: bool, cms_port: int, cms_mode: str, root: Path) -> None:
-    """Live preview: rebuilds when a record, the framework or a content page changes."""
+    """Live preview: bouwt opnieuw zodra een record, het kwaliteitskader of een pagina wijzigt."""
     try:
         serve_preview(root, dev_addr, cms_port if cms else None, cms_mode)
     except ConfigError as exc:

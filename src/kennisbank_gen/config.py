@@ -23,7 +23,7 @@ project_option = click.option(
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     default=".",
     show_default=True,
-    help="Project directory (holds mkdocs.yml, initiatives/, quality_framework/, content/).",
+    help="Projectmap (met mkdocs.yml, initiatives/, quality_framework/, content/).",
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -34,6 +34,17 @@ def neutralise(text: str) -> str:
 
 
 @dataclass(frozen=True, order=True)
+class Fix:
+    """An unambiguous repair: the text `old` at line:col becomes `new`; nothing else changes
+    (`kennisbank validate --fix` applies it)."""
+
+    line: int
+    col: int
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, order=True)
 class Finding:
     """One problem at one place: `path:line:col: field: message`."""
 
@@ -45,6 +56,8 @@ class Finding:
     rule: str = "schema"
     #: set by the check stage from `rules.yml` / `criteria.yml` (`check.validate.with_severity`)
     severity: Severity = "error"
+    #: the repair, when there is exactly one (the message says it too)
+    fix: Fix | None = field(default=None, compare=False)
 
     @classmethod
     def for_file(cls, path: str, message: str, rule: str) -> Finding:
@@ -55,7 +68,7 @@ class Finding:
         """One line, whatever the path or the quoted text holds; never a workflow command."""
         where = f"{one_line(self.path)}:{self.line}:{self.col}"
         field = f" {one_line(self.field)}:" if self.field else ""
-        tag = " (warning)" if self.severity == "warning" else ""
+        tag = " (waarschuwing)" if self.severity == "warning" else ""
         return neutralise(f"{where}:{field} {one_line(self.message)}{tag}")
 
 
@@ -63,7 +76,9 @@ def format_text(findings: list[Finding]) -> str:
     lines = [f.text() for f in sorted(findings)]
     n_err = sum(f.severity == "error" for f in findings)
     n_warn = len(findings) - n_err
-    lines.append(f"{n_err} error(s), {n_warn} warning(s)")
+    lines.append(f"{n_err} fout(en), {n_warn} waarschuwing(en)")
+    if fixable := sum(f.fix is not None for f in findings):
+        lines.append(f"{fixable} hiervan herstelt `kennisbank validate --fix` voor je.")
     return "\n".join(lines)
 
 

@@ -9,16 +9,17 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from .findings import Finding
+from .read.dates import parse_dutch
 from .read.load import Document
 
 _TYPE_NAMES = {
-    "string": "text",
-    "array": "a list",
-    "object": "a mapping of fields",
-    "boolean": "true or false",
-    "integer": "a whole number",
-    "number": "a number",
-    "null": "nothing",
+    "string": "tekst",
+    "array": "een lijst",
+    "object": "velden (naam: waarde)",
+    "boolean": "true of false",
+    "integer": "een geheel getal",
+    "number": "een getal",
+    "null": "niets",
 }
 
 
@@ -26,72 +27,112 @@ def _shown(value: Any) -> str:
     if isinstance(value, str):
         return repr(value if len(value) <= 60 else value[:57] + "...")
     if isinstance(value, list):
-        return "a list"
+        return "een lijst"
     if isinstance(value, dict):
-        return "a mapping of fields"
+        return "velden (naam: waarde)"
     if value is None:
-        return "nothing"
+        return "niets"
     return repr(value)
 
 
 def did_you_mean(found: Any, options, cutoff: float = 0.6) -> str:
-    """A "; did you mean 'x'?" hint when `found` is close to one of the options, else ""."""
+    """A "; bedoel je 'x'?" hint when `found` is close to one of the options, else ""."""
     if not isinstance(found, str):
         return ""
     close = difflib.get_close_matches(found, [str(o) for o in options], n=1, cutoff=cutoff)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return f"; bedoel je '{close[0]}'?" if close else ""
 
 
-def _translate(doc: Document, error) -> list[tuple[tuple, str]]:
-    """(field path, message) pairs for one jsonschema error."""
+def _key(text: str) -> str:
+    """What makes a typed label the same as the framework's: case, spacing, a final full stop."""
+    return " ".join(text.casefold().strip().rstrip(".").split())
+
+
+def id_for_label(found: Any, schema: dict) -> str | None:
+    """The id whose label (or id) `found` is, when the schema lists labels (`x-labels`)."""
+    labels = schema.get("x-labels")
+    if not labels or not isinstance(found, str):
+        return None
+    matches = [i for i, label in labels.items() if _key(found) in (_key(label), _key(i))]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _as_list(found: Any, schema: dict) -> str | None:
+    """'Coronagerelateerd, studentenwelzijn' typed where a list of ids belongs -> '[a, b]'."""
+    items = schema.get("items", {})
+    if not isinstance(found, str) or "x-labels" not in items:
+        return None
+    ids = [id_for_label(part, items) for part in found.split(",")]
+    return f"[{', '.join(ids)}]" if ids and all(ids) else None
+
+
+def _dated(found: Any, schema: dict) -> str | None:
+    """A Dutch date ('augustus 2019') typed where `x-format: date` belongs -> '2019-08'."""
+    if schema.get("x-format") not in ("date", "full-date") or not isinstance(found, str):
+        return None
+    date = parse_dutch(found)
+    if date is None or (schema["x-format"] == "full-date" and not date.day):
+        return None
+    return date.iso
+
+
+def _translate(doc: Document, error, rule: str) -> list[Finding]:
+    """The findings for one jsonschema error."""
     path = tuple(error.absolute_path)
     kind, schema, found = error.validator, error.schema, error.instance
+
+    def at(message: str, new: str | None = None, keep_quotes: bool = True) -> list[Finding]:
+        fix = doc.fix(path, new, keep_quotes) if new else None
+        hint = f"; schrijf {new}" if new else ""
+        return [doc.finding(path, message + hint, rule, fix=fix)]
+
     if kind == "required":
         missing = [name for name in error.validator_value if name not in found]
-        return [((*path, name), "expected this field, found it missing") for name in missing]
+        message = "verwacht dit veld, gevonden: het ontbreekt"
+        return [doc.finding((*path, name), message, rule) for name in missing]
     if kind == "additionalProperties":
         known = sorted(schema.get("properties", {}))
         extra = [k for k in found if k not in known]
         return [
-            (
+            doc.finding(
                 (*path, k),
-                f"expected one of the known fields, found unknown field '{k}'"
+                f"verwacht een van de bekende velden, gevonden het onbekende veld '{k}'"
                 + did_you_mean(k, known),
+                rule,
+                on_key=True,
             )
             for k in extra
         ]
     if kind == "enum":
         options = error.validator_value
-        listed = ", ".join(map(str, options))
-        return [
-            (
-                path,
-                f"expected one of [{listed}], found {_shown(found)}" + did_you_mean(found, options),
-            )
-        ]
-    if kind == "type" and "x-expected" in schema:
-        return [(path, f"expected {schema['x-expected']}, found {_shown(found)}")]
-    if kind in ("minimum", "maximum") and "x-expected" in schema:
-        return [(path, f"expected {schema['x-expected']}, found {_shown(found)}")]
+        message = f"verwacht een van [{', '.join(map(str, options))}], gevonden {_shown(found)}"
+        if chosen := id_for_label(found, schema):
+            return at(message + f" (het label van '{chosen}')", chosen)
+        return at(message + did_you_mean(found, options))
+    if kind == "type" and (as_list := _as_list(found, schema)):
+        return at(f"verwacht een lijst, gevonden {_shown(found)}", as_list, keep_quotes=False)
+    if kind in ("type", "minimum", "maximum", "pattern") and "x-expected" in schema:
+        return at(
+            f"verwacht {schema['x-expected']}, gevonden {_shown(found)}", _dated(found, schema)
+        )
     if kind == "type":
         expected = error.validator_value
         names = [expected] if isinstance(expected, str) else expected
-        wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
-        return [(path, f"expected {wanted}, found {_shown(found)}")]
+        wanted = " of ".join(_TYPE_NAMES.get(n, n) for n in names)
+        return at(f"verwacht {wanted}, gevonden {_shown(found)}")
     if kind == "pattern":
-        wanted = schema.get("x-expected", f"text matching {error.validator_value}")
-        return [(path, f"expected {wanted}, found {_shown(found)}")]
+        return at(
+            f"verwacht tekst volgens het patroon {error.validator_value}, gevonden {_shown(found)}"
+        )
     if kind == "minItems":
-        return [(path, f"expected at least {error.validator_value} item(s), found {len(found)}")]
+        return at(f"verwacht minstens {error.validator_value} waarde(n), gevonden {len(found)}")
     if kind == "uniqueItems":
-        return [(path, "expected every value once, found a value twice")]
+        return at("verwacht elke waarde één keer, gevonden een waarde twee keer")
     if kind == "minLength":
-        return [
-            (path, f"expected at least {error.validator_value} character(s), found {len(found)}")
-        ]
+        return at(f"verwacht minstens {error.validator_value} teken(s), gevonden {len(found)}")
     if kind == "maxLength":
-        return [(path, f"expected at most {error.validator_value} characters, found {len(found)}")]
-    return [(path, error.message)]
+        return at(f"verwacht hoogstens {error.validator_value} tekens, gevonden {len(found)}")
+    return at(f"verwacht een waarde volgens het schema ({kind}), gevonden {_shown(found)}")
 
 
 def schema_findings(
@@ -100,6 +141,5 @@ def schema_findings(
     """Every schema violation in a document, as located findings (all of them, in file order)."""
     findings = []
     for error in validator.iter_errors(doc.data):
-        for path, message in _translate(doc, error):
-            findings.append(doc.finding(path, message, rule))
+        findings += _translate(doc, error, rule)
     return sorted(set(findings))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, copy_project
+from conftest import REPO, TODAY, copy_project
 from site_pages import axe_violations
 from test_search import add_criterion
 
@@ -265,7 +265,7 @@ def test_a_record_made_with_the_form_validates_and_appears_in_the_preview(admin,
     }
     assert data["sectors"] == ["hbo"] and data["guidance"] == ["inholland-docenten/04"]
     assert data["body"].strip() == BODY
-    assert validate(preview.root, [record]).findings == []
+    assert validate(preview.root, [record], today=TODAY).findings == []
     page = preview.wait_for(f"initiatieven/{SLUG}/", "alleen</strong>")
     assert TITLE in page and "Niet bekend" in page
     assert admin.errors == []
@@ -348,7 +348,9 @@ def test_with_the_editorial_workflow_a_save_is_a_branch_for_a_pull_request(admin
     scratch = preview.root.parent / "pr"
     scratch.mkdir()
     (scratch / f"{SLUG}.yml").write_text(text, encoding="utf-8")
-    assert validate(preview.root, [preview.root / "initiatives", scratch]).findings == []
+    assert (
+        validate(preview.root, [preview.root / "initiatives", scratch], today=TODAY).findings == []
+    )
 
 
 REPORT = "inspectie-sociale-veiligheid-kunst-mode-2023"  # has links, guidance and every field
@@ -388,5 +390,5 @@ def test_editing_a_record_changes_only_what_was_edited(admin, preview):
     assert words(after["body"]) == words(before["body"])  # paragraphs may be re-wrapped
     unchanged = {k: v for k, v in before.items() if k not in ("summary", "body")}
     assert {k: after[k] for k in unchanged} == unchanged
-    assert validate(preview.root, [record]).findings == []
+    assert validate(preview.root, [record], today=TODAY).findings == []
     preview.wait_for(f"initiatieven/{REPORT}/", "nieuwe samenvatting")

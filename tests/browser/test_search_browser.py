@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import copy_project, serve_directory
+from conftest import TODAY, copy_project, serve_directory
 from playwright.sync_api import expect
 from test_search import add_criterion
 
@@ -330,7 +330,7 @@ def test_without_an_index_the_search_says_so(browser, built_site, tmp_path):
 def test_a_new_criterion_is_a_facet_with_counts(browser, tmp_path):
     project = copy_project(tmp_path / "project")
     values = add_criterion(project)
-    build(project)
+    build(project, today=TODAY)
     server, url = serve_directory(project / "site")
     context = browser.new_context(base_url=url)
     page = context.new_page()

@@ -59,7 +59,8 @@ class BuildResult:
 def generate(
     root: Path,
     strict: bool = False,
-    today: dt.date | None = None,
+    *,
+    today: dt.date,
     cms_port: int = LOCAL_BACKEND_PORT,
 ) -> Generated:
     """Read and check everything, then write the generated docs tree (only changed files).
@@ -68,7 +69,7 @@ def generate(
     Raises FindingsError (nothing written) when anything blocks.
     """
     project = read_project(root)
-    report = Report(project, check(project, today or dt.date.today()))
+    report = Report(project, check(project, today))
     if blocking := report.blocking(strict):
         raise FindingsError(report.findings if strict else blocking + report.warnings)
     config = SiteConfig.from_mkdocs(root / "mkdocs.yml")
@@ -79,13 +80,13 @@ def generate(
 
 
 def build(
-    root: Path, site_dir: Path | None = None, strict: bool = False, today: dt.date | None = None
+    root: Path, site_dir: Path | None = None, strict: bool = False, *, today: dt.date
 ) -> BuildResult:
     site_dir = site_dir or root / "site"
     try:
         with build_lock(root):
             remove_leftovers(site_dir)
-            generated = generate(root, strict, today)
+            generated = generate(root, strict, today=today)
             staging = staging_dir(site_dir)
             try:
                 run_site_builder(root / "mkdocs.yml", staging)

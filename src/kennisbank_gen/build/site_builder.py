@@ -41,7 +41,7 @@ def run_site_builder(config_file: Path, out_dir: Path) -> None:
         mkdocs_build(config)
     except (MkDocsException, SystemExit) as exc:
         warnings = "".join(f"\n  {m}" for m in collect.messages[:20])
-        raise BuildError(f"the site builder failed: {exc}{warnings}") from None
+        raise BuildError(f"de sitebouwer (MkDocs) faalde: {exc}{warnings}") from None
     finally:
         logger.removeHandler(collect)
 
@@ -66,7 +66,7 @@ def indexing(site_dir: Path) -> Iterator[None]:
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
     except OSError as exc:
-        raise BuildError(f"the search indexer (Pagefind) could not start: {exc}") from None
+        raise BuildError(f"de zoekindex (Pagefind) kon niet starten: {exc}") from None
     try:
         yield
     except BaseException:
@@ -76,5 +76,5 @@ def indexing(site_dir: Path) -> Iterator[None]:
     stdout, stderr = process.communicate()
     if process.returncode != 0 or not (site_dir / "pagefind" / "pagefind.js").is_file():
         output = (stderr or stdout).strip().splitlines()[-5:]
-        detail = "; ".join(output) or f"exit code {process.returncode}"
-        raise BuildError(f"the search indexer (Pagefind) failed: {detail}")
+        detail = "; ".join(output) or f"afsluitcode {process.returncode}"
+        raise BuildError(f"de zoekindex (Pagefind) faalde: {detail}")

@@ -84,6 +84,12 @@ FIELDS: dict[str, FieldInfo] = {
         "Optioneel. Hernoem je een bestand, zet dan de oude naam (zonder `.yml`) in deze lijst: "
         "oude links blijven dan werken.",
     ),
+    "previous_urls": FieldInfo(
+        "Adressen op de oude site",
+        "Optioneel. Stond het initiatief al op de oude kennisbank, zet dan het adres daar in "
+        "deze lijst, vanaf de eerste schuine streep, zoals `/onderzoek/mijn-initiatief/`: "
+        "dat adres stuurt bezoekers dan hierheen.",
+    ),
 }
 
 _VOCABULARY_TITLES = {

@@ -38,7 +38,7 @@ GUIDANCE_SCHEMA = {
         "path": {
             "type": "string",
             "pattern": r"^[a-z0-9-]+(/[a-z0-9-]+)*(?!\n)$",
-            "x-expected": "a URL path such as 'aanbevelingen/inspectie-2023'",
+            "x-expected": "een pad zoals 'aanbevelingen/inspectie-2023'",
         },
         "publisher": _TEXT,
         "year": {"type": "integer", "minimum": 1900, "maximum": 2100},
@@ -53,7 +53,7 @@ GUIDANCE_SCHEMA = {
             "items": {
                 "type": "string",
                 "pattern": r"^[a-z0-9-]+(/[a-z0-9-]+)*(?!\n)$",
-                "x-expected": "a URL path such as 'aanbevelingen/inspectie-2023'",
+                "x-expected": "een pad zoals 'aanbevelingen/inspectie-2023'",
             },
         },
         "groups": {
@@ -138,7 +138,7 @@ def check_guidance(docs: list[Document], taken: set[str] = frozenset()) -> list[
                     findings.append(
                         doc.finding(
                             ("items", i, "related", j),
-                            f"expected a known guidance id, found '{ref}'"
+                            f"verwacht een bestaand id van een aanbeveling of tip, gevonden '{ref}'"
                             + did_you_mean(ref, sorted(ids), 0.8),
                             "unknown-reference",
                         )
@@ -152,7 +152,7 @@ def _set_findings(doc: Document) -> list[Finding]:
     stem = Path(doc.path).stem
     if data["id"] != stem:
         findings.append(
-            doc.finding(("id",), f"expected the file name '{stem}', found '{data['id']}'")
+            doc.finding(("id",), f"verwacht de bestandsnaam '{stem}', gevonden '{data['id']}'")
         )
     group_ids = [g["id"] for g in data.get("groups", [])]
     for i, item in enumerate(data["items"]):
@@ -160,7 +160,7 @@ def _set_findings(doc: Document) -> list[Finding]:
             findings.append(
                 doc.finding(
                     ("items", i, "number"),
-                    f"expected {i + 1} (items numbered 1..N in order), found {item['number']}",
+                    f"verwacht {i + 1} (genummerd 1..N op volgorde), gevonden {item['number']}",
                 )
             )
         group = item.get("group")
@@ -168,14 +168,14 @@ def _set_findings(doc: Document) -> list[Finding]:
             findings.append(
                 doc.finding(
                     ("items", i, "group"),
-                    f"expected one of [{', '.join(group_ids)}], found {group!r}",
+                    f"verwacht een van [{', '.join(group_ids)}], gevonden {group!r}",
                 )
             )
         if not group_ids and group is not None:
             findings.append(
                 doc.finding(
                     ("items", i, "group"),
-                    f"expected no group (the set defines no groups), found {group!r}",
+                    f"verwacht geen groep (de set heeft geen groepen), gevonden {group!r}",
                 )
             )
     return findings
@@ -193,7 +193,7 @@ def _redirect_findings(docs: list[Document]) -> list[Finding]:
                     findings.append(
                         doc.finding(
                             ("items", i, "previous_numbers", j),
-                            f"expected a former number no item has now, found {old}",
+                            f"verwacht een vorig nummer dat geen item nu heeft, gevonden {old}",
                             "duplicate-slug",
                         )
                     )
@@ -202,8 +202,8 @@ def _redirect_findings(docs: list[Document]) -> list[Finding]:
                 findings.append(
                     doc.finding(
                         ("previous_paths", j),
-                        f"expected a former path no "
-                        f"set uses now, found '{old}', in use by "
+                        f"verwacht een vorig pad dat geen set nu gebruikt, "
+                        f"gevonden '{old}', in gebruik bij "
                         f"{live_paths[old]}",
                         "duplicate-slug",
                     )

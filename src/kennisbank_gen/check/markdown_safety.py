@@ -232,9 +232,9 @@ def _nesting_problems(text: str) -> list[tuple[int, str, str, str]]:
 
 def _problems_in(text: str) -> list[tuple[int, str, str, str]]:
     problems = []
-    for pattern, what in ((_RAW_HTML, "HTML"), (_ATTR_LIST, "attribute lists")):
+    for pattern, what in ((_RAW_HTML, "HTML"), (_ATTR_LIST, "attributen zoals {: .klasse }")):
         for m in pattern.finditer(text):
-            message = f"expected Markdown without {what}, found '{m.group(0)[:40]}'"
+            message = f"verwacht Markdown zonder {what}, gevonden '{m.group(0)[:40]}'"
             problems.append((m.start(), m.group(0), message, "markdown-html"))
     for m in _IMAGE.finditer(text):
         found = text[m.start() : m.start() + 40].partition("\n")[0]
@@ -242,7 +242,7 @@ def _problems_in(text: str) -> list[tuple[int, str, str, str]]:
             (
                 m.start(),
                 found,
-                f"expected Markdown without images, found '{found}'",
+                f"verwacht Markdown zonder afbeeldingen, gevonden '{found}'",
                 "markdown-image",
             )
         )
@@ -254,8 +254,8 @@ def _problems_in(text: str) -> list[tuple[int, str, str, str]]:
                 (
                     m.start(kind),
                     url,
-                    "expected a link to an https://, http:// or "
-                    f"mailto: address, found '{url[:60]}'",
+                    "verwacht een link naar een adres dat begint met https://, http:// of "
+                    f"mailto:, gevonden '{url[:60]}'",
                     "link-scheme",
                 )
             )

@@ -8,11 +8,14 @@ import functools
 from jsonschema import Draft202012Validator
 
 from ..read.framework import Framework
+from .fields import FIELDS
+from .slugs import PREVIOUS_URL_PATTERN, SLUG_PATTERN
+
+__all__ = ["SLUG_PATTERN"]  # shared with guidance sets and the web form
 
 SCHEMA_ID = "https://kennisbank.invalid/schema/initiative.schema.json"
 #: `(?!\n)$`: Python's `$` also matches before a final line break (`"slug\n"` would pass);
 #: in JSON Schema (ECMA-262) `$` never does, so there the lookahead changes nothing
-SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*(?!\n)$"
 DATE_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?(?!\n)$"
 FULL_DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(?!\n)$"
 #: http(s) in any case (`HTTPS://` is a valid address); mailto: one address, no `?cc=`/`?bcc=`
@@ -26,20 +29,26 @@ GUIDANCE_REF_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*/[0-9]{2}(?!\n)$"
 GUIDANCE_REF = {
     "type": "string",
     "pattern": GUIDANCE_REF_PATTERN,
-    "x-expected": "a guidance id such as 'inspectie-2023/07'",
+    "x-expected": "een id van een aanbeveling of tip zoals 'inspectie-2023/07'",
 }
 
 
-def _enum(ids: list[str], description: str) -> dict:
-    return {"enum": ids, "description": description}
+def _enum(terms, description: str) -> dict:
+    """One id of `terms` (vocabulary terms or criterion values); `x-labels` lets a finding turn a
+    typed label into its id."""
+    return {
+        "enum": [t.id for t in terms],
+        "x-labels": {t.id: t.label for t in terms},
+        "description": description,
+    }
 
 
-def _list_of(ids: list[str], description: str) -> dict:
+def _list_of(terms, description: str) -> dict:
     return {
         "type": "array",
         "minItems": 1,
         "uniqueItems": True,
-        "items": {"enum": ids},
+        "items": _enum(terms, description),
         "description": description,
     }
 
@@ -60,25 +69,32 @@ def record_schema(framework: Framework) -> dict:
     for c in framework.criteria:
         ids = [v.id for v in c.values]
         quality[c.id] = (
-            _list_of(ids, f"{c.label}: one or more of {ids}")
+            _list_of(c.values, f"{c.label}: {c.question} Een of meer van {ids}.")
             if c.multiple
-            else _enum(ids, f"{c.label}: one of {ids}")
+            else _enum(c.values, f"{c.label}: {c.question} Eén van {ids}.")
         )
         if c.unknown:
-            quality[c.id]["description"] += " (leave it out when the source does not say)"
+            quality[c.id]["description"] += " Laat het weg als de bron het niet noemt."
+    schema = _schema(framework, quality)
+    for name, prop in schema["properties"].items():  # what editors' YAML extensions show
+        prop["description"] = FIELDS[name].help
+    return schema
+
+
+def _schema(framework: Framework, quality: dict) -> dict:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
-        "title": "Kennisbank Studentenwelzijn: initiative record",
+        "title": "Kennisbank Studentenwelzijn: record van een initiatief",
         "type": "object",
         "additionalProperties": False,
         "required": ["title", "initiators", "date", "kind", "themes", "summary", "body", "quality"],
         "properties": {
-            "title": _text("Title of the initiative", 3, maxLength=200),
+            "title": _text("Titel", 3, maxLength=200),
             "initiators": {
                 "type": "array",
                 "minItems": 1,
-                "items": _text("Organisation that runs the initiative"),
+                "items": _text("Een organisatie die het initiatief uitvoert of uitgeeft"),
                 "description": "Initiatiefnemer(s)",
             },
             "date": {
@@ -87,14 +103,15 @@ def record_schema(framework: Framework) -> dict:
                 "pattern": DATE_PATTERN,
                 "minimum": 1000,
                 "maximum": 9999,
-                "x-expected": "a date as YYYY, YYYY-MM or YYYY-MM-DD",
+                "x-expected": "een datum als JJJJ, JJJJ-MM of JJJJ-MM-DD",
+                "x-format": "date",
                 "description": "Datum initiatief: YYYY, YYYY-MM or YYYY-MM-DD",
             },
-            "kind": _enum(framework.ids("kinds"), "Kind of record"),
-            "sectors": _list_of(framework.ids("sectors"), "Education sectors"),
-            "themes": _list_of(framework.ids("themes"), "Themes (Term)"),
-            "summary": _text("One or two sentences shown in lists and search results"),
-            "body": _text("Description in Markdown (no raw HTML)"),
+            "kind": _enum(framework.vocabularies["kinds"], "Soort"),
+            "sectors": _list_of(framework.vocabularies["sectors"], "Sector"),
+            "themes": _list_of(framework.vocabularies["themes"], "Term (thema)"),
+            "summary": _text("Samenvatting"),
+            "body": _text("Beschrijving"),
             "links": {
                 "type": "array",
                 "items": {
@@ -102,11 +119,11 @@ def record_schema(framework: Framework) -> dict:
                     "additionalProperties": False,
                     "required": ["label", "url"],
                     "properties": {
-                        "label": _text("Link text"),
+                        "label": _text("De linktekst"),
                         "url": {
                             "type": "string",
                             "pattern": URL_PATTERN,
-                            "x-expected": "an https://, http:// or mailto: address",
+                            "x-expected": "een adres dat begint met https://, http:// of mailto:",
                         },
                     },
                 },
@@ -124,11 +141,12 @@ def record_schema(framework: Framework) -> dict:
                 "items": GUIDANCE_REF,
                 "description": "Recommendations and tips this initiative puts into practice",
             },
-            "status": _enum(framework.ids("statuses"), "Status"),
+            "status": _enum(framework.vocabularies["statuses"], "Status"),
             "last_reviewed": {
                 "type": "string",
                 "pattern": FULL_DATE_PATTERN,
-                "x-expected": "a date as YYYY-MM-DD",
+                "x-expected": "een datum als JJJJ-MM-DD",
+                "x-format": "full-date",
             },
             "example": {"type": "boolean", "description": "true for fictional example records"},
             "previous_slugs": {
@@ -137,9 +155,19 @@ def record_schema(framework: Framework) -> dict:
                 "items": {
                     "type": "string",
                     "pattern": SLUG_PATTERN,
-                    "x-expected": "a lowercase-hyphenated slug",
+                    "x-expected": "een slug in kleine letters met streepjes",
                 },
                 "description": "Former file names; the old URLs redirect here",
+            },
+            "previous_urls": {
+                "type": "array",
+                "uniqueItems": True,
+                "items": {
+                    "type": "string",
+                    "pattern": PREVIOUS_URL_PATTERN,
+                    "x-expected": "een adres van de oude site zoals '/onderzoek/mijn-initiatief/'",
+                },
+                "description": "Former addresses on the live site; each redirects here",
             },
         },
     }

@@ -28,12 +28,27 @@ from .record_schema import (
     DATE_PATTERN,
     FULL_DATE_PATTERN,
     GUIDANCE_REF_PATTERN,
-    SLUG_PATTERN,
     record_validator,
 )
+from .slugs import PREVIOUS_URL_PATTERN, slug_problem
 
 #: slugs taken by the overview pages in initiatieven/
-RESERVED_SLUGS = {"index": "the initiatives overview", "op-titel": "the overview sorted by title"}
+RESERVED_SLUGS = {
+    "index": "het overzicht van de initiatieven",
+    "op-titel": "het overzicht op titel",
+}
+#: the first part of this site's own addresses: a former address there would hide a page
+SITE_SECTIONS = {
+    "initiatieven": "de initiatieven (gebruik previous_slugs)",
+    "zoeken": "de zoekpagina",
+    "kwaliteitskader": "het kwaliteitskader",
+    "aanbevelingen-en-tips": "het overzicht van aanbevelingen en tips",
+    "open-data": "de pagina open data",
+    "assets": "de bestanden van de site",
+    "pagefind": "de zoekindex",
+    "admin": "het webformulier",
+    "schema": "het schema",
+}
 SUMMARY_MAX = 300
 REVIEW_MAX_DAYS = 730
 
@@ -63,13 +78,15 @@ def _date_findings(doc: Document, today: dt.date) -> list[Finding]:
         try:
             earliest = PartialDate.parse(value).earliest
         except ValueError:
-            findings.append(doc.finding((name,), f"expected a real calendar date, found '{value}'"))
+            findings.append(
+                doc.finding((name,), f"verwacht een bestaande datum, gevonden '{value}'")
+            )
             continue
         if earliest > today:
             findings.append(
                 doc.finding(
                     (name,),
-                    f"expected a date not after today ({today.isoformat()}), found '{value}'",
+                    f"verwacht een datum niet na vandaag ({today.isoformat()}), gevonden '{value}'",
                     "future-date",
                 )
             )
@@ -77,7 +94,8 @@ def _date_findings(doc: Document, today: dt.date) -> list[Finding]:
             findings.append(
                 doc.finding(
                     (name,),
-                    f"expected a review in the last {REVIEW_MAX_DAYS} days, found '{value}'",
+                    f"verwacht een controle in de laatste {REVIEW_MAX_DAYS} dagen, "
+                    f"gevonden '{value}'",
                     "review-age",
                 )
             )
@@ -96,7 +114,7 @@ def _quality_findings(doc: Document, framework: Framework) -> list[Finding]:
                 findings.append(
                     doc.finding(
                         ("quality", c.id),
-                        f"expected '{value.id}' on its own, found it combined with other values",
+                        f"verwacht '{value.id}' alleen, gevonden samen met andere waarden",
                         "exclusive-value",
                     )
                 )
@@ -118,16 +136,8 @@ def with_severity(finding: Finding, framework: Framework) -> Finding:
 def check_record(doc: Document, framework: Framework, today: dt.date) -> list[Finding]:
     """Everything that can be said about one record on its own (severities not yet applied)."""
     findings = schema_findings(doc, record_validator(framework))
-    slug = Path(doc.path).stem
-    if not re.match(SLUG_PATTERN, slug):
-        findings.append(
-            Finding.for_file(
-                doc.path,
-                f"expected a lowercase-hyphenated file name "
-                f"such as 'mijn-initiatief.yml', found '{Path(doc.path).name}'",
-                "slug",
-            )
-        )
+    if problem := slug_problem(Path(doc.path).stem, Path(doc.path).name):
+        findings.append(Finding.for_file(doc.path, problem, "slug"))
     if not isinstance(doc.data, dict):
         return findings
     summary = doc.data.get("summary")
@@ -135,7 +145,7 @@ def check_record(doc: Document, framework: Framework, today: dt.date) -> list[Fi
         findings.append(
             doc.finding(
                 ("summary",),
-                f"expected at most {SUMMARY_MAX} characters, found {len(summary)}",
+                f"verwacht hoogstens {SUMMARY_MAX} tekens, gevonden {len(summary)}",
                 "summary-length",
             )
         )
@@ -157,10 +167,39 @@ def _list(value) -> list:
     return value if isinstance(value, list) else []
 
 
-def check_collection(docs: list[Document], guidance_ids: set[str]) -> list[Finding]:
-    """Rules across records: unique slugs (incl. former ones, which become redirects) and
-    titles, references to guidance that exists."""
-    findings = []
+def _previous_url_findings(docs: list[Document], sections: dict[str, str]) -> list[Finding]:
+    """Former addresses on the live site become redirects: none may hide a page of this site,
+    and each belongs to one record."""
+    findings, owners = [], {}
+    for doc in docs:
+        urls = _list(doc.data.get("previous_urls")) if isinstance(doc.data, dict) else []
+        for i, url in enumerate(urls):
+            if not isinstance(url, str) or not re.match(PREVIOUS_URL_PATTERN, url):
+                continue  # its schema finding says so
+            first = url.strip("/").split("/")[0]
+            owner = sections.get(first) or (
+                owners.get(url) if owners.get(url) != doc.path else None
+            )
+            if owner:
+                findings.append(
+                    doc.finding(
+                        ("previous_urls", i),
+                        f"verwacht een adres van de oude site dat geen pagina hier gebruikt, "
+                        f"gevonden '{url}', in gebruik bij {owner}",
+                        "duplicate-slug",
+                    )
+                )
+            owners.setdefault(url, doc.path)
+    return findings
+
+
+def check_collection(
+    docs: list[Document], guidance_ids: set[str], sections: dict[str, str] | None = None
+) -> list[Finding]:
+    """Rules across records: unique slugs (incl. former ones and former addresses, which become
+    redirects) and titles, references to guidance that exists. `sections`: the first parts of
+    the site's own addresses (default SITE_SECTIONS)."""
+    findings = _previous_url_findings(docs, SITE_SECTIONS if sections is None else sections)
     titles: dict[str, str] = {}
     slugs: dict[str, str] = dict(RESERVED_SLUGS)
     for doc in docs:
@@ -169,8 +208,8 @@ def check_collection(docs: list[Document], guidance_ids: set[str]) -> list[Findi
             findings.append(
                 Finding.for_file(
                     doc.path,
-                    f"expected a slug no other record uses, found '{slug}', "
-                    f"in use by {slugs[slug]}",
+                    f"verwacht een slug die geen ander record gebruikt, gevonden '{slug}', "
+                    f"in gebruik bij {slugs[slug]}",
                     "duplicate-slug",
                 )
             )
@@ -181,8 +220,8 @@ def check_collection(docs: list[Document], guidance_ids: set[str]) -> list[Findi
             findings.append(
                 Finding.for_file(
                     doc.path,
-                    f"expected a file name other than "
-                    f"'{slug}.yml', which is the address of {RESERVED_SLUGS[slug]}",
+                    f"verwacht een andere bestandsnaam dan "
+                    f"'{slug}.yml', want dat is het adres van {RESERVED_SLUGS[slug]}",
                     "duplicate-slug",
                 )
             )
@@ -195,7 +234,7 @@ def check_collection(docs: list[Document], guidance_ids: set[str]) -> list[Findi
                 findings.append(
                     doc.finding(
                         ("title",),
-                        f"expected a unique title, found the title of {titles[key]}",
+                        f"verwacht een unieke titel, gevonden de titel van {titles[key]}",
                         "duplicate-title",
                     )
                 )
@@ -208,7 +247,8 @@ def check_collection(docs: list[Document], guidance_ids: set[str]) -> list[Findi
                 findings.append(
                     doc.finding(
                         ("previous_slugs", i),
-                        f"expected a former slug no page uses, found '{old}', in use by {owner}",
+                        f"verwacht een vorige slug die geen pagina gebruikt, gevonden '{old}', "
+                        f"in gebruik bij {owner}",
                         "duplicate-slug",
                     )
                 )
@@ -219,12 +259,24 @@ def check_collection(docs: list[Document], guidance_ids: set[str]) -> list[Findi
                 findings.append(
                     doc.finding(
                         ("guidance", i),
-                        f"expected a known guidance id, "
-                        f"found '{ref}'" + did_you_mean(ref, guidance_ids, 0.8),
+                        f"verwacht een bestaand id van een aanbeveling of tip, "
+                        f"gevonden '{ref}'" + did_you_mean(ref, guidance_ids, 0.8),
                         "unknown-reference",
                     )
                 )
     return findings
+
+
+def _sections(project: Project) -> dict[str, str]:
+    """SITE_SECTIONS, the guidance sets' sections and the hand-written pages."""
+    sections = dict(SITE_SECTIONS)
+    for doc in project.guidance:
+        path = doc.data.get("path") if isinstance(doc.data, dict) else None
+        if isinstance(path, str) and path:
+            sections.setdefault(path.split("/")[0], doc.path)
+    for page in sorted((project.root / "content").glob("*.md")):
+        sections.setdefault(page.stem, f"content/{page.name}")
+    return sections
 
 
 def check(project: Project, today: dt.date) -> list[Finding]:
@@ -235,15 +287,16 @@ def check(project: Project, today: dt.date) -> list[Finding]:
     findings += project.findings + check_guidance(guidance, content_pages)
     for doc in project.records:
         findings += check_record(doc, framework, today)
-    findings += check_collection(project.records, guidance_ids(guidance))
+    findings += check_collection(project.records, guidance_ids(guidance), _sections(project))
     return sorted({with_severity(f, framework) for f in findings})
 
 
-def validate(root: Path, paths: list[Path] | None = None, today: dt.date | None = None) -> Report:
+def validate(root: Path, paths: list[Path] | None = None, *, today: dt.date) -> Report:
     """Read the project under `root` (records: `paths`, default all) and check it.
 
-    `today` decides which dates lie in the future and which reviews are too old; tests pass it
-    in. Raises ConfigError when the framework itself is broken.
+    `today` decides which dates lie in the future and which reviews are too old (the commands
+    pass `clock.today()`, tests a fixed day). Raises ConfigError when the framework itself is
+    broken.
     """
     project = read_project(root, paths)
-    return Report(project, check(project, today or dt.date.today()))
+    return Report(project, check(project, today))

@@ -5,12 +5,12 @@ that serves the admin page elsewhere."""
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 
 import click
 
+from .. import clock
 from ..check.validate import Report, check
 from ..config import SiteConfig, project_option
 from ..errors import ConfigError
@@ -43,7 +43,7 @@ def cms(output: Path | None, cms_port: int, root: Path) -> None:
         click.echo(format_text(exc.findings), err=True)
         click.echo("Het kwaliteitskader is kapot; herstel dat eerst.", err=True)
         sys.exit(2)
-    report = Report(project, check(project, dt.date.today()))
+    report = Report(project, check(project, clock.today()))
     if blocking := report.blocking(False):
         click.echo(format_text(blocking), err=True)
         click.echo("Geen configuratie geschreven: herstel eerst de meldingen hierboven.", err=True)

@@ -42,11 +42,24 @@ def field_reference(framework: Framework) -> str:
             f"| {_cell(info.help)} |"
         )
     out += ["", "## Vaste termen", ""]
-    out.append("Bij `kind`, `sectors`, `themes` en `status` vul je een code in, geen omschrijving.")
+    out.append(
+        "Bij `kind`, `sectors`, `themes` en `status` vul je een code in, geen omschrijving. "
+        "Typ je toch de omschrijving (zoals `Handreiking/tips`), dan noemt `kennisbank validate` "
+        "de code en zet `kennisbank validate --fix` die voor je neer."
+    )
     for vocabulary, title in _VOCABULARY_TITLES.items():
         field = next(n for n, i in FIELDS.items() if i.vocabulary == vocabulary)
-        out += ["", f"### {title} (`{field}`)", "", "| code | op de site |", "|---|---|"]
-        out += [f"| `{t.id}` | {_cell(t.label)} |" for t in framework.vocabularies[vocabulary]]
+        out += [
+            "",
+            f"### {title} (`{field}`)",
+            "",
+            "| code | op de site | uitleg |",
+            "|---|---|---|",
+        ]
+        out += [
+            f"| `{t.id}` | {_cell(t.label)} | {_cell(t.explanation)} |"
+            for t in framework.vocabularies[vocabulary]
+        ]
     out += [
         "",
         "## Het kwaliteitskader",

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from ..check.fields import FIELDS
+from ..check.record_schema import record_schema
 from ..check.validate import check_record
 from ..read.framework import Framework, Term
 from ..read.load import Document
@@ -55,15 +56,15 @@ class Asker:
                 raise click.BadParameter("; ".join(messages))
             return value
 
-        return click.prompt(
-            prompt,
-            default="" if optional else None,
-            show_default=False,
-            value_proc=value_proc,
-        )
+        return prompt_until_valid(prompt, value_proc, "" if optional else None)
 
     def choose(
-        self, title: str, terms: list[Term], multiple: bool, optional: bool = False
+        self,
+        title: str,
+        terms: list[Term],
+        multiple: bool,
+        optional: bool = False,
+        empty: str = "leeg laten mag",
     ) -> tuple[Callable[[str], Any], str]:
         """Show the numbered choices, accept numbers or codes (comma-separated when multiple)."""
         click.echo(f"\n{title}:")
@@ -82,8 +83,19 @@ class Asker:
 
         hint = "nummers of codes, gescheiden door komma's" if multiple else "nummer of code"
         if optional:
-            hint += "; leeg laten mag"
+            hint += f"; {empty}"
         return convert, f"{title} ({hint})"
+
+
+def prompt_until_valid(prompt: str, check: Callable[[str], Any], default: str | None = None) -> Any:
+    """Ask until `check` accepts the answer; its refusal is shown as `Fout: ...` (in Dutch, not
+    click's `Error:`)."""
+    while True:
+        text = click.prompt(prompt, default=default, show_default=default not in (None, ""))
+        try:
+            return check(text)
+        except click.BadParameter as exc:
+            click.echo(f"Fout: {exc.message}", err=True)
 
 
 def split_list(text: str, sep: str) -> list[str]:
@@ -125,6 +137,7 @@ def ask_record(
             record[field] = value
         return not messages
 
+    required = record_schema(framework)["required"]
     click.echo("Nieuw initiatief voor de Kennisbank Studentenwelzijn. Uitleg: CONTRIBUTING.md.\n")
     if not keep("title", title_problems):
         record["title"] = asker.ask("Titel", "title", str, extra=title_problems)
@@ -141,14 +154,17 @@ def ask_record(
             continue
         info = FIELDS[field]
         terms = list(framework.vocabularies[info.vocabulary or ""])
-        convert, prompt = asker.choose(info.label, terms, multiple)
-        record[field] = asker.ask(prompt, field, convert)
+        optional = field not in required
+        empty = "leeg laten als de bron het niet noemt"
+        convert, prompt = asker.choose(info.label, terms, multiple, optional, empty)
+        if (value := asker.ask(prompt, field, convert, optional=optional)) is not None:
+            record[field] = value
     if not keep("summary"):
         record["summary"] = asker.ask("Samenvatting (een of twee zinnen)", "summary", str)
     if not keep("body"):
         body = _read_body()
         while messages := asker.problems({"body": body}, "body"):
-            click.echo("Error: " + "; ".join(messages))
+            click.echo("Fout: " + "; ".join(messages))
             body = _read_body()
         record["body"] = body
     if not keep("links"):
@@ -183,12 +199,15 @@ def ask_record(
                 continue
             click.echo(f"{field}: {'; '.join(messages)}", err=True)
         click.echo(f"\n{c.label}: {c.question}")
-        convert, prompt = asker.choose(c.label, list(c.values), c.multiple)
+        empty = "leeg laten als de bron het niet noemt: Niet bekend"
+        convert, prompt = asker.choose(c.label, list(c.values), c.multiple, c.unknown, empty)
 
         def place(value: Any, cid: str = c.id) -> dict[str, Any]:
             return {"quality": {cid: value}}
 
-        quality[c.id] = asker.ask(prompt, field, convert, data=place)
+        value = asker.ask(prompt, field, convert, data=place, optional=c.unknown)
+        if value is not None:
+            quality[c.id] = value
     record["quality"] = quality
 
     def unknown_guidance(refs: list[str]) -> list[str]:

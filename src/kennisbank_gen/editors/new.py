@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 import sys
 import tempfile
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 import click
 import yaml
 
+from .. import clock
 from ..check.guidance import well_formed
-from ..check.record_schema import SLUG_PATTERN, record_schema
+from ..check.record_schema import record_schema
+from ..check.slugs import SLUG_MAX, propose, slug_problem, slugify
 from ..check.validate import title_key, validate
 from ..config import project_option
 from ..findings import Finding, format_text
@@ -28,7 +28,7 @@ from ..read.guidance import guidance_ids
 from ..read.load import shown_path
 from ..read.project import RECORDS_DIR
 from ..schema_errors import did_you_mean
-from .dialogue import Asker, ask_record, split_list
+from .dialogue import Asker, ask_record, prompt_until_valid, split_list
 from .framework_option import load_or_exit
 
 SCHEMA_FILE = "schema/initiative.schema.json"
@@ -37,17 +37,6 @@ HEADER = (
     f"{SCHEMA_LINE}\n"
     "# Gemaakt met `kennisbank new`. Uitleg bij elk veld en criterium: CONTRIBUTING.md.\n"
 )
-SLUG_MAX = 80
-
-
-def slugify(title: str) -> str:
-    """'Buddy's voor eerstejaars!' -> 'buddy-s-voor-eerstejaars' (at most SLUG_MAX characters)."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(slug) > SLUG_MAX:
-        cut = slug[: SLUG_MAX + 1]
-        slug = cut[: cut.rfind("-")] if "-" in cut else slug[:SLUG_MAX]
-    return slug.strip("-")
 
 
 class _Dumper(yaml.SafeDumper):
@@ -101,6 +90,24 @@ def check_new_record(
         dataclasses.replace(f, path=rel_path) if f.path == shown else f
         for f in set(after.findings) - set(before)
     )
+
+
+def ask_slug(title: str, problems) -> str:
+    """Propose a slug from the title (its first words); the editor may keep it, or type another,
+    such as the whole title's (up to SLUG_MAX characters)."""
+    proposal, full = propose(title), slugify(title)
+    click.echo("\nBestandsnaam (slug); het adres wordt /initiatieven/<slug>/.")
+    click.echo(f"Voorstel: {proposal}")
+    if full != proposal:
+        click.echo(f"Langer mag ook, tot {SLUG_MAX} tekens, bijvoorbeeld: {full}")
+
+    def check(text: str) -> str:
+        text = text.strip()
+        if messages := problems(text):
+            raise click.BadParameter("; ".join(messages))
+        return text
+
+    return prompt_until_valid("Bestandsnaam", check, proposal)
 
 
 def _parse_quality(pairs: tuple[str, ...], framework: Framework) -> dict[str, Any]:
@@ -168,15 +175,11 @@ def new(
     root: Path,
 ) -> None:
     """Maak een nieuw record in initiatives/: met vragen, of met opties en --no-input."""
-    if slug is not None and not re.match(SLUG_PATTERN, slug):
-        click.echo(
-            f"--slug: verwacht kleine letters, cijfers en streepjes (zoals 'mijn-initiatief'), "
-            f"gevonden {slug!r}",
-            err=True,
-        )
+    if slug is not None and (problem := slug_problem(slug)):
+        click.echo(f"--slug: {problem}", err=True)  # e.g. '../../x': never outside the project
         sys.exit(2)
     framework = load_or_exit(root)
-    today = dt.date.today()
+    today = clock.today()
     report = validate(root, _record_dirs(root), today=today)
     project = report.project
     ids = guidance_ids(well_formed(project.guidance)[0])
@@ -188,18 +191,31 @@ def new(
     }
 
     def target_of(the_title: str) -> str:
-        return f"initiatives/{slug or slugify(the_title)}.yml"
+        return f"initiatives/{slug or propose(the_title)}.yml"
 
-    def title_problems(the_title: str) -> list[str]:
-        name = slug or slugify(the_title)
-        if not name:
-            return ["verwacht een titel met letters of cijfers (daaruit volgt de bestandsnaam)"]
+    def slug_problems(name: str) -> list[str]:
+        if problem := slug_problem(name):
+            return [problem]
         for suffix in (".yml", ".yaml"):
             if (root / "initiatives" / f"{name}{suffix}").exists():
-                return [f"initiatives/{name}{suffix} bestaat al; kies een andere titel of --slug"]
+                return [
+                    f"verwacht een nieuwe bestandsnaam, gevonden initiatives/{name}{suffix}, "
+                    "en die bestaat al; kies een andere titel of --slug"
+                ]
+        return []
+
+    def title_problems(the_title: str) -> list[str]:
+        name = slug or propose(the_title)
+        if not name:
+            return [
+                "verwacht een titel met letters of cijfers (daaruit volgt de bestandsnaam), "
+                f"gevonden {the_title!r}"
+            ]
+        if problems := slug_problems(name):
+            return problems
         key = title_key(the_title)
         if key in titles:
-            return [f"deze titel heeft {titles[key]} al"]
+            return [f"verwacht een nieuwe titel, gevonden de titel van {titles[key]}"]
         return []
 
     given: dict[str, Any] = {
@@ -220,16 +236,22 @@ def new(
         flags = {"initiators": "--initiator", "sectors": "--sector", "themes": "--theme"}
         required = [n for n in record_schema(framework)["required"] if n != "quality"]
         missing = [flags.get(n, f"--{n}") for n in required if not given.get(n)]
-        missing += [f"--quality {c.id}=..." for c in framework.criteria if c.id not in quality]
+        missing += [
+            f"--quality {c.id}=..."
+            for c in framework.criteria
+            if c.id not in quality and not c.unknown
+        ]
         if missing:
             raise click.UsageError("ontbrekende opties voor --no-input: " + ", ".join(missing))
         if problems := title_problems(title or ""):
             click.echo(f"{target_of(title or '')}: title: {problems[0]}", err=True)
             sys.exit(1)
-        given["quality"] = {c.id: quality[c.id] for c in framework.criteria}
+        given["quality"] = {c.id: quality[c.id] for c in framework.criteria if c.id in quality}
         record = {name: value for name, value in given.items() if value}
     else:
         record = ask_record(Asker(framework, today), framework, ids, title_problems, given)
+        if not slug:
+            slug = ask_slug(record["title"], slug_problems)
     if not record["body"].endswith("\n"):
         record["body"] += "\n"
     record["last_reviewed"] = today.isoformat()

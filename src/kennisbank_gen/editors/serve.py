@@ -21,10 +21,12 @@ from mkdocs.commands.serve import serve as mkdocs_serve
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from .. import clock
 from ..build import generate
 from ..errors import FindingsError
 from ..findings import format_text
 from ..site.cms import LOCAL_BACKEND_PORT, cms_installed
+from . import preview_banner
 
 DECAP_SERVER = "cms/node_modules/decap-server/dist/index.js"
 
@@ -36,12 +38,20 @@ def regenerate(
 ) -> bool:
     """One regeneration; findings are reported, and the previous docs tree stays as it was."""
     try:
-        generated = generate(root, cms_port=cms_port)
+        generated = generate(root, today=clock.today(), cms_port=cms_port)
     except FindingsError as exc:
+        preview_banner.write_banner(root, exc.findings)
         report(format_text(exc.findings))
-        report("Not regenerated: fix the findings above; the preview shows the last good state.")
+        report(
+            "Niet opnieuw gemaakt: herstel wat hierboven staat; "
+            "de preview toont de laatste goede versie."
+        )
         return False
-    report(f"Regenerated: {generated.files_written} of {generated.files_total} files changed.")
+    preview_banner.write_banner(root, [])
+    report(
+        f"Opnieuw gemaakt: {generated.files_written} van {generated.files_total} "
+        "bestanden gewijzigd."
+    )
     return True
 
 
@@ -124,7 +134,13 @@ def _serve(root: Path, dev_addr: str, cms_port: int) -> None:
             observer.schedule(handler, str(root / name), recursive=True)
     observer.start()
     try:
-        mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, strict=False)
+        click.echo(f"Preview: {preview_banner.address(root, dev_addr)} (stoppen: Ctrl+C)")
+        mkdocs_serve(
+            config_file=str(root / "mkdocs.yml"),
+            dev_addr=dev_addr,
+            strict=False,
+            **preview_banner.serve_options(root),
+        )
     finally:
         observer.stop()
         observer.join()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 MONTHS = (
@@ -64,3 +65,41 @@ class PartialDate:
     @property
     def sort_key(self) -> tuple[int, int, int]:
         return (self.year, self.month or 0, self.day or 0)
+
+
+_MONTH_WORDS = {name: n for n, name in enumerate(MONTHS, 1)} | {
+    "jan": 1,
+    "feb": 2,
+    "mrt": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "okt": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_WORDS = re.compile(r"(?:(?P<day>\d{1,2})\s+)?(?P<month>[a-z]+)\.?\s+(?P<year>\d{4})")
+_NUMBERS = re.compile(r"(?:(?P<day>\d{1,2})[-/.])?(?P<month>\d{1,2})[-/.](?P<year>\d{4})")
+
+
+def parse_dutch(text: str) -> PartialDate | None:
+    """A date as Dutch pages write it -> the date it means, or None when it is no such date.
+
+    'augustus 2019' -> 2019-08, '12 oktober 2021' -> 2021-10-12, '12-10-2021' -> 2021-10-12.
+    """
+    words = " ".join(text.casefold().replace(",", " ").split())
+    m = _WORDS.fullmatch(words) or _NUMBERS.fullmatch(words)
+    if not m:
+        return None
+    month = _MONTH_WORDS.get(m["month"]) if m["month"].isalpha() else int(m["month"])
+    day = int(m["day"]) if m["day"] else None
+    if not month:
+        return None
+    try:
+        dt.date(int(m["year"]), month, day or 1)
+    except ValueError:
+        return None
+    return PartialDate(int(m["year"]), month, day)

@@ -29,7 +29,7 @@ _TERM = {
     "type": "object",
     "additionalProperties": False,
     "required": ["id", "label"],
-    "properties": {"id": _ID, "label": _TEXT},
+    "properties": {"id": _ID, "label": _TEXT, "explanation": _TEXT},
 }
 _SEVERITY = {"enum": ["error", "warning"]}
 
@@ -102,6 +102,8 @@ RULES_SCHEMA = {
 class Term:
     id: str
     label: str
+    #: what the term covers, shown on the framework page (optional)
+    explanation: str = ""
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,9 @@ def _unique_ids(doc: Document, items: list[dict], path: tuple) -> list:
     for i, item in enumerate(items):
         if item["id"] in seen:
             dupes.append(
-                doc.finding((*path, i, "id"), f"expected a unique id, found '{item['id']}' twice")
+                doc.finding(
+                    (*path, i, "id"), f"verwacht een uniek id, gevonden '{item['id']}' twee keer"
+                )
             )
         seen.add(item["id"])
     return dupes

@@ -20,7 +20,7 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from ..errors import FindingsError
-from ..findings import Finding
+from ..findings import Finding, Fix
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -45,10 +45,10 @@ _CONSTRUCT = {
 
 
 _KEY_NAMES = {
-    type(None): "nothing",
-    bool: "true or false",
-    list: "a list",
-    dict: "a mapping of fields",
+    type(None): "niets",
+    bool: "true of false",
+    list: "een lijst",
+    dict: "velden (naam: waarde)",
 }
 
 
@@ -63,6 +63,8 @@ class Document:
     text_starts: dict[FieldPath, tuple[int, int, str]] = field(default_factory=dict)
     #: the YAML text itself, for locating things inside folded or quoted values
     source: str = ""
+    #: where each text value lies in `source`: (start, end) offsets, quotes included
+    spans: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
 
     def where(self, path: FieldPath) -> tuple[int, int]:
         """Position of the nearest enclosing field that exists."""
@@ -71,12 +73,40 @@ class Document:
             path = path[:-1]
         return self.positions.get(path, (1, 1))
 
-    def finding(self, path: FieldPath, message: str, rule: str = "schema") -> Finding:
-        """A finding at a field (or the nearest enclosing one that exists)."""
-        line, col = self.where(path)
+    def finding(
+        self,
+        path: FieldPath,
+        message: str,
+        rule: str = "schema",
+        *,
+        on_key: bool = False,
+        fix: Fix | None = None,
+    ) -> Finding:
+        """A finding at a field's value (`on_key`: at its name; missing: the nearest enclosing
+        field that exists)."""
+        path = tuple(path)
+        start = None if on_key else self.text_starts.get(path)
+        line, col = start[:2] if start else self.where(path)
         return Finding(
-            path=self.path, line=line, col=col, field=dotted(path), message=message, rule=rule
+            path=self.path,
+            line=line,
+            col=col,
+            field=dotted(path),
+            message=message,
+            rule=rule,
+            fix=fix,
         )
+
+    def fix(self, path: FieldPath, new: str, keep_quotes: bool = True) -> Fix | None:
+        """Replace the text value at `path` by `new` (in the same quotes, unless not
+        `keep_quotes`); None where there is no such value or it is block text."""
+        path = tuple(path)
+        if path not in self.spans or self.text_starts[path][2] in ("|", ">"):
+            return None
+        line, col, style = self.text_starts[path]
+        start, end = self.spans[path]
+        quote = style if keep_quotes else ""
+        return Fix(line, col, self.source[start:end], f"{quote}{new}{quote}")
 
 
 def dotted(path: FieldPath) -> str:
@@ -86,10 +116,74 @@ def dotted(path: FieldPath) -> str:
     return out
 
 
-def _refusal(path: str, line: int, col: int, message: str, rule: str) -> FindingsError:
+def _refusal(
+    path: str, line: int, col: int, message: str, rule: str, fix: Fix | None = None, field=""
+) -> FindingsError:
     """The error that stops reading a file: one finding at a place in it."""
-    finding = Finding(path=path, line=line, col=col, field="", message=message, rule=rule)
+    finding = Finding(path, line, col, field, message, rule, fix=fix)
     return FindingsError([finding])
+
+
+#: what PyYAML's problems mean, in the editors' words
+_YAML_PROBLEMS = {
+    "could not find expected ':'": (
+        "verwacht 'veld: waarde', gevonden een regel zonder dubbele punt"
+    ),
+    "found unexpected end of stream": (
+        "verwacht een afsluitend aanhalingsteken, gevonden het einde van het bestand"
+    ),
+    "did not find expected ',' or ']'": "verwacht een lijst die sluit met ], gevonden iets anders",
+    "did not find expected ',' or '}'": "verwacht velden die sluiten met }, gevonden iets anders",
+}
+_COLON_PROBLEMS = (
+    "mapping values are not allowed here",
+    "mapping values are not allowed in this context",
+)
+_INDENT_PROBLEMS = (
+    "expected <block end>",
+    "did not find expected key",
+    "did not find expected '-'",
+)
+_PLAIN_VALUE = re.compile(
+    r"^(?P<lead>\s*(?:-\s+)?(?P<key>[A-Za-z_][\w-]*):[ \t]+)(?P<value>[^'\"\[{|>&*!#].*?)\s*$"
+)
+
+
+def _quoted(value: str) -> str:
+    if '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _yaml_error(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str, Fix | None, str]:
+    """A YAML syntax error as (line, col, Dutch message, fix). An unquoted ': ' inside a value
+    (titles copied from the live site often have one) gets its fix: quotes around the value."""
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return 1, 1, "verwacht geldige YAML, gevonden ongeldige YAML", None, ""
+    line, col = mark.line + 1, mark.column + 1
+    if 0 <= mark.index < len(text) and text[mark.index] == "\t":
+        return line, col, "verwacht spaties om in te springen, gevonden een tab", None, ""
+    problem = exc.problem or exc.context or ""
+    if problem in _COLON_PROBLEMS:
+        source_line = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
+        m = _PLAIN_VALUE.match(source_line)
+        if m and " #" not in m["value"] and m.start("value") < mark.column:
+            value = m["value"]
+            at = m.start("value") + 1
+            message = (
+                f"verwacht tekst zonder ': ' of tussen aanhalingstekens, gevonden {value!r}; "
+                f"zet de tekst tussen aanhalingstekens: {_quoted(value)}"
+            )
+            return line, at, message, Fix(line, at, value, _quoted(value)), m["key"]
+    if problem in _COLON_PROBLEMS:
+        message = "verwacht één dubbele punt per regel (na de veldnaam), gevonden nog een"
+        return line, col, message, None, ""
+    if problem.startswith(_INDENT_PROBLEMS):
+        message = "verwacht dezelfde inspringing als de regels erboven, gevonden een andere"
+        return line, col, message, None, ""
+    message = _YAML_PROBLEMS.get(problem) or f"verwacht geldige YAML, gevonden: {problem}"
+    return line, col, message, None, ""
 
 
 def _mark(event) -> tuple[int, int]:
@@ -113,16 +207,17 @@ class _Composer:
 
     def node(self, event, path: FieldPath, depth: int) -> Any:
         if isinstance(event, yaml.AliasEvent):
-            raise self.fail(event, f"expected plain YAML, found an alias '*{event.anchor}'")
+            raise self.fail(event, f"verwacht gewone YAML, gevonden een alias '*{event.anchor}'")
         if getattr(event, "anchor", None):
-            raise self.fail(event, f"expected plain YAML, found an anchor '&{event.anchor}'")
+            raise self.fail(event, f"verwacht gewone YAML, gevonden een anker '&{event.anchor}'")
         if depth > MAX_DEPTH:
-            raise self.fail(event, f"expected at most {MAX_DEPTH} levels of nesting, found more")
+            raise self.fail(event, f"verwacht hoogstens {MAX_DEPTH} niveaus diep, gevonden meer")
         if isinstance(event, yaml.ScalarEvent):
             self.doc.text_starts[path] = (*_mark(event), event.style or "")
+            self.doc.spans[path] = (event.start_mark.index, event.end_mark.index)
             return self.scalar(event)
         if event.tag is not None and not event.implicit:
-            raise self.fail(event, f"expected plain YAML, found the tag '{event.tag}'")
+            raise self.fail(event, f"verwacht gewone YAML, gevonden de tag '{event.tag}'")
         if isinstance(event, yaml.SequenceStartEvent):
             items = []
             while not isinstance(ev := self.next(), yaml.SequenceEndEvent):
@@ -133,13 +228,14 @@ class _Composer:
         while not isinstance(key_ev := self.next(), yaml.MappingEndEvent):
             key = self.node(key_ev, (*path, "<key>"), depth + 1)
             if not isinstance(key, str | int | float | bool) or isinstance(key, bool):
-                found = _KEY_NAMES.get(type(key), "a value")
-                raise self.fail(key_ev, f"expected a field name, found {found}")
+                found = _KEY_NAMES.get(type(key), "een waarde")
+                raise self.fail(key_ev, f"verwacht een veldnaam, gevonden {found}")
             key = str(key)
             if key in mapping:
                 line, _ = self.doc.positions[(*path, key)]
                 raise self.fail(
-                    key_ev, f"expected each field once, found '{key}' again (first on line {line})"
+                    key_ev,
+                    f"verwacht elk veld één keer, gevonden '{key}' opnieuw (eerst op regel {line})",
                 )
             self.doc.positions[(*path, key)] = _mark(key_ev)
             mapping[key] = self.node(self.next(), (*path, key), depth + 1)
@@ -149,11 +245,11 @@ class _Composer:
         if bad := _CONTROL.search(event.value):  # also when written as an escape: "\0", "\e"
             code = f"U+{ord(bad.group()):04X}"
             raise self.fail(
-                event, f"expected printable text, found the character {code}", "yaml-syntax"
+                event, f"verwacht leesbare tekst, gevonden het teken {code}", "yaml-syntax"
             )
         plain_implicit = event.implicit[0]
         if event.tag is not None and not (event.implicit[0] or event.implicit[1]):
-            raise self.fail(event, f"expected plain YAML, found the tag '{event.tag}'")
+            raise self.fail(event, f"verwacht gewone YAML, gevonden de tag '{event.tag}'")
         if event.style or not plain_implicit:
             return event.value
         tag = _resolver.resolve(ScalarNode, event.value, (True, False))
@@ -166,31 +262,29 @@ def load_text(text: str, path: str) -> Document:
     """Parse YAML text into a Document; raises FindingsError with a located finding."""
     doc = Document(path=path, data=None, positions={(): (1, 1)}, source=text)
     if not text.strip():
-        raise _refusal(path, 1, 1, "expected YAML fields, found an empty file", "yaml-syntax")
+        raise _refusal(path, 1, 1, "verwacht YAML-velden, gevonden een leeg bestand", "yaml-syntax")
     events = yaml.parse(text, Loader=_Loader)
     composer = _Composer(doc, events)
     try:
         next(events)  # StreamStart
         first = next(events)  # DocumentStart, or StreamEnd when there is nothing but comments
         if isinstance(first, yaml.StreamEndEvent):
-            message = "expected YAML fields, found only comments"
+            message = "verwacht YAML-velden, gevonden alleen commentaar"
             raise _refusal(path, 1, 1, message, "yaml-syntax")
         doc.data = composer.node(next(events), (), 0)
         next(events)  # DocumentEnd
         extra = next(events)
         if not isinstance(extra, yaml.StreamEndEvent):
-            raise composer.fail(extra, "expected one YAML document, found several", "yaml-syntax")
+            raise composer.fail(
+                extra, "verwacht één YAML-document, gevonden meerdere", "yaml-syntax"
+            )
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = f"expected valid YAML, found: {exc.problem or exc.context or 'invalid YAML'}"
-        if mark and 0 <= mark.index < len(text) and text[mark.index] == "\t":
-            problem = "expected spaces for indentation, found a tab"
-        raise _refusal(path, line, col, problem, "yaml-syntax") from None
+        line, col, message, fix, key = _yaml_error(text, exc)
+        raise _refusal(path, line, col, message, "yaml-syntax", fix, key) from None
     except yaml.reader.ReaderError as exc:  # control characters such as NUL
         before = text[: exc.position]
         line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
-        message = f"expected printable text, found the character U+{exc.character:04X}"
+        message = f"verwacht leesbare tekst, gevonden het teken U+{exc.character:04X}"
         raise _refusal(path, line, col, message, "yaml-syntax") from None
     del first
     return doc
@@ -208,25 +302,30 @@ def load_file(file: Path, root: Path | None = None) -> Document:
         # A link can point anywhere (/dev/zero, a file outside the project), and reading a FIFO
         # or a device can block or never end: records are plain files.
         if stat.S_ISLNK(info.st_mode):
-            raise refuse("expected a regular file, found a symbolic link")
+            raise refuse("verwacht een gewoon bestand, gevonden een symbolische link")
         if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
-            raise refuse("expected a regular file, found a special file (device, pipe or socket)")
-        too_big = f"expected a file under {MAX_BYTES:,} bytes, found {{:,}} bytes"
+            raise refuse(
+                "verwacht een gewoon bestand, "
+                "gevonden een speciaal bestand (apparaat, pipe of socket)"
+            )
+        too_big = (
+            f"verwacht een bestand kleiner dan {_number(MAX_BYTES)} bytes, gevonden {{}} bytes"
+        )
         if info.st_size > MAX_BYTES:
-            raise refuse(too_big.format(info.st_size))
+            raise refuse(too_big.format(_number(info.st_size)))
         with file.open("rb") as stream:
             raw = stream.read(MAX_BYTES + 1)  # never more, even if the file grew meanwhile
         if len(raw) > MAX_BYTES:
-            raise refuse(too_big.format(max(len(raw), file.stat().st_size)))
+            raise refuse(too_big.format(_number(max(len(raw), file.stat().st_size))))
     except OSError as exc:
-        raise refuse(f"expected a readable file, found: {exc.strerror}") from None
+        raise refuse(f"verwacht een leesbaar bestand, gevonden de fout: {exc.strerror}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         line_start = raw.rfind(b"\n", 0, exc.start) + 1
         col = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
-        message = f"expected UTF-8 text, found the byte 0x{raw[exc.start]:02x}"
+        message = f"verwacht UTF-8-tekst, gevonden de byte 0x{raw[exc.start]:02x}"
         raise _refusal(shown, line, col, message, "yaml-syntax") from None
     return load_text(text, shown)
 
@@ -238,3 +337,8 @@ def shown_path(file: Path, root: Path | None) -> str:
         if not relative.startswith(".."):
             return Path(relative).as_posix()
     return file.as_posix()
+
+
+def _number(n: int) -> str:
+    """A number as Dutch readers write it: 1.000.000."""
+    return f"{n:,}".replace(",", ".")

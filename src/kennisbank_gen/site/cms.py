@@ -24,6 +24,7 @@ import yaml
 
 from ..check.fields import FIELDS
 from ..check.record_schema import DATE_PATTERN, SLUG_PATTERN, URL_PATTERN, record_schema
+from ..check.slugs import PREVIOUS_URL_PATTERN
 from ..config import SiteConfig
 from ..read.framework import UNKNOWN_LABEL, Criterion
 from .model import Site
@@ -188,6 +189,18 @@ def _record_fields(site: Site) -> dict[str, dict[str, Any]]:
                 "label": "Vorige bestandsnaam",
                 "widget": "string",
                 "pattern": _pattern(SLUG_PATTERN, "Kleine letters, cijfers en streepjes."),
+            },
+        ),
+        "previous_urls": _field(
+            "previous_urls",
+            "list",
+            field={
+                "name": "url",
+                "label": "Adres op de oude site",
+                "widget": "string",
+                "pattern": _pattern(
+                    PREVIOUS_URL_PATTERN, "Een adres zoals /onderzoek/mijn-initiatief/."
+                ),
             },
         ),
     }

@@ -60,6 +60,7 @@ def initiative_data(i: Initiative, config: SiteConfig) -> dict[str, Any]:
         "last_reviewed": i.last_reviewed.iso if i.last_reviewed else None,
         "example": i.example,
         "previous_slugs": list(i.previous_slugs),
+        "previous_urls": list(i.previous_urls),
         "source": i.source,
     }
 

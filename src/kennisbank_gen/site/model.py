@@ -63,6 +63,8 @@ class Initiative:
     last_reviewed: PartialDate | None
     example: bool
     previous_slugs: tuple[str, ...]
+    #: former addresses on the live site, such as '/onderzoek/mijn-initiatief/'
+    previous_urls: tuple[str, ...]
     guidance: list[GuidanceItem] = field(default_factory=list, repr=False)
 
     @property
@@ -209,6 +211,7 @@ def _initiative(doc, framework: Framework) -> Initiative:
         last_reviewed=PartialDate.parse(d["last_reviewed"]) if "last_reviewed" in d else None,
         example=bool(d.get("example", False)),
         previous_slugs=tuple(d.get("previous_slugs", [])),
+        previous_urls=tuple(d.get("previous_urls", [])),
     )
 
 

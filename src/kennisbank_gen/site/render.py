@@ -168,6 +168,8 @@ def redirects(site: Site) -> dict[str, Initiative | GuidanceSet | GuidanceItem]:
     for i in site.initiatives:
         for old in i.previous_slugs:
             moved[f"initiatieven/{old}/index.html"] = i
+        for url in i.previous_urls:
+            moved[f"{url.strip('/')}/index.html"] = i
     for gset in site.guidance_sets:
         for old_path in gset.previous_paths:
             moved[f"{old_path}/index.html"] = gset

@@ -1,0 +1,109 @@
+"""The preview's banner: while the last change has findings, every page `kennisbank serve`
+shows carries a visible Dutch banner listing them (file, line, message); it is gone as soon as
+the records are fixed.
+
+The banner is a script in the docs tree (`assets/kennisbank-preview.js`) that only the preview
+loads (`serve` adds it to MkDocs' `extra_javascript`); each regeneration rewrites it, so MkDocs
+rebuilds and the browser reloads. The findings are data in the script and are put on the page as
+text, never as markup.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from ..config import SiteConfig
+from ..findings import Finding
+
+SCRIPT = "assets/kennisbank-preview.js"
+BANNER_ID = "kb-preview-findings"
+
+_CODE = """
+(function () {
+  var findings = __FINDINGS__;
+  function show() {
+    var old = document.getElementById("__ID__");
+    if (old) old.remove();
+    if (!findings.length) return;
+    var banner = document.createElement("section");
+    banner.id = "__ID__";
+    banner.setAttribute("role", "alert");
+    banner.setAttribute("aria-labelledby", "__ID__-kop");
+    banner.style.cssText = "background:#fff3cd;color:#3d2e00;border:3px solid #b45309;" +
+      "padding:1rem 1.25rem;margin:0;font:1rem/1.5 system-ui,sans-serif;position:relative;" +
+      "z-index:1000";
+    var heading = document.createElement("h2");
+    heading.id = "__ID__-kop";
+    heading.style.cssText = "margin:0 0 .5rem;font-size:1.2rem;color:inherit";
+    heading.textContent = __HEADING__;
+    banner.appendChild(heading);
+    var intro = document.createElement("p");
+    intro.style.margin = "0 0 .5rem";
+    intro.textContent = __INTRO__;
+    banner.appendChild(intro);
+    var list = document.createElement("ul");
+    list.style.margin = "0";
+    findings.forEach(function (f) {
+      var item = document.createElement("li");
+      var where = document.createElement("code");
+      where.textContent = f.where;
+      item.appendChild(where);
+      item.appendChild(document.createTextNode(" " + f.message));
+      list.appendChild(item);
+    });
+    banner.appendChild(list);
+    document.body.insertBefore(banner, document.body.firstChild);
+  }
+  if (document.body) show(); else document.addEventListener("DOMContentLoaded", show);
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(show);
+})();
+"""
+
+
+def banner_script(findings: list[Finding]) -> str:
+    """The script for the current findings (none: it shows nothing)."""
+    shown = [
+        {
+            "where": f"{f.path}:{f.line}" + (f" {f.field}:" if f.field else ":"),
+            "message": f.message + (" (waarschuwing)" if f.severity == "warning" else ""),
+        }
+        for f in sorted(findings)
+    ]
+    count = len(shown)
+    heading = f"De preview is niet bijgewerkt: {count} melding{'en' if count != 1 else ''}"
+    intro = (
+        "Deze pagina toont de laatste goede versie. Herstel wat hieronder staat; "
+        "zodra het klopt, verdwijnt deze melding vanzelf."
+    )
+    return (
+        _CODE.replace("__ID__", BANNER_ID)
+        .replace("__HEADING__", json.dumps(heading, ensure_ascii=False))
+        .replace("__INTRO__", json.dumps(intro, ensure_ascii=False))
+        .replace("__FINDINGS__", json.dumps(shown, ensure_ascii=False))
+    )
+
+
+def write_banner(root: Path, findings: list[Finding]) -> None:
+    """Write the banner script into the docs tree (rewritten after every regeneration)."""
+    target = SiteConfig.from_mkdocs(root / "mkdocs.yml").docs_dir / SCRIPT
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = banner_script(findings)
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+
+
+def serve_options(root: Path) -> dict:
+    """What `serve` adds to mkdocs.yml for the preview: the banner script."""
+    data = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    return {"extra_javascript": [*data.get("extra_javascript", []), SCRIPT]}
+
+
+def address(root: Path, dev_addr: str) -> str:
+    """The address the preview serves (MkDocs mounts the site at site_url's path)."""
+    data = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    path = urlsplit(data.get("site_url") or "/").path or "/"
+    return f"http://{dev_addr}{path}"

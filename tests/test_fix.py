@@ -1,0 +1,103 @@
+"""`kennisbank validate --fix`: every unambiguous fix is applied in place, changing only that
+value's text (comments, layout, quotes, line ends and a BOM stay), and each change is reported."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO, TODAY
+from test_corpus import INVALID, VALID
+
+from kennisbank_gen.check.validate import validate
+from kennisbank_gen.cli import main
+
+#: corpus case -> (the text as typed, the text --fix writes): nothing else may change
+CASES = {
+    "nederlandse-datum.yml": [("date: 12 oktober 2021", "date: 2021-10-12")],
+    "nederlandse-maand.yml": [("date: augustus 2019", "date: 2019-08")],
+    "label-als-code.yml": [
+        ("kind: Handreiking/tips", "kind: handreiking"),
+        ("duration: Lang (>1 jaar)", "duration: lang"),
+    ],
+    "thema-als-tekst.yml": [
+        (
+            "themes: Coronagerelateerd, studentenwelzijn",
+            "themes: [coronagerelateerd, studentenwelzijn]",
+        ),
+        ("evaluation: Het initiatief is geëvalueerd.", "evaluation: [geevalueerd]"),
+    ],
+    "dubbele-punt-in-titel.yml": [
+        (
+            "title: Onderzoek: eenzaamheid onder studenten",
+            'title: "Onderzoek: eenzaamheid onder studenten"',
+        )
+    ],
+}
+
+
+def run(*args) -> object:
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_fix_changes_only_the_intended_bytes(project: Path, name: str):
+    record = project / "initiatives" / name
+    shutil.copy2(INVALID / name, record)
+    before = record.read_bytes()
+    result = run("validate", "--fix", "--project", project, record)
+    after = record.read_bytes()
+    expected = before.decode("utf-8")
+    for old, new in CASES[name]:
+        assert expected.count(old) == 1
+        expected = expected.replace(old, new)
+    assert after == expected.encode("utf-8")
+    # reported, one line per change, in the shape of a finding
+    changes = [line for line in result.output.splitlines() if " hersteld: " in line]
+    assert len(changes) == len(CASES[name])
+    assert all(line.startswith(f"initiatives/{name}:") for line in changes)
+    # what remains is only the expect comments' line numbers: the record itself is clean
+    assert validate(project, [record], today=TODAY).findings == []
+    assert result.exit_code == 0, result.output
+
+
+def test_fix_keeps_comments_quotes_crlf_and_bom(tmp_path: Path):
+    text = (VALID / "minimaal.yml").read_text(encoding="utf-8")
+    text = text.replace("date: 2024-03-15", "date: '15 maart 2024'  # van de oude site")
+    text = text.replace("kind: onderzoek", "kind: Onderzoek # label")
+    raw = b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8")
+    record = tmp_path / "crlf-bom.yml"
+    record.write_bytes(raw)
+    result = run("validate", "--fix", "--project", REPO, record)
+    assert result.exit_code == 0, result.output
+    want = raw.replace(b"'15 maart 2024'", b"'2024-03-15'").replace(
+        b"kind: Onderzoek", b"kind: onderzoek"
+    )
+    assert record.read_bytes() == want
+
+
+def test_fix_leaves_ambiguous_findings_alone(tmp_path: Path):
+    record = tmp_path / "dubbelzinnig.yml"
+    text = (
+        (VALID / "minimaal.yml")
+        .read_text(encoding="utf-8")
+        .replace("kind: onderzoek", "kind: podcast")
+    )
+    record.write_text(text, encoding="utf-8")
+    result = run("validate", "--fix", "--project", REPO, record)
+    assert result.exit_code == 1
+    assert record.read_text(encoding="utf-8") == text
+    assert "hersteld" not in result.output
+
+
+def test_contributing_quotes_what_validate_and_fix_say(project: Path):
+    guide = " ".join((REPO / "CONTRIBUTING.md").read_text(encoding="utf-8").split())
+    record = project / "initiatives" / "nederlandse-maand.yml"
+    shutil.copy2(INVALID / "nederlandse-maand.yml", record)
+    [finding] = validate(project, [record], today=TODAY).findings
+    assert f"`{finding.field}: {finding.message}`" in guide
+    result = run("validate", "--fix", "--project", project, record)
+    [change] = [line for line in result.output.splitlines() if " hersteld: " in line]
+    assert change.split(": ", 1)[1] in guide

@@ -1,0 +1,71 @@
+"""An editor's pull request goes green: a new valid record, added the way CONTRIBUTING.md says
+(`kennisbank new --no-input`) to a copy of the bundled content, passes the checks a pull request
+runs (validate, build, the content tests' properties) — today, and with the clock years ahead."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import clock_ahead, content_today
+from test_golden import render
+
+from kennisbank_gen.build import build
+from kennisbank_gen.check.validate import validate
+from kennisbank_gen.cli import main
+from kennisbank_gen.clock import ENV as TODAY_ENV
+
+NEW = [
+    "new",
+    "--no-input",
+    "--title",
+    "Onderzoek: eenzaamheid onder studenten na corona",
+    "--initiator",
+    "Universiteit Voorbeeld",
+    "--date",
+    "2021-10",
+    "--kind",
+    "onderzoek",
+    "--theme",
+    "coronagerelateerd",
+    "--theme",
+    "studentenwelzijn",
+    "--summary",
+    "Een record zoals een redacteur het van de oude site overneemt.",
+    "--body",
+    "## Aanleiding\n\nDe bron noemt geen bereik en geen sector.",
+    "--quality",
+    "evaluation=geevalueerd",
+    "--quality",
+    "duration=nvt",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("years_ahead", [0, 10])
+def test_a_new_record_keeps_the_pull_request_checks_green(project: Path, monkeypatch, years_ahead):
+    monkeypatch.delenv(TODAY_ENV)  # the commands read the (moved) clock, as in CI
+    restore = clock_ahead(years_ahead)
+    try:
+        assert dt.date.today().year >= dt.date(2026, 1, 1).year + years_ahead
+        runner = CliRunner()
+        made = runner.invoke(main, [*NEW, "--project", str(project)], catch_exceptions=False)
+        assert made.exit_code == 0, made.output
+        rel = re.search(r"^Nieuw record: (\S+)$", made.output, re.MULTILINE).group(1)
+        checked = runner.invoke(main, ["validate", "--project", str(project)])
+        assert checked.exit_code == 0, checked.output  # warnings (old reviews) never block
+    finally:
+        restore()
+    today = content_today(project)
+    report = validate(project, today=today)
+    assert report.blocking() == []
+    build(project, today=today)
+    slug = Path(rel).stem
+    assert (project / "site" / "initiatieven" / slug / "index.html").is_file()
+    records = report.project.records
+    overview = render(project)["initiatieven/index.md"]
+    assert re.search(rf"^{len(records)} initiatieven:", overview, re.MULTILINE)
+    assert f"({slug}.md)" in overview
