@@ -213,3 +213,56 @@ def test_new_refuses_a_slug_that_is_not_a_file_name(project, slug):
     assert result.returncode == 2
     assert "--slug: verwacht een bestandsnaam in kleine letters met streepjes" in result.stderr
     assert not list(project.parent.glob("*.yml")) and not (project.parent / "uit.yml").exists()
+
+
+# --- the small gaps of point 9 ---------------------------------------------------------------
+
+
+def test_a_symlinked_directory_of_records_is_a_finding(project, tmp_path):
+    from kennisbank_gen.check.validate import validate
+
+    elsewhere = tmp_path / "elders"
+    (project / "initiatives").rename(elsewhere)
+    (project / "initiatives").symlink_to(elsewhere, target_is_directory=True)
+    report = validate(project, today=TODAY)
+    assert [(f.path, f.message) for f in report.findings] == [
+        ("initiatives", "verwacht een gewone map, gevonden een symbolische link")
+    ]
+    assert report.project.records == []
+
+
+@pytest.mark.parametrize("name", ["con", "nul", "com1", "lpt9"])
+def test_windows_reserved_slugs_are_refused(project, name):
+    from kennisbank_gen.check.validate import validate
+
+    record = project / "initiatives" / f"{name}.yml"
+    record.write_text(
+        (Path(__file__).parent / "corpus/valid/minimaal.yml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    [finding] = validate(project, [record], today=TODAY).findings
+    assert finding.rule == "slug"
+    assert f"gevonden '{name}.yml'" in finding.message and "Windows" in finding.message
+
+
+@pytest.mark.parametrize(
+    "twin",
+    [
+        "Minimaal\u200b record",  # a zero-width space
+        "Mini\u00admaal record",  # a soft hyphen
+        "Minim\u0430\u0430l record".replace("\u0430\u0430", "\u0430a"),  # Cyrillic а
+        "MINIMAAL REC\u039fRD",  # Greek capital omicron
+        "Ｍinimaal record",  # a full-width M
+    ],
+)
+def test_invisible_and_lookalike_characters_do_not_make_a_title_unique(project, twin):
+    from kennisbank_gen.check.validate import validate
+
+    text = (Path(__file__).parent / "corpus/valid/minimaal.yml").read_text(encoding="utf-8")
+    (project / "initiatives" / "eerste.yml").write_text(text, encoding="utf-8")
+    second = text.replace("title: Minimaal record", f"title: {twin}")
+    assert second != text
+    (project / "initiatives" / "tweede.yml").write_text(second, encoding="utf-8")
+    files = [project / "initiatives" / "eerste.yml", project / "initiatives" / "tweede.yml"]
+    findings = validate(project, files, today=TODAY).findings
+    assert [(f.path, f.rule) for f in findings] == [("initiatives/tweede.yml", "duplicate-title")]

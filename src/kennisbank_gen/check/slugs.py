@@ -33,8 +33,23 @@ def propose(title: str) -> str:
     return slugify(title, PROPOSED_MAX)
 
 
+#: names Windows reserves for devices: a file `con.yml` cannot be checked out there
+WINDOWS_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"{d}{n}" for d in ("com", "lpt") for n in range(10)),
+}
+
+
 def slug_problem(slug: str, file_name: str = "") -> str | None:
     """What is wrong with a slug (Dutch, `verwacht ..., gevonden ...`), or None."""
+    if slug in WINDOWS_RESERVED:
+        return (
+            "verwacht een bestandsnaam die ook op Windows kan (niet con, prn, aux, nul, com1-9 "
+            f"of lpt1-9), gevonden '{file_name or slug + '.yml'}'"
+        )
     if re.match(SLUG_PATTERN, slug) and len(slug) <= SLUG_MAX:
         return None
     return (

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,9 +158,26 @@ def check_record(doc: Document, framework: Framework, today: dt.date) -> list[Fi
     )
 
 
+#: letters from other scripts that look like Latin ones (Cyrillic and Greek): a title written
+#: with them would look the same as another on the page
+#: (after casefolding, so uppercase lookalikes such as Cyrillic В, Н, М count too)
+_LOOKALIKES = str.maketrans(
+    dict(
+        zip(
+            "аеорсухіјѕԁԛԝвнкмтɡαβεικνορτυχ",
+            "aeopcyxijsdqwbhkmtgabeikvoptux",
+            strict=True,
+        )
+    )
+)
+
+
 def title_key(title: str) -> str:
-    """What makes two titles the same: case and spacing do not count."""
-    return " ".join(title.casefold().split())
+    """What makes two titles the same: case, spacing, invisible characters (zero-width spaces
+    and other format characters) and letters that only look Latin do not count."""
+    text = unicodedata.normalize("NFKC", title).casefold()
+    visible = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return " ".join(visible.translate(_LOOKALIKES).split())
 
 
 def _list(value) -> list:

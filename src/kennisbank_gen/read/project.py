@@ -14,7 +14,7 @@ from ..errors import FindingsError
 from ..findings import Finding
 from .framework import Framework, load_framework
 from .guidance import read_guidance
-from .load import Document, load_file
+from .load import Document, load_file, shown_path
 
 RECORDS_DIR = "initiatives"
 GUIDANCE_DIR = "content/guidance"
@@ -49,6 +49,20 @@ def _normalised(doc: Document) -> Document:
     return doc
 
 
+def linked_directories(paths: list[Path], root: Path) -> list[Finding]:
+    """A directory that is a symbolic link can lead anywhere (outside the project, /proc):
+    records and guidance sets live in plain directories, and a link is a finding."""
+    return [
+        Finding.for_file(
+            shown_path(p, root),
+            "verwacht een gewone map, gevonden een symbolische link",
+            "yaml-syntax",
+        )
+        for p in paths
+        if p.is_symlink() and p.is_dir()
+    ]
+
+
 def read_records(files: list[Path], root: Path) -> tuple[list[Document], list[Finding]]:
     records, findings = [], []
     for file in files:
@@ -65,7 +79,12 @@ def read_project(root: Path, paths: list[Path] | None = None) -> Project:
     Raises ConfigError when the framework itself is broken.
     """
     framework = load_framework(root / FRAMEWORK_DIR, root)
-    guidance, guidance_findings = read_guidance(root / GUIDANCE_DIR, root)
-    files = record_files(paths if paths is not None else [root / RECORDS_DIR])
+    directories = paths if paths is not None else [root / RECORDS_DIR]
+    linked = linked_directories([root / GUIDANCE_DIR, *directories], root)
+    guidance, guidance_findings = (
+        ([], []) if (root / GUIDANCE_DIR).is_symlink() else read_guidance(root / GUIDANCE_DIR, root)
+    )
+    files = record_files([p for p in directories if not (p.is_symlink() and p.is_dir())])
     records, record_findings = read_records(files, root)
-    return Project(root, framework, records, guidance, guidance_findings + record_findings)
+    findings = linked + guidance_findings + record_findings
+    return Project(root, framework, records, guidance, findings)
