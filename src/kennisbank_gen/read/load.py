@@ -190,72 +190,95 @@ def _mark(event) -> tuple[int, int]:
     return event.start_mark.line + 1, event.start_mark.column + 1
 
 
-class _Composer:
-    """Turns the event stream into dicts, lists and scalars, recording positions."""
+#: the first characters after which a plain scalar may be something other than text (a number,
+#: true/false, null): any other plain scalar is text without asking the resolver
+_RESOLVED_FIRST = frozenset(_resolver.yaml_implicit_resolvers)
+_PLAIN_IS_TEXT = None not in _RESOLVED_FIRST  # no resolver that looks at every first character
 
-    def __init__(self, doc: Document, events):
+
+class _Composer:
+    """Turns the parser's events into dicts, lists and scalars, recording positions.
+
+    One pass over libyaml's events, read straight from the C parser (no generator between):
+    this runs for every field of every record, so it does only what it must per event.
+    """
+
+    def __init__(self, doc: Document, text: str):
         self.doc = doc
-        self.events = events
-        self.findings: list[Finding] = []
+        self.next = _Loader(text).get_event
+        self.positions = doc.positions
+        self.text_starts = doc.text_starts
+        self.spans = doc.spans
+        # Values hold control characters only when the text does, or writes them as escapes:
+        # without either, no scalar needs looking at.
+        self.control = "\\" in text or _CONTROL.search(text) is not None
 
     def fail(self, event, message: str, rule: str = "yaml-unsafe") -> FindingsError:
         message = message.replace("tag:yaml.org,2002:", "!!")
         return _refusal(self.doc.path, *_mark(event), message, rule)
 
-    def next(self):
-        return next(self.events)
-
     def node(self, event, path: FieldPath, depth: int) -> Any:
-        if isinstance(event, yaml.AliasEvent):
+        kind = event.__class__
+        if kind is yaml.AliasEvent:
             raise self.fail(event, f"verwacht gewone YAML, gevonden een alias '*{event.anchor}'")
         if getattr(event, "anchor", None):
             raise self.fail(event, f"verwacht gewone YAML, gevonden een anker '&{event.anchor}'")
         if depth > MAX_DEPTH:
             raise self.fail(event, f"verwacht hoogstens {MAX_DEPTH} niveaus diep, gevonden meer")
-        if isinstance(event, yaml.ScalarEvent):
-            self.doc.text_starts[path] = (*_mark(event), event.style or "")
-            self.doc.spans[path] = (event.start_mark.index, event.end_mark.index)
-            return self.scalar(event)
+        if kind is yaml.ScalarEvent:
+            start = event.start_mark
+            style = event.style or ""
+            self.text_starts[path] = (start.line + 1, start.column + 1, style)
+            self.spans[path] = (start.index, event.end_mark.index)
+            return self.scalar(event, style)
         if event.tag is not None and not event.implicit:
             raise self.fail(event, f"verwacht gewone YAML, gevonden de tag '{event.tag}'")
-        if isinstance(event, yaml.SequenceStartEvent):
-            items = []
-            while not isinstance(ev := self.next(), yaml.SequenceEndEvent):
-                self.doc.positions[(*path, len(items))] = _mark(ev)
-                items.append(self.node(ev, (*path, len(items)), depth + 1))
+        next_event, positions = self.next, self.positions
+        if kind is yaml.SequenceStartEvent:
+            items: list[Any] = []
+            while (item := next_event()).__class__ is not yaml.SequenceEndEvent:
+                at = (*path, len(items))
+                start = item.start_mark
+                positions[at] = (start.line + 1, start.column + 1)
+                items.append(self.node(item, at, depth + 1))
             return items
         mapping: dict[str, Any] = {}
-        while not isinstance(key_ev := self.next(), yaml.MappingEndEvent):
+        while (key_ev := next_event()).__class__ is not yaml.MappingEndEvent:
             key = self.node(key_ev, (*path, "<key>"), depth + 1)
             if not isinstance(key, str | int | float | bool) or isinstance(key, bool):
                 found = _KEY_NAMES.get(type(key), "een waarde")
                 raise self.fail(key_ev, f"verwacht een veldnaam, gevonden {found}")
             key = str(key)
+            at = (*path, key)
             if key in mapping:
-                line, _ = self.doc.positions[(*path, key)]
+                line, _ = positions[at]
                 raise self.fail(
                     key_ev,
                     f"verwacht elk veld één keer, gevonden '{key}' opnieuw (eerst op regel {line})",
                 )
-            self.doc.positions[(*path, key)] = _mark(key_ev)
-            mapping[key] = self.node(self.next(), (*path, key), depth + 1)
+            start = key_ev.start_mark
+            positions[at] = (start.line + 1, start.column + 1)
+            mapping[key] = self.node(next_event(), at, depth + 1)
         return mapping
 
-    def scalar(self, event) -> Any:
-        if bad := _CONTROL.search(event.value):  # also when written as an escape: "\0", "\e"
+    def scalar(self, event, style: str) -> Any:
+        value = event.value
+        if self.control and (bad := _CONTROL.search(value)):  # also escaped: "\0", "\e"
             code = f"U+{ord(bad.group()):04X}"
             raise self.fail(
                 event, f"verwacht leesbare tekst, gevonden het teken {code}", "yaml-syntax"
             )
-        plain_implicit = event.implicit[0]
-        if event.tag is not None and not (event.implicit[0] or event.implicit[1]):
+        implicit = event.implicit
+        if event.tag is not None and not (implicit[0] or implicit[1]):
             raise self.fail(event, f"verwacht gewone YAML, gevonden de tag '{event.tag}'")
-        if event.style or not plain_implicit:
-            return event.value
-        tag = _resolver.resolve(ScalarNode, event.value, (True, False))
+        if style or not implicit[0]:
+            return value
+        if _PLAIN_IS_TEXT and value and value[0] not in _RESOLVED_FIRST:
+            return value  # what the resolver would say: text
+        tag = _resolver.resolve(ScalarNode, value, (True, False))
         construct = _CONSTRUCT.get(tag)
         # Dates and timestamps stay text: records spell dates as YYYY, YYYY-MM or YYYY-MM-DD.
-        return construct(ScalarNode(tag, event.value)) if construct else event.value
+        return construct(ScalarNode(tag, value)) if construct else value
 
 
 def load_text(text: str, path: str) -> Document:
@@ -263,17 +286,17 @@ def load_text(text: str, path: str) -> Document:
     doc = Document(path=path, data=None, positions={(): (1, 1)}, source=text)
     if not text.strip():
         raise _refusal(path, 1, 1, "verwacht YAML-velden, gevonden een leeg bestand", "yaml-syntax")
-    events = yaml.parse(text, Loader=_Loader)
-    composer = _Composer(doc, events)
+    composer = _Composer(doc, text)
+    next_event = composer.next
     try:
-        next(events)  # StreamStart
-        first = next(events)  # DocumentStart, or StreamEnd when there is nothing but comments
+        next_event()  # StreamStart
+        first = next_event()  # DocumentStart, or StreamEnd when there is nothing but comments
         if isinstance(first, yaml.StreamEndEvent):
             message = "verwacht YAML-velden, gevonden alleen commentaar"
             raise _refusal(path, 1, 1, message, "yaml-syntax")
-        doc.data = composer.node(next(events), (), 0)
-        next(events)  # DocumentEnd
-        extra = next(events)
+        doc.data = composer.node(next_event(), (), 0)
+        next_event()  # DocumentEnd
+        extra = next_event()
         if not isinstance(extra, yaml.StreamEndEvent):
             raise composer.fail(
                 extra, "verwacht één YAML-document, gevonden meerdere", "yaml-syntax"
@@ -286,7 +309,6 @@ def load_text(text: str, path: str) -> Document:
         line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
         message = f"verwacht leesbare tekst, gevonden het teken U+{exc.character:04X}"
         raise _refusal(path, line, col, message, "yaml-syntax") from None
-    del first
     return doc
 
 
