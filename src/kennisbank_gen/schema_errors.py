@@ -1,11 +1,20 @@
 """JSON Schema errors as located, editor-friendly findings (used for records, guidance sets and
-the framework's own files alike)."""
+the framework's own files alike).
+
+Two engines, one set of findings: `jsonschema` is the reference (guidance sets and the framework
+use it directly); records, thousands at a time, go through `SchemaValidator`, which asks
+`jsonschema_rs` (about a hundred times faster) and reads its errors in the shape of the
+reference's, so every message is the same (tests/test_schema_engines.py holds them to that).
+"""
 
 from __future__ import annotations
 
 import difflib
+import os
+from dataclasses import dataclass
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 
 from .findings import Finding
@@ -135,11 +144,71 @@ def _translate(doc: Document, error, rule: str) -> list[Finding]:
     return at(f"verwacht een waarde volgens het schema ({kind}), gevonden {_shown(found)}")
 
 
+#: set to "jsonschema" to check records with the reference engine (tests and benchmarks only)
+ENGINE_VARIABLE = "KENNISBANK_SCHEMA_ENGINE"
+
+
+@dataclass(frozen=True)
+class _Error:
+    """What `_translate` reads of an error, as `jsonschema.ValidationError` names it."""
+
+    absolute_path: tuple[str | int, ...]
+    validator: str
+    schema: dict
+    validator_value: Any
+    instance: Any
+
+
+class SchemaValidator:
+    """A compiled schema with two engines: `jsonschema_rs` decides and locates, `jsonschema`
+    (the reference) takes over wherever the fast engine's error cannot be read the same way."""
+
+    def __init__(self, schema: dict):
+        self.schema = schema
+        self.reference = Draft202012Validator(schema)
+        self.fast = jsonschema_rs.validator_for(schema)
+
+    def errors(self, data: Any) -> list:
+        """Every violation in `data`, each with the attributes `_translate` reads."""
+        if os.environ.get(ENGINE_VARIABLE) == "jsonschema":
+            return list(self.reference.iter_errors(data))
+        try:
+            if self.fast.is_valid(data):
+                return []
+            errors = [self._read(error, data) for error in self.fast.iter_errors(data)]
+        except ValueError:  # a value the fast engine cannot take: the reference can
+            return list(self.reference.iter_errors(data))
+        if any(error is None for error in errors):
+            return list(self.reference.iter_errors(data))
+        return errors
+
+    def _read(self, error, data: Any) -> _Error | None:
+        """A jsonschema_rs error in the reference's shape: the keyword is the last step of its
+        schema path, the schema the object that holds it; None if that path leads nowhere."""
+        *where, keyword = error.schema_path or ("",)
+        schema: Any = self.schema
+        for step in where:
+            if not isinstance(schema, dict) or step not in schema:
+                return None  # (the record schema has no lists of schemas: allOf, prefixItems)
+            schema = schema[step]
+        if not isinstance(schema, dict) or keyword not in schema:
+            return None
+        instance = data
+        for step in error.instance_path:
+            instance = instance[step]
+        path = tuple(error.instance_path)
+        return _Error(path, keyword, schema, schema[keyword], instance)
+
+
 def schema_findings(
-    doc: Document, validator: Draft202012Validator, rule: str = "schema"
+    doc: Document, validator: Draft202012Validator | SchemaValidator, rule: str = "schema"
 ) -> list[Finding]:
     """Every schema violation in a document, as located findings (all of them, in file order)."""
+    if isinstance(validator, SchemaValidator):
+        errors = validator.errors(doc.data)
+    else:
+        errors = validator.iter_errors(doc.data)
     findings = []
-    for error in validator.iter_errors(doc.data):
+    for error in errors:
         findings += _translate(doc, error, rule)
     return sorted(set(findings))

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import functools
 
-from jsonschema import Draft202012Validator
-
 from ..read.framework import Framework
+from ..schema_errors import SchemaValidator
 from .fields import FIELDS
 from .slugs import PREVIOUS_URL_PATTERN, SLUG_PATTERN
 
@@ -58,9 +57,9 @@ def _text(description: str, min_length: int = 1, **extra) -> dict:
 
 
 @functools.cache
-def record_validator(framework: Framework) -> Draft202012Validator:
+def record_validator(framework: Framework) -> SchemaValidator:
     """The compiled record schema of a framework (made once per framework object)."""
-    return Draft202012Validator(record_schema(framework))
+    return SchemaValidator(record_schema(framework))
 
 
 def record_schema(framework: Framework) -> dict:

@@ -1,0 +1,141 @@
+"""Records are checked by `jsonschema_rs`; `jsonschema` stays the reference. Both engines must
+give the same findings (file, line, column, field, message, fix) on the whole corpus, the
+bundled records and a grid of hostile values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO
+
+from kennisbank_gen.check.record_schema import record_validator
+from kennisbank_gen.check.validate import validate
+from kennisbank_gen.read.framework import load_framework
+from kennisbank_gen.read.load import load_text
+from kennisbank_gen.read.project import read_records
+from kennisbank_gen.schema_errors import ENGINE_VARIABLE, SchemaValidator, schema_findings
+
+TODAY = dt.date(2026, 6, 1)
+CORPUS = REPO / "tests" / "corpus"
+FRAMEWORK = load_framework(REPO / "quality_framework", REPO)
+RECORD_FILES = sorted(
+    p
+    for base in (CORPUS, REPO / "initiatives")
+    for p in base.rglob("*")
+    if p.suffix in (".yml", ".yaml") and p.name != "expectations.yml"
+)
+RECORD_DIRS = sorted({p.parent for p in RECORD_FILES})
+
+
+def shown(findings) -> list[tuple]:
+    return [
+        (f.path, f.line, f.col, f.field, f.message, f.rule, f.severity, f.fix) for f in findings
+    ]
+
+
+def both(doc) -> tuple[list, list]:
+    """(fast, reference) schema findings of one document."""
+    validator = record_validator(FRAMEWORK)
+    fast = schema_findings(doc, validator)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ENGINE_VARIABLE, "jsonschema")
+        reference = schema_findings(doc, validator)
+    return shown(fast), shown(reference)
+
+
+def test_the_corpus_has_schema_findings_to_compare():
+    docs, _ = read_records(RECORD_FILES, REPO)
+    assert len(docs) > 100
+    assert sum(bool(both(doc)[1]) for doc in docs) > 30
+
+
+@pytest.mark.parametrize("file", RECORD_FILES, ids=lambda p: p.relative_to(REPO).as_posix())
+def test_engines_agree_on_each_record(file: Path):
+    docs, _ = read_records([file], REPO)
+    for doc in docs:
+        fast, reference = both(doc)
+        assert fast == reference
+
+
+@pytest.mark.parametrize("directory", RECORD_DIRS, ids=lambda p: p.relative_to(REPO).as_posix())
+def test_engines_agree_on_validate(directory: Path, monkeypatch):
+    fast = validate(REPO, [directory], today=TODAY).findings
+    monkeypatch.setenv(ENGINE_VARIABLE, "jsonschema")
+    reference = validate(REPO, [directory], today=TODAY).findings
+    assert shown(fast) == shown(reference)
+
+
+def test_the_fast_engine_does_the_work(monkeypatch):
+    """Without the reference, invalid records still get their findings."""
+    validator = SchemaValidator(record_validator(FRAMEWORK).schema)
+
+    monkeypatch.setattr(validator, "reference", None)  # asking it would raise AttributeError
+    docs, _ = read_records(sorted((CORPUS / "invalid").glob("bad-*.yml")), REPO)
+    found = [f for doc in docs for f in schema_findings(doc, validator)]
+    assert len(found) >= len(docs) > 5
+
+
+BASE = yaml.safe_load((CORPUS / "valid" / "alle-velden.yml").read_text(encoding="utf-8"))
+HOSTILE = [
+    None,
+    True,
+    False,
+    0,
+    1,
+    -1,
+    2023,
+    2023.0,
+    10**30,
+    -(10**30),
+    1.5,
+    math.inf,
+    -math.inf,
+    math.nan,
+    "",
+    "x",
+    "2023-13",
+    "2023\n",
+    "javascript:alert(1)",
+    "Coronagerelateerd, studentenwelzijn",
+    "augustus 2019",
+    "é" * 250,
+    [],
+    [None],
+    [1, True],
+    [1, 1.0],
+    ["a", "a"],
+    [[]],
+    {},
+    {"label": "x"},
+    {"": 1, "1": 2},
+]
+
+
+def _variants():
+    for name in BASE:
+        for k, value in enumerate(HOSTILE):
+            yield pytest.param({**BASE, name: value}, id=f"{name}-{k}")
+    for name in BASE["quality"]:
+        for k, value in enumerate(HOSTILE):
+            yield pytest.param(
+                {**BASE, "quality": {**BASE["quality"], name: value}}, id=f"q-{name}-{k}"
+            )
+    for name in ("label", "url"):
+        for k, value in enumerate(HOSTILE):
+            link = {"label": "Site", "url": "https://example.org", name: value}
+            yield pytest.param({**BASE, "links": [link]}, id=f"links-{name}-{k}")
+    yield pytest.param({k: v for k, v in BASE.items() if k != "title"}, id="missing")
+    yield pytest.param({**BASE, "titel": "x", "extra": 1}, id="unknown")
+    yield pytest.param([BASE], id="list")
+
+
+@pytest.mark.parametrize("record", list(_variants()))
+def test_engines_agree_on_hostile_values(record):
+    text = yaml.safe_dump(record, allow_unicode=True, sort_keys=False)
+    docs = [load_text(text, "initiatives/vijandig.yml")]
+    fast, reference = both(docs[0])
+    assert fast == reference
