@@ -72,6 +72,8 @@ MAX_BLOCK_DEPTH = 20
 MAX_EMPHASIS_DEPTH = 50
 #: what opens a nested block at the start of a line: indentation, `>`, list markers
 _BLOCK_PREFIX = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+[ \t>]*)*", re.MULTILINE)
+#: the first MAX_BLOCK_DEPTH characters of such a prefix (each one `_BLOCK_PREFIX` can match)
+_LONG_PREFIX = re.compile(rf"^[ \t>*+0-9.)-]{{{MAX_BLOCK_DEPTH}}}", re.MULTILINE)
 _LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]")
 _EMPHASIS_RUN = re.compile(r"[*_]+")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -139,9 +141,13 @@ def _mask_code_spans(body: str) -> str:
         whole = m.group(0)
         return whole[:start] + blank(whole[start:end]) + whole[end:]
 
-    body = _FENCED.sub(fenced, body)
+    if "```" in body or "~~~" in body:  # (what a fence needs)
+        body = _FENCED.sub(fenced, body)
+    spans = _code_spans(body)
+    if not spans:
+        return body
     chars = list(body)
-    for start, end in _code_spans(body):
+    for start, end in spans:
         chars[start:end] = " " * (end - start)
     return "".join(chars)
 
@@ -149,7 +155,9 @@ def _mask_code_spans(body: str) -> str:
 def _code_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each one-line code span: a run of backticks not after a backslash, up to
     the next run of the same length on its line. O(n log n): each run is looked at once."""
-    spans = []
+    spans: list[tuple[int, int]] = []
+    if "`" not in text:
+        return spans
     for line in re.finditer(r"[^\n]+", text):
         runs = list(_BACKTICK_RUN.finditer(text, line.start(), line.end()))
         by_length: dict[int, list[int]] = {}
@@ -190,8 +198,11 @@ def _nesting_problems(text: str) -> list[tuple[int, str, str, str]]:
     `>` and list markers; emphasis depth rises with each run of `*`/`_` that opens (before a
     non-space) and falls with each that closes, within a paragraph.
     """
-    problems = []
-    for m in _BLOCK_PREFIX.finditer(text):
+    problems: list[tuple[int, str, str, str]] = []
+    # (each loop only where it can find something: a prefix of MAX_BLOCK_DEPTH characters, more
+    # emphasis characters than MAX_EMPHASIS_DEPTH; bodies are checked by the thousand)
+    long_prefix = _LONG_PREFIX.search(text) is not None
+    for m in _BLOCK_PREFIX.finditer(text) if long_prefix else ():
         prefix = m.group(0)
         if len(prefix) < MAX_BLOCK_DEPTH:
             continue
@@ -207,6 +218,8 @@ def _nesting_problems(text: str) -> list[tuple[int, str, str, str]]:
             )
             problems.append((m.start(), prefix, message, "markdown-nesting"))
             break
+    if text.count("*") + text.count("_") <= MAX_EMPHASIS_DEPTH:
+        return problems
     start = 0
     for paragraph in [*_PARAGRAPH_BREAK.finditer(text), None]:
         end = paragraph.start() if paragraph else len(text)

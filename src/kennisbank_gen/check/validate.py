@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -20,8 +21,9 @@ from ..findings import Finding
 from ..read.dates import PartialDate
 from ..read.framework import Framework
 from ..read.guidance import guidance_ids
+from ..read.halves import in_halves
 from ..read.load import Document
-from ..read.project import Project, read_project
+from ..read.project import Project, collector_paused, read_project
 from ..schema_errors import did_you_mean, schema_findings
 from .guidance import check_guidance, well_formed
 from .markdown_safety import body_findings
@@ -137,7 +139,8 @@ def with_severity(finding: Finding, framework: Framework) -> Finding:
 def check_record(doc: Document, framework: Framework, today: dt.date) -> list[Finding]:
     """Everything that can be said about one record on its own (severities not yet applied)."""
     findings = schema_findings(doc, record_validator(framework))
-    if problem := slug_problem(Path(doc.path).stem, Path(doc.path).name):
+    file = Path(doc.path)
+    if problem := slug_problem(file.stem, file.name):
         findings.append(Finding.for_file(doc.path, problem, "slug"))
     if not isinstance(doc.data, dict):
         return findings
@@ -158,6 +161,10 @@ def check_record(doc: Document, framework: Framework, today: dt.date) -> list[Fi
     )
 
 
+def _check_records(docs: list[Document], framework: Framework, today: dt.date) -> list[Finding]:
+    return [f for doc in docs for f in check_record(doc, framework, today)]
+
+
 #: letters from other scripts that look like Latin ones (Cyrillic and Greek): a title written
 #: with them would look the same as another on the page
 #: (after casefolding, so uppercase lookalikes such as Cyrillic В, Н, М count too)
@@ -175,6 +182,8 @@ _LOOKALIKES = str.maketrans(
 def title_key(title: str) -> str:
     """What makes two titles the same: case, spacing, invisible characters (zero-width spaces
     and other format characters) and letters that only look Latin do not count."""
+    if title.isascii():  # (no format characters, no lookalikes; NFKC changes nothing)
+        return " ".join(title.casefold().split())
     text = unicodedata.normalize("NFKC", title).casefold()
     visible = "".join(c for c in text if unicodedata.category(c) != "Cf")
     return " ".join(visible.translate(_LOOKALIKES).split())
@@ -220,8 +229,8 @@ def check_collection(
     findings = _previous_url_findings(docs, SITE_SECTIONS if sections is None else sections)
     titles: dict[str, str] = {}
     slugs: dict[str, str] = dict(RESERVED_SLUGS)
-    for doc in docs:
-        slug = Path(doc.path).stem
+    stems = [Path(doc.path).stem for doc in docs]
+    for doc, slug in zip(docs, stems, strict=True):
         if slug in slugs and slug not in RESERVED_SLUGS:
             findings.append(
                 Finding.for_file(
@@ -232,8 +241,7 @@ def check_collection(
                 )
             )
         slugs.setdefault(slug, doc.path)
-    for doc in docs:
-        slug = Path(doc.path).stem
+    for doc, slug in zip(docs, stems, strict=True):
         if slug in RESERVED_SLUGS:
             findings.append(
                 Finding.for_file(
@@ -303,10 +311,12 @@ def check(project: Project, today: dt.date) -> list[Finding]:
     guidance, findings = well_formed(project.guidance)
     content_pages = {page.stem for page in (project.root / "content").glob("*.md")}
     findings += project.findings + check_guidance(guidance, content_pages)
-    for doc in project.records:
-        findings += check_record(doc, framework, today)
-    findings += check_collection(project.records, guidance_ids(guidance), _sections(project))
-    return sorted({with_severity(f, framework) for f in findings})
+    with collector_paused():
+        work = functools.partial(_check_records, framework=framework, today=today)
+        for half in in_halves(work, project.records):
+            findings += half
+        findings += check_collection(project.records, guidance_ids(guidance), _sections(project))
+        return sorted({with_severity(f, framework) for f in findings})
 
 
 def validate(root: Path, paths: list[Path] | None = None, *, today: dt.date) -> Report:

@@ -7,6 +7,10 @@ for the check stage (`check.validate`). The one normalisation happens here: YAML
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +18,7 @@ from ..errors import FindingsError
 from ..findings import Finding
 from .framework import Framework, load_framework
 from .guidance import read_guidance
+from .halves import in_halves
 from .load import Document, load_file, shown_path
 
 RECORDS_DIR = "initiatives"
@@ -63,13 +68,38 @@ def linked_directories(paths: list[Path], root: Path) -> list[Finding]:
     ]
 
 
-def read_records(files: list[Path], root: Path) -> tuple[list[Document], list[Finding]]:
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for a while: reading and checking thousands of records
+    makes millions of dicts, lists and tuples and no cycles, and each collection would walk
+    them all again (a quarter of the time at 10,000 records)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _read_files(files: list[Path], root: Path) -> tuple[list[Document], list[Finding]]:
     records, findings = [], []
     for file in files:
         try:
             records.append(_normalised(load_file(file, root)))
         except FindingsError as exc:
             findings += exc.findings
+    return records, findings
+
+
+def read_records(files: list[Path], root: Path) -> tuple[list[Document], list[Finding]]:
+    """Every record file that parses (in the order of `files`), and a finding for each one that
+    does not; thousands of files are read on two cores."""
+    records, findings = [], []
+    with collector_paused():
+        for docs, problems in in_halves(functools.partial(_read_files, root=root), files):
+            records += docs
+            findings += problems
     return records, findings
 
 
