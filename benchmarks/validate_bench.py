@@ -99,7 +99,11 @@ def _check_jsonschema(root: Path, files: list[Path]) -> float | None:
     if command is None:
         return None
     schema = root / "record.schema.json"
-    subprocess.run([*COMMAND, "schema", "-o", str(schema), "--project", str(root)], check=True)
+    subprocess.run(
+        [*COMMAND, "schema", "-o", str(schema), "--project", str(root)],
+        check=True,
+        capture_output=True,
+    )
     json.loads(schema.read_text(encoding="utf-8"))  # (a readable schema, or stop here)
     seconds, done = _timed(
         lambda: subprocess.run(

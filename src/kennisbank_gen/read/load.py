@@ -6,6 +6,7 @@ anything is constructed: they are findings, never surprises (and an alias bomb n
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -243,12 +244,26 @@ class _Composer:
                 items.append(self.node(item, at, depth + 1))
             return items
         mapping: dict[str, Any] = {}
+        # a plain name (no quotes, tag or anchor, not a number, true or null) is its own text:
+        # what `node` would return, without asking
+        plain_names = _PLAIN_IS_TEXT and not self.control and depth < MAX_DEPTH
         while (key_ev := next_event()).__class__ is not yaml.MappingEndEvent:
-            key = self.node(key_ev, (*path, "<key>"), depth + 1)
-            if not isinstance(key, str | int | float | bool) or isinstance(key, bool):
-                found = _KEY_NAMES.get(type(key), "een waarde")
-                raise self.fail(key_ev, f"verwacht een veldnaam, gevonden {found}")
-            key = str(key)
+            if (
+                plain_names
+                and key_ev.__class__ is yaml.ScalarEvent
+                and key_ev.style is None
+                and key_ev.tag is None
+                and key_ev.anchor is None
+                and key_ev.value[:1] not in _RESOLVED_FIRST
+                and key_ev.value
+            ):
+                key = key_ev.value
+            else:
+                key = self.node(key_ev, (*path, "<key>"), depth + 1)
+                if not isinstance(key, str | int | float | bool) or isinstance(key, bool):
+                    found = _KEY_NAMES.get(type(key), "een waarde")
+                    raise self.fail(key_ev, f"verwacht een veldnaam, gevonden {found}")
+                key = str(key)
             at = (*path, key)
             if key in mapping:
                 line, _ = positions[at]
@@ -355,10 +370,21 @@ def load_file(file: Path, root: Path | None = None) -> Document:
 def shown_path(file: Path, root: Path | None) -> str:
     """The path as findings show it: relative to the project root where possible."""
     if root is not None:
-        relative = os.path.relpath(os.path.abspath(file), os.path.abspath(root))
+        absolute, base = os.path.abspath(file), _absolute(os.getcwd(), str(root))
+        if absolute.startswith(base) and absolute[len(base) : len(base) + 1] == os.sep:
+            relative = absolute[len(base) + 1 :]  # (what relpath says, without asking it)
+        else:
+            relative = os.path.relpath(absolute, base)
         if not relative.startswith(".."):
             return Path(relative).as_posix()
     return file.as_posix()
+
+
+@functools.lru_cache(maxsize=16)
+def _absolute(cwd: str, path: str) -> str:
+    """The absolute path of a project root, from the directory `cwd` (asked once per root:
+    thousands of files lie under the same one)."""
+    return os.path.normpath(os.path.join(cwd, path))
 
 
 def _number(n: int) -> str:

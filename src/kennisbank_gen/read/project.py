@@ -44,7 +44,9 @@ def record_files(paths: list[Path]) -> list[Path]:
     """The record files among `paths`: files as given, directories' *.yml and *.yaml files."""
     files = []
     for p in paths:
-        files += sorted(p.glob("*.yml")) + sorted(p.glob("*.yaml")) if p.is_dir() else [p]
+        # (by name: the same order as sorting the paths, which compares them part by part)
+        by_name = functools.partial(sorted, key=lambda f: f.name)
+        files += by_name(p.glob("*.yml")) + by_name(p.glob("*.yaml")) if p.is_dir() else [p]
     return files
 
 
@@ -82,7 +84,8 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _read_files(files: list[Path], root: Path) -> tuple[list[Document], list[Finding]]:
+def read_files(files: list[Path], root: Path) -> tuple[list[Document], list[Finding]]:
+    """Every record file that parses, and a finding for each one that does not (one process)."""
     records, findings = [], []
     for file in files:
         try:
@@ -97,7 +100,7 @@ def read_records(files: list[Path], root: Path) -> tuple[list[Document], list[Fi
     does not; thousands of files are read on two cores."""
     records, findings = [], []
     with collector_paused():
-        for docs, problems in in_halves(functools.partial(_read_files, root=root), files):
+        for docs, problems in in_halves(functools.partial(read_files, root=root), files):
             records += docs
             findings += problems
     return records, findings
@@ -108,6 +111,17 @@ def read_project(root: Path, paths: list[Path] | None = None) -> Project:
 
     Raises ConfigError when the framework itself is broken.
     """
+    project, files = read_project_but_records(root, paths)
+    project.records, record_findings = read_records(files, root)
+    project.findings += record_findings
+    return project
+
+
+def read_project_but_records(
+    root: Path, paths: list[Path] | None = None
+) -> tuple[Project, list[Path]]:
+    """The project without its records (framework, guidance sets, findings about directories),
+    and the record files to read: for who reads them in its own way (`check.validate`)."""
     framework = load_framework(root / FRAMEWORK_DIR, root)
     directories = paths if paths is not None else [root / RECORDS_DIR]
     linked = linked_directories([root / GUIDANCE_DIR, *directories], root)
@@ -115,6 +129,4 @@ def read_project(root: Path, paths: list[Path] | None = None) -> Project:
         ([], []) if (root / GUIDANCE_DIR).is_symlink() else read_guidance(root / GUIDANCE_DIR, root)
     )
     files = record_files([p for p in directories if not (p.is_symlink() and p.is_dir())])
-    records, record_findings = read_records(files, root)
-    findings = linked + guidance_findings + record_findings
-    return Project(root, framework, records, guidance, findings)
+    return Project(root, framework, [], guidance, linked + guidance_findings), files
