@@ -84,3 +84,17 @@ def test_no_split_for_few_items_or_beside_threads():
         stop.set()
         thread.join()
     assert halves.in_halves(lambda items: items, [1, 2]) == [[1, 2]]
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["one-process", "split"])
+def test_without_records_the_findings_are_the_same(split, monkeypatch):
+    """`kennisbank validate` asks for findings only: records are not kept (nor sent between
+    processes), and every finding, the ones across records included, stays the same."""
+    monkeypatch.setattr(halves, "FROM_ITEMS", 2 if split else 10**9)
+    paths = [CORPUS / "invalid", CORPUS / "valid", *sorted((CORPUS / "cross").iterdir())]
+    whole = validate(REPO, paths, today=TODAY)
+    findings_only = validate(REPO, paths, today=TODAY, records=False)
+    assert findings_only.project.records == [] != whole.project.records
+    shown = [(f.text(), f.rule, f.severity, f.fix) for f in findings_only.findings]
+    assert shown == [(f.text(), f.rule, f.severity, f.fix) for f in whole.findings]
+    assert {f.rule for f in whole.findings} >= {"duplicate-title", "duplicate-slug", "schema"}

@@ -98,7 +98,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, fix: bool, root: P
             for f in fixed:
                 click.echo(change_text(f), err=fmt != "text")
         else:
-            report = validate_project(root, list(paths) or None, today=clock.today())
+            report = validate_project(root, list(paths) or None, today=clock.today(), records=False)
     except ConfigError as exc:
         _config_error(exc)
     output = FORMATTERS[fmt](report.findings)

@@ -323,27 +323,53 @@ def check(
         return sorted({with_severity(f, framework) for f in findings})
 
 
-def validate(root: Path, paths: list[Path] | None = None, *, today: dt.date) -> Report:
+def validate(
+    root: Path, paths: list[Path] | None = None, *, today: dt.date, records: bool = True
+) -> Report:
     """Read the project under `root` (records: `paths`, default all) and check it.
 
     `today` decides which dates lie in the future and which reviews are too old (the commands
     pass `clock.today()`, tests a fixed day). Raises ConfigError when the framework itself is
-    broken.
+    broken. `records=False`: the report's project holds no records, only the findings about
+    them (what `kennisbank validate` needs; spares sending thousands of them between processes).
     """
     project, files = read_project_but_records(root, paths)
     # Each record is read and checked on its own, in one go: thousands of them on two cores.
-    work = functools.partial(_read_and_check, root=root, framework=project.framework, today=today)
+    work = functools.partial(
+        _read_and_check, root=root, framework=project.framework, today=today, whole=records
+    )
     record_findings = []
     with collector_paused():
         for docs, problems, findings in in_halves(work, files):
             project.records += docs
             project.findings += problems
             record_findings += findings
-    return Report(project, check(project, today, record_findings))
+    report = Report(project, check(project, today, record_findings))
+    if not records:
+        project.records = []
+    return report
 
 
 def _read_and_check(
-    files: list[Path], root: Path, framework: Framework, today: dt.date
+    files: list[Path], root: Path, framework: Framework, today: dt.date, whole: bool
 ) -> tuple[list[Document], list[Finding], list[Finding]]:
     docs, problems = read_files(files, root)
-    return docs, problems, _check_records(docs, framework, today)
+    findings = _check_records(docs, framework, today)
+    return (docs if whole else [_across(doc) for doc in docs]), problems, findings
+
+
+#: the fields the checks across records compare (`check_collection`)
+_ACROSS = frozenset(("title", "previous_slugs", "previous_urls", "guidance"))
+
+
+def _across(doc: Document) -> Document:
+    """What `check_collection` reads of a record: its path, the fields it compares and where
+    they are (the rest has been checked already)."""
+
+    def kept(table: dict) -> dict:
+        return {path: value for path, value in table.items() if not path or path[0] in _ACROSS}
+
+    data = doc.data
+    if isinstance(data, dict):
+        data = {name: value for name, value in data.items() if name in _ACROSS}
+    return Document(doc.path, data, kept(doc.positions), kept(doc.text_starts))

@@ -73,13 +73,13 @@ def fix_and_validate(
     """Validate, apply every fix, validate again (a few rounds); the last report and the
     findings that were fixed."""
     fixed: list[Finding] = []
-    report = validate(root, paths, today=today)
+    report = validate(root, paths, today=today, records=False)
     for _ in range(ROUNDS):
         done = apply_fixes(root, report.findings)
         if not done:
             break
         fixed += done
-        report = validate(root, paths, today=today)
+        report = validate(root, paths, today=today, records=False)
     return report, fixed
 
 
