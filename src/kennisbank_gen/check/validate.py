@@ -334,12 +334,11 @@ def validate(
     """
     project, files = read_project_but_records(root, paths)
     # Each record is read and checked on its own, in one go: thousands of them on two cores.
-    work = functools.partial(
-        _read_and_check, root=root, framework=project.framework, today=today, whole=records
-    )
+    work = functools.partial(_read_and_check, root=root, framework=project.framework, today=today)
+    child_work = None if records else functools.partial(work, whole=False)
     record_findings = []
     with collector_paused():
-        for docs, problems, findings in in_halves(work, files):
+        for docs, problems, findings in in_halves(work, files, child_work):
             project.records += docs
             project.findings += problems
             record_findings += findings
@@ -350,7 +349,7 @@ def validate(
 
 
 def _read_and_check(
-    files: list[Path], root: Path, framework: Framework, today: dt.date, whole: bool
+    files: list[Path], root: Path, framework: Framework, today: dt.date, whole: bool = True
 ) -> tuple[list[Document], list[Finding], list[Finding]]:
     docs, problems = read_files(files, root)
     findings = _check_records(docs, framework, today)

@@ -57,16 +57,21 @@ def _child(work: Callable[[list[T]], R], items: list[T], conn) -> None:
         conn.close()
 
 
-def in_halves(work: Callable[[list[T]], R], items: list[T]) -> list[R]:
+def in_halves(
+    work: Callable[[list[T]], R],
+    items: list[T],
+    child_work: Callable[[list[T]], R] | None = None,
+) -> list[R]:
     """[work(first half), work(second half)] (or [work(items)] when not split); the first half
-    in a forked child when `can_split`."""
+    in a forked child when `can_split`, with `child_work` if given (say, one that sends back
+    less: the child's result crosses a pipe)."""
     if not can_split(len(items)):
         return [work(items)]
     middle = len(items) // 2
     first, second = items[:middle], items[middle:]
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(work, first, sender), daemon=True)
+    child = context.Process(target=_child, args=(child_work or work, first, sender), daemon=True)
     child.start()
     sender.close()
     try:
