@@ -351,7 +351,11 @@ def load_file(file: Path, root: Path | None = None) -> Document:
         if info.st_size > MAX_BYTES:
             raise refuse(too_big.format(_number(info.st_size)))
         with file.open("rb") as stream:
-            raw = stream.read(MAX_BYTES + 1)  # never more, even if the file grew meanwhile
+            # as much as the file holds (asking for MAX_BYTES at once makes a buffer that large
+            # for every file); if it grew meanwhile, on to MAX_BYTES + 1 and never more
+            raw = stream.read(info.st_size + 1)
+            if len(raw) > info.st_size:
+                raw += stream.read(MAX_BYTES + 1 - len(raw))
         if len(raw) > MAX_BYTES:
             raise refuse(too_big.format(_number(max(len(raw), file.stat().st_size))))
     except OSError as exc:
