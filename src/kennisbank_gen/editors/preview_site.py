@@ -27,7 +27,14 @@ from mkdocs.commands.build import (
 )
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
+from mkdocs.structure.files import (
+    File,
+    Files,
+    InclusionLevel,
+    file_sort_key,
+    get_files,
+    set_exclusions,
+)
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import clean_directory
@@ -95,10 +102,14 @@ class PreviewSite:
             if (file := self.files.get_file_from_path(path)) is not None:
                 self.files.remove(file)
                 _remove_output(Path(file.abs_dest_path), Path(config.site_dir))
-        for path in sorted(added):
-            file = File(path, config.docs_dir, config.site_dir, config.use_directory_urls)
-            set_exclusions([file], config)
-            self.files.append(file)
+        if added:  # in the order get_files gives (the sitemap lists them so), theme files last
+            new = [
+                File(p, config.docs_dir, config.site_dir, config.use_directory_urls) for p in added
+            ]
+            set_exclusions(new, config)
+            docs = [f for f in self.files if f.src_dir == config.docs_dir]
+            theme = [f for f in self.files if f.src_dir != config.docs_dir]
+            self.files = Files(sorted(docs + new, key=file_sort_key) + theme)
         self.stale = (self.stale | written) - removed
         pages = self.files.documentation_pages(inclusion=IN_SERVE)
         if added or removed:

@@ -206,8 +206,8 @@ class Renderer:
 
     def citation_files(self, url: str, c: Cite) -> None:
         """The BibTeX and RIS downloads, in the page's own directory (`<url><key>.bib`)."""
-        self.file(url + c.bib_file, bibtex(c.citation))
-        self.file(url + c.ris_file, ris(c.citation))
+        self.pages[url + c.bib_file] = bibtex(c.citation)  # with the page, whatever `only` says
+        self.pages[url + c.ris_file] = ris(c.citation)
 
     def asset(self, name: str) -> None:
         """A file shipped in the package's assets/, at assets/<name> in the site."""
