@@ -187,6 +187,26 @@ def test_mkdocs_yml_or_the_theme_overrides_change_builds_everything(served):
     assert preview.site.built == ["*"]
     assert "Proefbank" in _html(site_dir, "kwaliteitskader/index.html")
 
+    theme = root / "overrides" / "main.html"
+    _edit(theme, "{% block content %}", "{% block content %}<p>Eigen thema</p>")
+    preview.update({theme})
+    assert preview.site.built == ["*"]
+    assert "Eigen thema" in _html(site_dir, f"initiatieven/{SLUG}/index.html")
+
+
+def test_a_project_given_as_a_relative_path_still_updates_just_the_saved_page(
+    tmp_path: Path, monkeypatch
+):
+    root = copy_project(tmp_path / "project")
+    monkeypatch.chdir(root)
+    preview = _start(Path("."), tmp_path / "site")
+    record = root / "initiatives" / f"{SLUG}.yml"  # file events name absolute paths
+    _edit(record, "title: Sturen op", "title: Relatief sturen op")
+    preview.update({record})
+    assert f"initiatieven/{SLUG}.md" in preview.steps[0].written
+    assert preview.site.built != ["*"]
+    assert "Relatief sturen op" in _html(tmp_path / "site", f"initiatieven/{SLUG}/index.html")
+
 
 def _tree(directory: Path) -> dict[str, bytes]:
     return {

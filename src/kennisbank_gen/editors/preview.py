@@ -102,7 +102,7 @@ class Preview:
     """Regenerates the docs tree of `root` and keeps the served site (`site`) up to date."""
 
     def __init__(self, root: Path, cms_port: int, report: Callable[[str], None] = click.echo):
-        self.root = root
+        self.root = root.absolute()  # file events name absolute paths
         self.site: PreviewSite | None = None
         self.cms_port = cms_port
         self.report = report
