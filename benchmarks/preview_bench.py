@@ -1,6 +1,7 @@
 """Preview benchmark: save a record -> how long until `kennisbank serve` serves the change.
 
     .venv/bin/python benchmarks/preview_bench.py [--records 1000] [--saves 5] [--no-bundled]
+        [--compare-with OLD/src]
 
 Makes a project (N synthetic records, `synthetic.py`; and a copy of the bundled project), starts
 `kennisbank serve` on a free port as a subprocess, waits until it serves, then several times
@@ -12,13 +13,21 @@ editors save) and polls over HTTP until the new text appears:
   time until every page that shows the summary is up to date.
 
 Between saves it waits until the overviews show the previous change, so each save meets an idle
-preview. Prints median and max seconds per figure. Figures vary with the machine and its load;
-measure twice.
+preview. Prints median and max seconds per figure. With `--compare-with`, the same runs are made
+with the package from another checkout's `src/` (e.g. `git worktree add /tmp/old d98538f`, the
+preview that regenerated everything and let `mkdocs serve` rebuild the whole site), and the ratio
+old/new of the page medians is printed. Figures vary with the machine and its load; measure
+twice.
+
+Measured on 2 shared cores under load (two runs each; issue #11): 1,000 records, page median
+26.8 and 32.2 s before, 0.94 and 1.13 s after (max 40.5/52.9 -> 1.28/1.53); bundled project,
+1.50 and 2.96 s before, 0.16 and 0.13 s after.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import secrets
 import shutil
@@ -97,10 +106,13 @@ def _wait(urls: dict[str, str], text: str, start: float) -> dict[str, float]:
     return seen
 
 
-def measure_preview(root: Path, records: int, saves: int = 5, bundled: bool = False) -> dict:
+def measure_preview(
+    root: Path, records: int, saves: int = 5, bundled: bool = False, src: Path | None = None
+) -> dict:
     """Make a project in `root` (`records` synthetic records, or the bundled project), serve it
     and time `saves` saves of one record: seconds until its page, and until both overviews, show
-    the change (median and max), and how long the preview took to start."""
+    the change (median and max), and how long the preview took to start. `src`: run the
+    package from that directory instead (another checkout's `src/`)."""
     if bundled:
         bundled_project(root)
         slug = BUNDLED_SLUG
@@ -119,10 +131,12 @@ def measure_preview(root: Path, records: int, saves: int = 5, bundled: bool = Fa
     kennisbank = Path(sys.executable).parent / "kennisbank"
     log = (root / "serve.log").open("w")
     start = time.perf_counter()
+    env = {**os.environ, "PYTHONPATH": str(src)} if src else None
     process = subprocess.Popen(
         [kennisbank, "serve", "--project", root, "--dev-addr", f"127.0.0.1:{port}"],
         stdout=log,
         stderr=subprocess.STDOUT,
+        env=env,
     )
     page_s, listing_s = [], []
     try:
@@ -156,7 +170,7 @@ def measure_preview(root: Path, records: int, saves: int = 5, bundled: bool = Fa
 
 def _print(name: str, r: dict) -> None:
     print(
-        f"{name:<10} {r['records']:>7} {r['start_s']:>8.2f} {r['page_median_s']:>12.2f} "
+        f"{name:<14} {r['records']:>7} {r['start_s']:>8.2f} {r['page_median_s']:>12.2f} "
         f"{r['page_max_s']:>9.2f} {r['listing_median_s']:>15.2f} {r['listing_max_s']:>12.2f}",
         flush=True,
     )
@@ -167,22 +181,33 @@ def main() -> None:
     parser.add_argument("--records", type=int, nargs="+", default=[1000])
     parser.add_argument("--saves", type=int, default=5)
     parser.add_argument("--no-bundled", action="store_true", help="skip the bundled project")
+    parser.add_argument("--compare-with", type=Path, help="another checkout's src/ directory")
     args = parser.parse_args()
     header = (
-        f"{'project':<10} {'records':>7} {'start s':>8} {'page median':>12} {'page max':>9} "
+        f"{'project':<14} {'records':>7} {'start s':>8} {'page median':>12} {'page max':>9} "
         f"{'listing median':>15} {'listing max':>12}"
     )
     print(header)
     print("-" * len(header))
+    runs = [("bundled", 0, True)] * (not args.no_bundled)
+    runs += [("synthetic", n, False) for n in args.records]
+    ratios = []
     with tempfile.TemporaryDirectory(prefix="kb-preview-bench-") as tmp:
-        if not args.no_bundled:
-            _print("bundled", measure_preview(Path(tmp) / "bundled", 0, args.saves, True))
-        for n in args.records:
-            _print("synthetic", measure_preview(Path(tmp) / f"n{n}", n, args.saves))
+        for k, (name, n, bundled) in enumerate(runs):
+            new = measure_preview(Path(tmp) / f"new{k}", n, args.saves, bundled)
+            _print(name, new)
+            if args.compare_with:
+                old = measure_preview(
+                    Path(tmp) / f"old{k}", n, args.saves, bundled, args.compare_with.resolve()
+                )
+                _print(f"{name} (old)", old)
+                ratios.append((name, old["page_median_s"] / new["page_median_s"]))
     print(
         "\npage: seconds from a save to the record's page showing it; listing: until both "
         "initiative overviews show it too (median and max over the saves)"
     )
+    for name, ratio in ratios:
+        print(f"{name}: page median old/new = {ratio:.1f}")
 
 
 if __name__ == "__main__":

@@ -139,6 +139,21 @@ def test_a_framework_change_reaches_the_framework_page_and_every_record(served):
         assert "Evaluatie en effect" in _html(site_dir, path)
 
 
+def test_a_saved_guidance_set_renders_its_own_pages_first_and_reaches_the_records(served):
+    root, preview, site_dir = served
+    gset = root / "content" / "guidance" / "inholland-docenten.yml"
+    _edit(gset, "publisher: Hogeschool Inholland", "publisher: Hogeschool Inholland (proef)")
+    preview.update({gset})
+    first = {p for p in preview.steps[0].rendered if p.endswith(".md")}
+    assert "tips/inholland-docenten/index.md" in first
+    assert "tips/inholland-docenten/01.md" in first
+    assert not any(p.startswith("initiatieven/") for p in first)
+    record = "initiatieven/inholland-verbondenheid-rol-docent/index.html"  # lists its tips
+    for path in ("tips/inholland-docenten/index.html", "tips/inholland-docenten/01/index.html"):
+        assert "Hogeschool Inholland (proef)" in _html(site_dir, path)
+    assert "Hogeschool Inholland (proef)" in _html(site_dir, record)
+
+
 def test_a_broken_record_shows_the_banner_over_the_last_good_pages_until_it_is_fixed(served):
     root, preview, site_dir = served
     record = root / "initiatives" / f"{SLUG}.yml"
