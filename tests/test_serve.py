@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -71,6 +72,44 @@ def test_serve_regenerates_on_record_change_and_survives_bad_input(project: Path
         assert f"Preview: http://127.0.0.1:{port}/" in logged
         assert "Herzien sturen op" in _get(url)  # the last good state is still served
         assert process.poll() is None
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+@pytest.mark.slow
+def test_served_preview_shows_a_new_record_and_drops_a_deleted_one(project: Path):
+    port = _free_port()
+    kennisbank = Path(sys.executable).parent / "kennisbank"
+    log = (project / "serve.log").open("w")
+    process = subprocess.Popen(
+        [kennisbank, "serve", "--project", project, "--dev-addr", f"127.0.0.1:{port}"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_for(lambda: "Sturen op blijvende" in _get(f"{base}initiatieven/{SLUG}/"))
+        record = project / "initiatives" / f"{SLUG}.yml"
+        new = project / "initiatives" / "nieuw-via-de-preview.yml"
+        text = record.read_text(encoding="utf-8")
+        new.write_text(text.replace("title: Sturen op", "title: Nieuw sturen op"), "utf-8")
+        _wait_for(lambda: "Nieuw sturen op" in _get(f"{base}initiatieven/nieuw-via-de-preview/"))
+        _wait_for(lambda: "Nieuw sturen op" in _get(f"{base}initiatieven/op-titel/"))
+
+        new.unlink()
+        _wait_for(lambda: _status(f"{base}initiatieven/nieuw-via-de-preview/") == 404)
+        _wait_for(lambda: "Nieuw sturen op" not in _get(f"{base}initiatieven/op-titel/"))
+        assert "Traceback" not in (project / "serve.log").read_text()
     finally:
         process.terminate()
         process.wait(timeout=30)

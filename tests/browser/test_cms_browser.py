@@ -318,7 +318,11 @@ def git(root: Path, *args: str) -> str:
 
 
 def git_repository(root: Path) -> None:
-    """The project as a git repository on `main`, as the editorial workflow expects."""
+    """The project as a git repository on `main`, as the editorial workflow expects; like the
+    real repository it ignores what is generated (decap-server commits every untracked file on
+    a save's branch, and the preview rewrites them while it switches branches)."""
+    ignored = (REPO / ".gitignore").read_text(encoding="utf-8")
+    (root / ".gitignore").write_text(ignored + "/serve.log\n", encoding="utf-8")
     git(root, "init", "-q", "-b", "main")
     git(root, "-c", "user.name=Test", "-c", "user.email=test@example.org", "add", "-A")
     git(root, "-c", "user.name=Test", "-c", "user.email=test@example.org", "commit", "-qm", "x")

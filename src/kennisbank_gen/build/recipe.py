@@ -20,7 +20,7 @@ from ..errors import BuildError, FindingsError
 from ..findings import Finding
 from ..read.project import read_project
 from ..site.cms import LOCAL_BACKEND_PORT, admin_files
-from ..site.model import build_model
+from ..site.model import Site, build_model
 from ..site.render import render_site
 from .gate import check_output, html_pages
 from .output import (
@@ -49,6 +49,15 @@ class Generated:
 
 
 @dataclass
+class Prepared:
+    """A project read, checked and modelled: what rendering needs (`prepare`)."""
+
+    report: Report
+    config: SiteConfig
+    site: Site
+
+
+@dataclass
 class BuildResult:
     site_dir: Path
     files_total: int
@@ -68,15 +77,24 @@ def generate(
     `cms_port` is where the web form (`/admin/`) looks for the local backend on localhost.
     Raises FindingsError (nothing written) when anything blocks.
     """
+    prepared = prepare(root, strict, today=today)
+    site, config = prepared.site, prepared.config
+    files = render_site(site, config, root / "content") | admin_files(root, site, config, cms_port)
+    written = write_tree(config.docs_dir, files)
+    return Generated(prepared.report, config, len(files), written)
+
+
+def prepare(root: Path, strict: bool = False, *, today: dt.date) -> Prepared:
+    """Read, check and model the project (the steps of `generate` before rendering).
+
+    Raises FindingsError when anything blocks.
+    """
     project = read_project(root)
     report = Report(project, check(project, today))
     if blocking := report.blocking(strict):
         raise FindingsError(report.findings if strict else blocking + report.warnings)
     config = SiteConfig.from_mkdocs(root / "mkdocs.yml")
-    site = build_model(project)
-    files = render_site(site, config, root / "content") | admin_files(root, site, config, cms_port)
-    written = write_tree(config.docs_dir, files)
-    return Generated(report, config, len(files), written)
+    return Prepared(report, config, build_model(project))
 
 
 def build(

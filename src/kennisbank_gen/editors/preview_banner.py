@@ -3,9 +3,9 @@ shows carries a visible Dutch banner listing them (file, line, message); it is g
 the records are fixed.
 
 The banner is a script in the docs tree (`assets/kennisbank-preview.js`) that only the preview
-loads (`serve` adds it to MkDocs' `extra_javascript`); each regeneration rewrites it, so MkDocs
-rebuilds and the browser reloads. The findings are data in the script and are put on the page as
-text, never as markup.
+loads (`serve` adds it to MkDocs' `extra_javascript`); the preview writes it whenever the
+findings change (preview.py), and the browser reloads. The findings are data in the script and
+are put on the page as text, never as markup.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from ..config import SiteConfig
 from ..findings import Finding
 
 SCRIPT = "assets/kennisbank-preview.js"
@@ -85,15 +84,6 @@ def banner_script(findings: list[Finding]) -> str:
         .replace("__INTRO__", json.dumps(intro, ensure_ascii=False))
         .replace("__FINDINGS__", json.dumps(shown, ensure_ascii=False))
     )
-
-
-def write_banner(root: Path, findings: list[Finding]) -> None:
-    """Write the banner script into the docs tree (rewritten after every regeneration)."""
-    target = SiteConfig.from_mkdocs(root / "mkdocs.yml").docs_dir / SCRIPT
-    target.parent.mkdir(parents=True, exist_ok=True)
-    text = banner_script(findings)
-    if not target.is_file() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
 
 
 def serve_options(root: Path) -> dict:

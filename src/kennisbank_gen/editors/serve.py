@@ -1,5 +1,7 @@
-"""Serve: live preview. Regenerates the docs tree when a record, the framework or a content file
-changes; MkDocs' own server notices the changed Markdown and reloads the browser.
+"""Serve: live preview. When a record, the framework, a content file, mkdocs.yml or the theme
+overrides change, the preview regenerates the docs tree and builds only the pages that changed
+(preview.py), first those of the saved file; MkDocs' development server serves the site and
+reloads the browser after each step.
 
 With `--cms`, Decap CMS's local backend (`decap-server`, from `make cms-install`) runs alongside,
 so the web form at `/admin/` reads and writes the working copy: a saved record appears in the
@@ -12,75 +14,105 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import threading
-from collections.abc import Callable
+import traceback
+from os.path import isfile, join
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
-from mkdocs.commands.serve import serve as mkdocs_serve
+from mkdocs.config import load_config
+from mkdocs.livereload import LiveReloadServer, _serve_url, _timestamp
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .. import clock
-from ..build import generate
-from ..errors import FindingsError
-from ..findings import format_text
 from ..site.cms import LOCAL_BACKEND_PORT, cms_installed
 from . import preview_banner
+from .preview import Preview
+from .preview_site import PreviewSite
 
 DECAP_SERVER = "cms/node_modules/decap-server/dist/index.js"
 
-WATCHED = ("initiatives", "content", "quality_framework")
+WATCHED = ("initiatives", "content", "quality_framework", "overrides")
 
 
-def regenerate(
-    root: Path, report: Callable[[str], None] = click.echo, cms_port: int = LOCAL_BACKEND_PORT
-) -> bool:
-    """One regeneration; findings are reported, and the previous docs tree stays as it was."""
-    try:
-        generated = generate(root, today=clock.today(), cms_port=cms_port)
-    except FindingsError as exc:
-        preview_banner.write_banner(root, exc.findings)
-        report(format_text(exc.findings))
-        report(
-            "Niet opnieuw gemaakt: herstel wat hierboven staat; "
-            "de preview toont de laatste goede versie."
-        )
-        return False
-    preview_banner.write_banner(root, [])
-    report(
-        f"Opnieuw gemaakt: {generated.files_written} van {generated.files_total} "
-        "bestanden gewijzigd."
-    )
-    return True
+class _Changes(FileSystemEventHandler):
+    """Collects the paths that changed and wakes the server's update loop."""
 
-
-class _Regenerate(FileSystemEventHandler):
-    """Regenerates once per burst of changes: saving a file is often several events
-    (write to a temporary file, rename), and one regeneration after the last is enough."""
-
-    QUIET_SECONDS = 0.3
-
-    def __init__(self, root: Path, cms_port: int = LOCAL_BACKEND_PORT):
-        self.root = root
-        self.cms_port = cms_port
-        self.lock = threading.Lock()
-        self.timer: threading.Timer | None = None
+    def __init__(self, server: PreviewServer, only: str | None = None):
+        self.server = server
+        self.only = only  # in the project directory itself, only mkdocs.yml is a source
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed", "closed_no_write") or event.is_directory:
             return
-        with self.lock:
-            if self.timer:
-                self.timer.cancel()
-            self.timer = threading.Timer(self.QUIET_SECONDS, self._run)
-            self.timer.daemon = True
-            self.timer.start()
+        paths = {Path(os.fsdecode(p)) for p in (event.src_path, getattr(event, "dest_path", ""))}
+        paths = {p for p in paths if str(p) != "." and self.only in (None, p.name)}
+        if not paths:
+            return
+        with self.server._rebuild_cond:
+            self.server.changed |= paths
+            self.server._want_rebuild = True
+            self.server._rebuild_cond.notify_all()
 
-    def _run(self) -> None:
-        with self.lock:
-            self.timer = None
-        regenerate(self.root, cms_port=self.cms_port)
+
+class PreviewServer(LiveReloadServer):
+    """MkDocs' development server (it serves the files, injects the live-reload script and
+    answers the browsers' reload polls) with the preview's own update loop: file events from
+    inotify rather than polling, the changed paths handed to `Preview.update`, and a reload after
+    each of its steps. A burst of events (a save is often a write and a rename) is one update,
+    started once no event came for `QUIET_SECONDS`."""
+
+    QUIET_SECONDS = 0.1
+
+    def __init__(self, preview: Preview, host: str, port: int, root: str, mount_path: str):
+        super().__init__(lambda: None, host, port, root, mount_path)
+        self.preview = preview
+        self.changed: set[Path] = set()
+        self.build_delay = self.QUIET_SECONDS
+        self.observer = Observer()
+
+    def watch(
+        self, path: str, func: None = None, *, recursive: bool = True, only: str | None = None
+    ) -> None:
+        """Watch `path` (with `only`: just the file of that name in it)."""
+        path = os.path.abspath(path)
+        if path not in self._watched_paths:
+            self._watched_paths[path] = 1
+            handler = _Changes(self, only)
+            self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
+
+    def _build_loop(self) -> None:
+        while True:
+            with self._rebuild_cond:
+                while not self._rebuild_cond.wait_for(
+                    lambda: self._want_rebuild or self._shutdown, timeout=self.shutdown_delay
+                ):
+                    pass  # time-outs let Ctrl+C through
+                if self._shutdown:
+                    break
+                while self._rebuild_cond.wait(timeout=self.build_delay):
+                    pass  # until the burst of events is over
+                changed, self.changed = self.changed, set()
+                self._want_rebuild = False
+                with self._epoch_cond:
+                    self._wanted_epoch = _timestamp()  # requests wait for the first step
+            try:
+                self.preview.update(changed, self._publish, lambda: self._want_rebuild)
+            except Exception:  # a bug, not bad input: say so and keep serving
+                traceback.print_exc()
+            with self._epoch_cond:  # requests wait no longer, even when nothing was published
+                self._visible_epoch = self._wanted_epoch
+                self._epoch_cond.notify_all()
+
+    def _publish(self) -> None:
+        """Serve what is built now and reload the browsers."""
+        with self._epoch_cond:
+            if self._visible_epoch == self._wanted_epoch:  # a later step: a newer version
+                self._wanted_epoch = _timestamp()
+            self._visible_epoch = self._wanted_epoch
+            self._epoch_cond.notify_all()
 
 
 def start_local_backend(root: Path, port: int, mode: str = "fs") -> subprocess.Popen:
@@ -125,22 +157,48 @@ def _interrupt(signum, frame) -> None:
 
 
 def _serve(root: Path, dev_addr: str, cms_port: int) -> None:
-    if not regenerate(root, cms_port=cms_port):
-        raise SystemExit(1)
-    observer = Observer()
-    handler = _Regenerate(root, cms_port)
-    for name in WATCHED:
-        if (root / name).is_dir():
-            observer.schedule(handler, str(root / name), recursive=True)
-    observer.start()
+    site_dir = tempfile.mkdtemp(prefix="kennisbank-preview-")
     try:
-        click.echo(f"Preview: {preview_banner.address(root, dev_addr)} (stoppen: Ctrl+C)")
-        mkdocs_serve(
+        _serve_from(root, dev_addr, cms_port, site_dir)
+    finally:
+        shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def _serve_from(root: Path, dev_addr: str, cms_port: int, site_dir: str) -> None:
+    def config():
+        return load_config(
             config_file=str(root / "mkdocs.yml"),
+            site_dir=site_dir,
             dev_addr=dev_addr,
             strict=False,
             **preview_banner.serve_options(root),
         )
+
+    preview = Preview(root, cms_port)
+    if not preview.start():
+        raise SystemExit(1)
+    host, port = config().dev_addr
+    mount_path = urlsplit(config().site_url or "/").path
+    preview.serve(PreviewSite(config, _serve_url(host, port, mount_path)))
+    server = PreviewServer(preview, host, port, site_dir, mount_path)
+    server.error_handler = lambda code: _error_page(site_dir, code)
+    for name in WATCHED:
+        if (root / name).is_dir():
+            server.watch(str(root / name))
+    server.watch(str(root), recursive=False, only="mkdocs.yml")
+    click.echo(f"Preview: {preview_banner.address(root, dev_addr)} (stoppen: Ctrl+C)")
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        pass
     finally:
-        observer.stop()
-        observer.join()
+        server.shutdown()
+
+
+def _error_page(site_dir: str, code: int) -> bytes | None:
+    """The site's own 404 page, as `mkdocs serve` shows it."""
+    page = join(site_dir, f"{code}.html")
+    if code in (404, 500) and isfile(page):
+        with open(page, "rb") as f:
+            return f.read()
+    return None

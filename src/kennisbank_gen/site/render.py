@@ -11,6 +11,7 @@ import dataclasses
 import json
 import posixpath
 import re
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -124,22 +125,73 @@ def _environment() -> Environment:
     env.globals["level_text"] = level_text
     env.filters["front_matter_json"] = front_matter_json
     env.filters["front_matter"] = front_matter
-    env.filters["body_html"] = lambda i: field_markdown(i.body, i.source, "body")
     env.globals["search_data"] = page_data
     env.globals["search_summary_weight"] = SUMMARY_WEIGHT
     return env
 
 
-class Renderer:
-    """Renders each page's template with its context (`pages.py`: one dataclass per kind)."""
+class Templates:
+    """The Jinja2 environment (its templates compiled once) and the Markdown bodies rendered so
+    far, by text: what a process that renders the site again and again (the preview) keeps
+    between renders. A build renders once and needs none."""
 
-    def __init__(self, site: Site, config: SiteConfig):
+    def __init__(self, keep_bodies: bool = True) -> None:
+        self.env = _environment()
+        self.keep_bodies = keep_bodies
+        self.bodies: dict[tuple[str, str], Markup] = {}
+        self.env.filters["body_html"] = self.body_html
+
+    def body_html(self, i: Initiative) -> Markup:
+        """`field_markdown` of a record's body; a body rendered before is not rendered again
+        (the same text always gives the same HTML)."""
+        key = (i.body, i.source)
+        if (html := self.bodies.get(key)) is None:
+            html = field_markdown(i.body, i.source, "body")
+            if self.keep_bodies:
+                self.bodies[key] = html
+        return html
+
+    def forget_unused(self, site: Site) -> None:
+        """Let go of the bodies no record has any more."""
+        used = {(i.body, i.source) for i in site.initiatives}
+        self.bodies = {key: html for key, html in self.bodies.items() if key in used}
+
+
+class Cancelled(Exception):
+    """Rendering stopped on request (`render_site(..., cancelled=...)`): its result is not wanted
+    any more."""
+
+
+class Renderer:
+    """Renders each page's template with its context (`pages.py`: one dataclass per kind).
+
+    `only(path)` says which files to render (None: all); `cancelled()` is asked before each page
+    and raises Cancelled when true."""
+
+    def __init__(
+        self,
+        site: Site,
+        config: SiteConfig,
+        templates: Templates | None = None,
+        only: Callable[[str], bool] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ):
         self.site = site
         self.config = config
-        self.env = _environment()
+        self.env = (templates or Templates(keep_bodies=False)).env
+        self.only = only
+        self.cancelled = cancelled
         self.pages: dict[str, str | bytes] = {}
 
+    def wants(self, path: str) -> bool:
+        return self.only is None or self.only(path)
+
     def page(self, path: str, kind: type[pages.Page], **fields) -> None:
+        if not self.wants(path):
+            return
+        if self.cancelled is not None and self.cancelled():
+            raise Cancelled
+
         def link(target: str) -> str:
             """Relative link from this page's source file to another's (MkDocs resolves it)."""
             return posixpath.relpath(target, posixpath.dirname(path) or ".")
@@ -149,12 +201,13 @@ class Renderer:
         self.pages[path] = self.env.get_template(kind.TEMPLATE).render(values)
 
     def file(self, path: str, content: str | bytes) -> None:
-        self.pages[path] = content
+        if self.wants(path):
+            self.pages[path] = content
 
     def citation_files(self, url: str, c: Cite) -> None:
         """The BibTeX and RIS downloads, in the page's own directory (`<url><key>.bib`)."""
-        self.file(url + c.bib_file, bibtex(c.citation))
-        self.file(url + c.ris_file, ris(c.citation))
+        self.pages[url + c.bib_file] = bibtex(c.citation)  # with the page, whatever `only` says
+        self.pages[url + c.ris_file] = ris(c.citation)
 
     def asset(self, name: str) -> None:
         """A file shipped in the package's assets/, at assets/<name> in the site."""
@@ -195,25 +248,41 @@ def content_page(page: Path, root: Path) -> str:
     raise FindingsError([Finding.for_file(shown, message, "content-page")])
 
 
-def render_site(site: Site, config: SiteConfig, content_dir: Path) -> dict[str, str | bytes]:
-    """Every file of the docs tree, by its path relative to the docs directory."""
-    r = Renderer(site, config)
+def render_site(
+    site: Site,
+    config: SiteConfig,
+    content_dir: Path,
+    *,
+    templates: Templates | None = None,
+    only: Callable[[str], bool] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> dict[str, str | bytes]:
+    """Every file of the docs tree, by its path relative to the docs directory.
+
+    The preview passes `templates` (kept between renders), `only` (just the files whose path it
+    accepts; a record's page brings its citation files along) and `cancelled` (see Renderer).
+    """
+    r = Renderer(site, config, templates, only, cancelled)
     r.page("index.md", pages.HomePage)
-    r.page(
-        "initiatieven/index.md",
-        pages.InitiativesPage,
-        order="date",
-        initiatives=site.initiatives,
-        facets=facets(site),
-    )
-    r.page(
-        "initiatieven/op-titel.md",
-        pages.InitiativesPage,
-        order="title",
-        initiatives=sorted(site.initiatives, key=lambda i: i.title.casefold()),
-        facets=facets(site),
-    )
+    if r.wants("initiatieven/index.md"):
+        r.page(
+            "initiatieven/index.md",
+            pages.InitiativesPage,
+            order="date",
+            initiatives=site.initiatives,
+            facets=facets(site),
+        )
+    if r.wants("initiatieven/op-titel.md"):
+        r.page(
+            "initiatieven/op-titel.md",
+            pages.InitiativesPage,
+            order="title",
+            initiatives=sorted(site.initiatives, key=lambda i: i.title.casefold()),
+            facets=facets(site),
+        )
     for initiative in site.initiatives:
+        if not r.wants(initiative.page):
+            continue
         c = cite(of_initiative(initiative, config), config)
         r.page(initiative.page, pages.InitiativePage, i=initiative, cite=c)
         r.citation_files(initiative.url, c)
@@ -222,29 +291,36 @@ def render_site(site: Site, config: SiteConfig, content_dir: Path) -> dict[str, 
     for gset in site.guidance_sets:
         r.page(gset.page, pages.GuidanceSetPage, gset=gset)
         for item in gset.items:
+            if not r.wants(item.page):
+                continue
             c = cite(of_item(item, config), config)
             r.page(item.page, pages.GuidanceItemPage, item=item, cite=c)
             r.citation_files(item.url, c)
-    exports = render_exports(site, config)
-    for path, text in exports.items():
-        r.file(path, text)
-    r.page(
-        "open-data.md",
-        pages.OpenDataPage,
-        exports=EXPORTS,
-        sizes={path: len(text.encode("utf-8")) for path, text in exports.items()},
-    )
-    for path, target in redirects(site).items():
+    if any(map(r.wants, ["open-data.md", *EXPORTS])):
+        exports = render_exports(site, config)
+        for path, text in exports.items():
+            r.file(path, text)
         r.page(
-            path,
-            pages.RedirectPage,
-            target=target,
-            relative=posixpath.relpath(target.url, posixpath.dirname(path)) + "/",
+            "open-data.md",
+            pages.OpenDataPage,
+            exports=EXPORTS,
+            sizes={path: len(text.encode("utf-8")) for path, text in exports.items()},
         )
+    for path, target in redirects(site).items():
+        if r.wants(path):
+            r.page(
+                path,
+                pages.RedirectPage,
+                target=target,
+                relative=posixpath.relpath(target.url, posixpath.dirname(path)) + "/",
+            )
     for page in sorted(content_dir.glob("*.md")):
-        r.file(page.name, content_page(page, content_dir.parent))
-    r.page(BROWSE_PAGE, pages.SearchPage, facets=facets(site))
-    r.file(WORDS, word_list(site))
+        if r.wants(page.name):
+            r.file(page.name, content_page(page, content_dir.parent))
+    if r.wants(BROWSE_PAGE):
+        r.page(BROWSE_PAGE, pages.SearchPage, facets=facets(site))
+    if r.wants(WORDS):
+        r.file(WORDS, word_list(site))
     for name in ("kennisbank.css", "kennisbank-a11y.js", "kennisbank-page.js", *SEARCH_ASSETS):
         r.asset(name)
     return r.pages

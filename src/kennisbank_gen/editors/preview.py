@@ -1,0 +1,234 @@
+"""What the preview does after a change: regenerate the docs tree and build only what changed.
+
+One update has two steps. First the pages of the files that were saved (a record's page and its
+citation files, a content page, a guidance set's pages, the framework page) are rendered from
+the new model, written and built, and the browser reloads: the editor sees their change at once.
+Then everything else is rendered, only the docs files whose content changed are written, and
+only those are built (small pages first); a change that arrives meanwhile stops this second step,
+and the next update finishes what it left (`PreviewSite.stale`). While the project has findings,
+only the banner script changes (preview_banner.py): every page shows the findings over the last
+good version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from .. import clock
+from ..build.recipe import Prepared, prepare
+from ..errors import FindingsError
+from ..findings import Finding, format_text
+from ..read.project import FRAMEWORK_DIR
+from ..site.cms import admin_files
+from ..site.render import Cancelled, Templates, render_site
+from . import preview_banner
+from .preview_site import PreviewSite
+
+
+def _digest(content: str | bytes) -> bytes:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+class DocsTree:
+    """The generated docs tree, with a digest of every file this process wrote or found, so that
+    telling what changed needs no reading back."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.known: dict[str, bytes] | None = None
+
+    def write(self, files: dict[str, str | bytes], complete: bool) -> tuple[set[str], set[str]]:
+        """Write the files whose content changed; with `complete`, `files` is the whole tree and
+        every other file is removed. Returns (written, removed) paths."""
+        if self.known is None:
+            self.known = self._scan()
+        written, removed = set(), set()
+        for rel, content in files.items():
+            digest = _digest(content)
+            if self.known.get(rel) == digest:
+                continue
+            target = self.directory / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+            self.known[rel] = digest
+            written.add(rel)
+        if complete:
+            for rel in sorted(set(self.known) - set(files)):
+                (self.directory / rel).unlink(missing_ok=True)
+                del self.known[rel]
+                removed.add(rel)
+                _prune(self.directory / rel, self.directory)
+        return written, removed
+
+    def _scan(self) -> dict[str, bytes]:
+        if not self.directory.is_dir():
+            return {}
+        return {
+            p.relative_to(self.directory).as_posix(): _digest(p.read_bytes())
+            for p in self.directory.rglob("*")
+            if p.is_file()
+        }
+
+
+def _prune(removed: Path, top: Path) -> None:
+    parent = removed.parent
+    while parent != top and top in parent.parents:
+        try:
+            parent.rmdir()
+        except OSError:
+            break
+        parent = parent.parent
+
+
+@dataclass
+class Step:
+    """What one step of an update did (for the log and for tests)."""
+
+    rendered: set[str] = field(default_factory=set)
+    written: set[str] = field(default_factory=set)
+    removed: set[str] = field(default_factory=set)
+    built: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+class Preview:
+    """Regenerates the docs tree of `root` and keeps the served site (`site`) up to date."""
+
+    def __init__(self, root: Path, cms_port: int, report: Callable[[str], None] = click.echo):
+        self.root = root.absolute()  # file events name absolute paths
+        self.site: PreviewSite | None = None
+        self.cms_port = cms_port
+        self.report = report
+        self.templates = Templates()
+        self.docs: DocsTree | None = None
+        self.steps: list[Step] = []
+
+    def start(self) -> bool:
+        """Generate the whole docs tree; False (and the findings reported) when it cannot."""
+        try:
+            self._render_all(self._prepare(), Step(), lambda: False)
+        except FindingsError as exc:
+            self._show_findings(exc.findings, Step())
+            return False
+        return True
+
+    def serve(self, site: PreviewSite) -> None:
+        """Build the whole site, then keep `site` up to date in `update`."""
+        self.site = site
+        site.full()
+
+    def update(
+        self,
+        changed: set[Path],
+        publish: Callable[[], None] = lambda: None,
+        pending: Callable[[], bool] = lambda: False,
+    ) -> None:
+        """Bring the preview up to date after `changed` source files changed: the saved files'
+        own pages first (then `publish()`, which reloads the browsers), then the rest, stopping
+        when `pending()` says another change came in."""
+        first, second = Step(), Step()
+        self.steps = [first, second]
+        rebuild = any(p.name == "mkdocs.yml" or not self._watched(p) for p in changed)
+        try:
+            started = time.perf_counter()
+            prepared = self._prepare()
+            first.seconds["prepare"] = time.perf_counter() - started
+            if not rebuild:
+                self._render_first(prepared, changed, first)
+                publish()
+            self._render_all(prepared, second, pending)
+        except FindingsError as exc:
+            self._show_findings(exc.findings, second if first.written else first)
+            publish()
+            return
+        except Cancelled:
+            return
+        started = time.perf_counter()
+        if rebuild:
+            self.site.full()
+        else:
+            self.site.update(second.written, second.removed, pending)
+        second.built = self.site.built
+        second.seconds["build"] = time.perf_counter() - started
+        if second.built:
+            publish()
+        self.report(
+            f"Opnieuw gemaakt: {len(first.written | second.written)} van "
+            f"{len(self.docs.known or ())} bestanden gewijzigd."
+        )
+
+    def _watched(self, path: Path) -> bool:
+        """Whether `path` is a source the docs tree is made from (else: the theme, a full
+        build)."""
+        rel = path.relative_to(self.root).parts if path.is_relative_to(self.root) else ()
+        return bool(rel) and rel[0] in ("initiatives", "content", FRAMEWORK_DIR)
+
+    def _prepare(self) -> Prepared:
+        prepared = prepare(self.root, today=clock.today())
+        if self.docs is None or self.docs.directory != prepared.config.docs_dir:
+            self.docs = DocsTree(prepared.config.docs_dir)
+        return prepared
+
+    def _show_findings(self, findings: list[Finding], step: Step) -> None:
+        """Report the findings and put them in the banner over the last good version."""
+        if self.docs is not None and self.site is not None:  # not at the start
+            step.written, _ = self.docs.write(self._banner(findings), complete=False)
+            self.site.update(step.written, set())
+            step.built = self.site.built
+        self.report(format_text(findings))
+        self.report(
+            "Niet opnieuw gemaakt: herstel wat hierboven staat; "
+            "de preview toont de laatste goede versie."
+        )
+
+    def _banner(self, findings: list[Finding]) -> dict[str, str]:
+        return {preview_banner.SCRIPT: preview_banner.banner_script(findings)}
+
+    def _render_first(self, prepared: Prepared, changed: set[Path], step: Step) -> None:
+        """Render, write and build the pages made from the changed files."""
+        started = time.perf_counter()
+        sources = {p.relative_to(self.root).as_posix() for p in changed}
+        site = prepared.site
+        wanted = {i.page for i in site.initiatives if i.source in sources}
+        for gset, doc in zip(site.guidance_sets, prepared.report.project.guidance, strict=True):
+            if doc.path in sources:
+                wanted |= {gset.page, *(item.page for item in gset.items)}
+        wanted |= {s.removeprefix("content/") for s in sources if s.count("/") == 1}
+        if any(s.startswith(f"{FRAMEWORK_DIR}/") for s in sources):
+            wanted.add("kwaliteitskader.md")
+        files = render_site(
+            site,
+            prepared.config,
+            self.root / "content",
+            templates=self.templates,
+            only=wanted.__contains__,
+        )
+        files |= self._banner([])
+        step.rendered = set(files)
+        step.written, _ = self.docs.write(files, complete=False)
+        step.seconds["render"] = time.perf_counter() - started
+        started = time.perf_counter()
+        self.site.update(step.written, set())
+        step.built = self.site.built
+        step.seconds["build"] = time.perf_counter() - started
+
+    def _render_all(self, prepared: Prepared, step: Step, pending: Callable[[], bool]) -> None:
+        started = time.perf_counter()
+        site, config = prepared.site, prepared.config
+        files = render_site(
+            site, config, self.root / "content", templates=self.templates, cancelled=pending
+        )
+        files |= admin_files(self.root, site, config, self.cms_port) | self._banner([])
+        self.templates.forget_unused(site)
+        step.rendered = set(files)
+        step.seconds["render"] = time.perf_counter() - started
+        started = time.perf_counter()
+        step.written, step.removed = self.docs.write(files, complete=True)
+        step.seconds["write"] = time.perf_counter() - started
