@@ -25,6 +25,7 @@ from typing import Any
 from mkdocs.plugins import BasePlugin, event_priority
 
 from ..errors import BuildError
+from .feeder import Feeder
 from .gate import html_pages, refuse, site_host, unreadable
 from .search_index import SearchIndex, page_url
 
@@ -57,10 +58,13 @@ class OutputPipeline(BasePlugin):  # type: ignore[type-arg]
             )
         except OSError as exc:
             raise BuildError(f"de uitvoercontrole kon niet starten: {exc}") from None
+        assert self._gate.stdin
+        self._feeder = Feeder(self._gate.stdin)
         try:
             self.index = SearchIndex()
         except BaseException:
             self._gate.kill()
+            self._feeder.drain()
             self._gate.wait()
             raise
 
@@ -81,11 +85,7 @@ class OutputPipeline(BasePlugin):  # type: ignore[type-arg]
 
     def _flush(self) -> None:
         if self._batch:
-            assert self._gate.stdin
-            try:
-                pickle.dump((self.host, self._batch), self._gate.stdin)
-            except BrokenPipeError:
-                raise self._gate_failed() from None
+            self._feeder.send(pickle.dumps((self.host, self._batch)))
             self._batch = []
 
     def _gate_failed(self) -> BuildError:
@@ -107,9 +107,11 @@ class OutputPipeline(BasePlugin):  # type: ignore[type-arg]
                 continue
             self.take(rel, data)
         self._flush()
+        self._feeder.send(pickle.dumps(None))
+        if self._feeder.drain():
+            raise self._gate_failed()
         assert self._gate.stdin and self._gate.stdout
         try:
-            pickle.dump(None, self._gate.stdin)
             self._gate.stdin.close()
             problems += pickle.load(self._gate.stdout)
         except (BrokenPipeError, EOFError, pickle.UnpicklingError):
@@ -123,6 +125,7 @@ class OutputPipeline(BasePlugin):  # type: ignore[type-arg]
         """Stop the gate's worker and Pagefind (`failed`: at once)."""
         if failed:
             self._gate.kill()
+        self._feeder.drain()
         for stream in (self._gate.stdin, self._gate.stdout):
             if stream:
                 with contextlib.suppress(BrokenPipeError):

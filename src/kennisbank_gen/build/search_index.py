@@ -24,6 +24,7 @@ from typing import IO, Any
 from pagefind.service import get_executable
 
 from ..errors import BuildError
+from .feeder import Feeder
 
 #: the service's index options (`pagefind.index.IndexConfig`)
 PAGEFIND_CONFIG: dict[str, Any] = {"force_language": "nl", "exclude_selectors": [".headerlink"]}
@@ -83,8 +84,10 @@ class SearchIndex:
             new_index = {"type": "NewIndex", "config": PAGEFIND_CONFIG}
             self._index_id = self._reply(self._send(new_index))["index_id"]
         except BaseException:
-            self.close(kill=True)
+            self._process.kill()
+            self._process.wait()
             raise
+        self._feeder = Feeder(self._process.stdin)
 
     def _read_replies(self, stream: IO[bytes]) -> None:
         """Until the service ends (or says something that is not a reply: then as if it ended)."""
@@ -112,12 +115,17 @@ class SearchIndex:
         said = "; ".join(line for line in self._stderr if line)
         return BuildError(f"de zoekindex (Pagefind) faalde: {detail}{f' ({said})' if said else ''}")
 
-    def _send(self, payload: dict[str, Any]) -> int:
+    def _message(self, payload: dict[str, Any]) -> bytes:
         self._sent += 1
         message = json.dumps({"message_id": self._sent, "payload": payload}).encode()
+        return base64.b64encode(message) + b","
+
+    def _send(self, payload: dict[str, Any]) -> int:
+        """Send at once (not through the feeder: before it starts, or after it has drained)."""
+        message = self._message(payload)
         try:
             assert self._process.stdin
-            self._process.stdin.write(base64.b64encode(message) + b",")
+            self._process.stdin.write(message)
         except (BrokenPipeError, ValueError):
             raise self._failed(f"gestopt (afsluitcode {self._process.poll()})") from None
         return self._sent
@@ -142,21 +150,15 @@ class SearchIndex:
         return reply
 
     def add(self, html: str, url: str) -> None:
-        """Index one page (its reply is checked in `write`)."""
-        self._pending.append(
-            self._send(
-                {
-                    "type": "AddFile",
-                    "index_id": self._index_id,
-                    "url": url,
-                    "file_path": None,
-                    "file_contents": html,
-                }
-            )
-        )
+        """Index one page (sent from a thread, its reply checked in `write`)."""
+        page = {"type": "AddFile", "index_id": self._index_id, "url": url, "file_path": None}
+        self._feeder.send(self._message(page | {"file_contents": html}))
+        self._pending.append(self._sent)
 
     def write(self, output: Path) -> None:
         """Check that every page was indexed, then write the index into `output`."""
+        if self._feeder.drain():
+            raise self._failed(f"gestopt (afsluitcode {self._process.poll()})")
         for message_id in self._pending:
             self._reply(message_id)
         self._pending.clear()
@@ -169,6 +171,7 @@ class SearchIndex:
         """Stop the service; `kill`: at once (the build failed, its index is not wanted)."""
         if kill:
             self._process.kill()
+        self._feeder.drain()  # at once when killed: what waits is dropped
         if self._process.stdin:
             with contextlib.suppress(BrokenPipeError):
                 self._process.stdin.close()
