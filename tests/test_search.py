@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import REPO, TODAY
 
-from kennisbank_gen.build import build, generate, site_builder
+from kennisbank_gen.build import build, generate, search_index
 from kennisbank_gen.check.validate import validate
 from kennisbank_gen.config import SiteConfig
 from kennisbank_gen.errors import BuildError
@@ -257,10 +258,40 @@ def tree_digest(directory: Path) -> dict[str, str]:
 def test_failing_pagefind_stops_the_build_and_keeps_the_previous_site(project, monkeypatch):
     build(project, today=TODAY)
     before = tree_digest(project / "site")
-    monkeypatch.setattr(site_builder, "PAGEFIND_ARGS", ("--no-such-option",))
+    # an option the service refuses: its reply is an error
+    monkeypatch.setattr(search_index, "PAGEFIND_CONFIG", {"force_language": ["nl"]})
     with pytest.raises(BuildError, match="Pagefind"):
         build(project, today=TODAY)
     assert tree_digest(project / "site") == before
     assert not list(
         project.glob(".site.[!l]*")
     )  # no staging directory left behind (.site.lock stays)
+
+
+DYING_SERVICE = """#!{python}
+import subprocess, sys
+service = subprocess.Popen([{binary!r}, "--service"], stdin=subprocess.PIPE)
+seen = 0
+while seen < 3 and (chunk := sys.stdin.buffer.read1(65536)):  # NewIndex and two pages
+    service.stdin.write(chunk)
+    service.stdin.flush()
+    seen += chunk.count(b",")
+service.kill()
+"""
+
+
+@pytest.mark.slow
+def test_pagefind_dying_while_mkdocs_renders_stops_the_build(project, monkeypatch, tmp_path):
+    """The service ends after a few pages, more still coming: a Dutch BuildError, the previous
+    site stays, nothing is left behind."""
+    build(project, today=TODAY)
+    before = tree_digest(project / "site")
+    dying = tmp_path / "pagefind-dying"
+    script = DYING_SERVICE.format(python=sys.executable, binary=str(search_index.get_executable()))
+    dying.write_text(script, encoding="utf-8")
+    dying.chmod(0o755)
+    monkeypatch.setattr(search_index, "get_executable", lambda: dying)
+    with pytest.raises(BuildError, match=r"de zoekindex \(Pagefind\) faalde: gestopt"):
+        build(project, today=TODAY)
+    assert tree_digest(project / "site") == before
+    assert not list(project.glob(".site.[!l]*"))

@@ -104,6 +104,29 @@ def test_dutch_inflected_query_finds_the_recommendation(page, site):
     assert page.offsite_requests == []
 
 
+def test_dutch_stemming_finds_a_page_that_never_has_the_query_word(page, site, built_project):
+    """Stemming, not prefix or substring matching: 'vertrouwenspersonen' finds the initiatives
+    whose built page says only 'vertrouwenspersoon'. Guards the choice of `pagefind[bin]` (the
+    standard binary) over `pagefind[extended]`, which adds only Chinese and Japanese."""
+    site_dir = built_project / "site"
+    only_singular = [
+        i
+        for i in site.initiatives
+        if "vertrouwenspersoon"
+        in (text := (site_dir / i.url.strip("/") / "index.html").read_text("utf-8").lower())
+        and "vertrouwenspersonen" not in text
+    ]
+    assert only_singular, "the bundled content has such a page"
+    page.goto("kwaliteitskader/")
+    header_search(page, "vertrouwenspersonen")
+    for initiative in only_singular:
+        option = page.locator(OPTION).filter(has_text=initiative.title)
+        expect(option).to_have_count(1)
+        expect(option.locator(".kb-result__excerpt mark").first).to_contain_text(
+            re.compile("vertrouwenspersoon", re.IGNORECASE)
+        )
+
+
 def test_ranking_titles_and_summaries_before_passing_mentions(page, site):
     # several guidance pages mention this initiative's title in passing (their list of
     # initiatives); the initiative itself, with the words in its title and summary, comes first

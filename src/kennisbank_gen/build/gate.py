@@ -20,9 +20,11 @@ Links (`<a href>`) and non-loading `<link>`s (canonical, alternate) may point an
 from __future__ import annotations
 
 import hashlib
+import pickle
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import BuildError
 
@@ -171,22 +173,54 @@ def html_pages(site_dir: Path) -> list[Path]:
     return sorted(site_dir.rglob("*.html"))
 
 
+def site_host(site_url: str) -> str:
+    """The host a site's own resources come from (`site_url` of mkdocs.yml)."""
+    return _squashed(site_url).split("//", 1)[-1].split("/", 1)[0]
+
+
+def pages_problems(host: str, pages: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """What the gate refuses in `pages` ((path in the site, HTML) each): (path, problem) pairs."""
+    return [(rel, problem) for rel, html in pages for problem in page_problems(html, host)]
+
+
+def refuse(problems: list[tuple[str, str]]) -> None:
+    """Raise BuildError naming each page and element the gate refuses (none: nothing)."""
+    if not problems:
+        return
+    # by page as `html_pages` lists them, each page's problems in the order found
+    ordered = sorted(problems, key=lambda item: item[0].split("/"))
+    lines = [f"{rel}: {problem}" for rel, problem in ordered]
+    shown = "\n  ".join(lines[:20])
+    more = f"\n  ... en nog {len(lines) - 20}" if len(lines) > 20 else ""
+    count = f"{len(lines)} {'probleem' if len(lines) == 1 else 'problemen'}"
+    raise BuildError(f"de uitvoercontrole weigert de site ({count}):\n  {shown}{more}")
+
+
+def serve(requests: BinaryIO, answer: BinaryIO) -> None:
+    """The gate as a worker process (`pipeline`): reads pickled `(host, pages)` batches until
+    None, then writes the pickled list of what it refuses in all of them."""
+    problems = []
+    while (batch := pickle.load(requests)) is not None:
+        problems += pages_problems(*batch)
+    pickle.dump(problems, answer)
+    answer.flush()
+
+
+def unreadable(rel: str, exc: Exception) -> tuple[str, str]:
+    return rel, f"onleesbaar ({exc})"
+
+
 def check_output(site_dir: Path, site_url: str, pages: list[Path] | None = None) -> None:
     """Raise BuildError naming each page and element the gate refuses (`pages`: default all
     HTML pages of `site_dir`)."""
-    site_host = _squashed(site_url).split("//", 1)[-1].split("/", 1)[0]
+    host = site_host(site_url)
     problems = []
     for page in html_pages(site_dir) if pages is None else pages:
+        rel = page.relative_to(site_dir).as_posix()
         try:
             html = page.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            problems.append(f"{page.relative_to(site_dir)}: onleesbaar ({exc})")
+            problems.append(unreadable(rel, exc))
             continue
-        problems += [
-            f"{page.relative_to(site_dir).as_posix()}: {p}" for p in page_problems(html, site_host)
-        ]
-    if problems:
-        shown = "\n  ".join(problems[:20])
-        more = f"\n  ... en nog {len(problems) - 20}" if len(problems) > 20 else ""
-        count = f"{len(problems)} {'probleem' if len(problems) == 1 else 'problemen'}"
-        raise BuildError(f"de uitvoercontrole weigert de site ({count}):\n  {shown}{more}")
+        problems += pages_problems(host, [(rel, html)])
+    refuse(problems)

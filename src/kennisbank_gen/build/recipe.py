@@ -1,6 +1,6 @@
 """The recipe: read -> check -> model -> render -> write the docs tree; then the site builder
-renders HTML into a staging directory, Pagefind indexes it while the output gate checks every
-page, and it is swapped into `site/`.
+renders HTML into a staging directory while the output gate checks every page and Pagefind
+indexes it, page by page as MkDocs writes them (`pipeline`), and it is swapped into `site/`.
 
 Nothing is written until everything is read and valid; a failed build leaves `site/` as it was.
 One build of a project at a time (`output.build_lock`); I/O errors such as a full disk are a
@@ -22,7 +22,6 @@ from ..read.project import read_project
 from ..site.cms import LOCAL_BACKEND_PORT, admin_files
 from ..site.model import Site, build_model
 from ..site.render import render_site
-from .gate import check_output, html_pages
 from .output import (
     build_lock,
     io_message,
@@ -31,7 +30,11 @@ from .output import (
     swap_into_place,
     write_tree,
 )
-from .site_builder import indexing, run_site_builder
+from .pipeline import OutputPipeline
+from .site_builder import run_site_builder
+
+#: the name of the build's own MkDocs plugin (`pipeline.OutputPipeline`)
+PIPELINE = "kennisbank-output"
 
 
 @dataclass
@@ -107,10 +110,14 @@ def build(
             generated = generate(root, strict, today=today)
             staging = staging_dir(site_dir)
             try:
-                run_site_builder(root / "mkdocs.yml", staging)
-                pages = html_pages(staging)
-                with indexing(staging):
-                    check_output(staging, generated.config.site_url, pages)
+                pipeline = OutputPipeline(staging, generated.config.site_url)
+                failed = True
+                try:
+                    run_site_builder(root / "mkdocs.yml", staging, {PIPELINE: pipeline})
+                    pipeline.finish()
+                    failed = False
+                finally:
+                    pipeline.close(failed=failed)
                 swap_into_place(staging, site_dir)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)

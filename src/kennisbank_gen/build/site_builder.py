@@ -1,22 +1,20 @@
 """The two programs that turn the docs tree into a site: MkDocs + Material renders the HTML,
-Pagefind indexes it for search. Either failing is a BuildError; nothing is swapped in."""
+Pagefind indexes it for search (during the build: `pipeline`; a built site: `index_site`).
+Either failing is a BuildError; nothing is swapped in."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import subprocess
-import sys
-from collections.abc import Iterator
+from collections.abc import Mapping
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
+from mkdocs.plugins import BasePlugin
 
 from ..errors import BuildError
-
-PAGEFIND_ARGS = ("--force-language", "nl", "--exclude-selectors", ".headerlink", "--quiet")
+from .search_index import SearchIndex, page_url
 
 
 class _Collect(logging.Handler):
@@ -30,14 +28,20 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_site_builder(config_file: Path, out_dir: Path) -> None:
-    """MkDocs + Material, strict: any warning (such as a broken link) fails the build."""
+def run_site_builder(
+    config_file: Path, out_dir: Path, plugins: Mapping[str, BasePlugin] | None = None
+) -> None:
+    """MkDocs + Material, strict: any warning (such as a broken link) fails the build.
+
+    `plugins` are added to the loaded configuration, after the project's own (if any)."""
     logger = logging.getLogger("mkdocs")
     logger.setLevel(logging.WARNING)
     collect = _Collect()
     logger.addHandler(collect)
     try:
         config = load_config(config_file=str(config_file), site_dir=str(out_dir), strict=True)
+        for name, plugin in (plugins or {}).items():
+            config.plugins[name] = plugin
         mkdocs_build(config)
     except (MkDocsException, SystemExit) as exc:
         warnings = "".join(f"\n  {m}" for m in collect.messages[:20])
@@ -47,34 +51,16 @@ def run_site_builder(config_file: Path, out_dir: Path) -> None:
 
 
 def index_site(site_dir: Path) -> None:
-    """Run Pagefind (the binary from the `pagefind[extended]` wheel) on a built site."""
-    with indexing(site_dir):
-        pass
-
-
-@contextlib.contextmanager
-def indexing(site_dir: Path) -> Iterator[None]:
-    """Pagefind runs on a built site while the body of the `with` runs (the output gate: two
-    cores, two jobs); on leaving, it is awaited, or stopped when the body failed.
-
-    Writes `pagefind/` into `site_dir`. Raises BuildError when Pagefind fails, so the build
-    stops before the swap and the previous site stays in place.
-    """
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), *PAGEFIND_ARGS]
+    """Index a built site with Pagefind (every HTML file, as its command line would), writing
+    `pagefind/` into it. Raises BuildError when Pagefind fails."""
+    index = SearchIndex()
+    failed = True
     try:
-        process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-    except OSError as exc:
-        raise BuildError(f"de zoekindex (Pagefind) kon niet starten: {exc}") from None
-    try:
-        yield
-    except BaseException:
-        process.kill()
-        process.communicate()
-        raise
-    stdout, stderr = process.communicate()
-    if process.returncode != 0 or not (site_dir / "pagefind" / "pagefind.js").is_file():
-        output = (stderr or stdout).strip().splitlines()[-5:]
-        detail = "; ".join(output) or f"afsluitcode {process.returncode}"
-        raise BuildError(f"de zoekindex (Pagefind) faalde: {detail}")
+        for page in sorted(site_dir.rglob("*.html")):
+            index.add(
+                page.read_text(encoding="utf-8"), page_url(page.relative_to(site_dir).as_posix())
+            )
+        index.write(site_dir / "pagefind")
+        failed = False
+    finally:
+        index.close(kill=failed)

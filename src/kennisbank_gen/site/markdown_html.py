@@ -14,6 +14,7 @@ contents lists them and gives them ids unique on the page.
 from __future__ import annotations
 
 import re
+import threading
 from html.parser import HTMLParser
 
 import markdown
@@ -78,13 +79,28 @@ def _only_anchors(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+_converters = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    """This thread's Markdown converter: setting one up costs as much as converting a body, so
+    it is made once and `reset` before each text (Python-Markdown's way to reuse one)."""
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown.Markdown(extensions=EXTENSIONS)
+    return converter
+
+
 def render_markdown(text: str) -> str:
     """Markdown rendered with the site's extensions and sanitized. Raises NestingError when it
     nests too deeply to render (the validator reports that as a finding first)."""
+    converter = _converter()
     try:
-        html = markdown.Markdown(extensions=EXTENSIONS).convert(text)
+        html = converter.reset().convert(text)
     except RecursionError:
         raise NestingError("te diep genest") from None
+    finally:
+        converter.reset()  # nothing of this text stays in the converter
     return sanitize(html)
 
 

@@ -1,7 +1,7 @@
 """Search: facets from the framework, markup for Pagefind, the browse page, and the index.
 
-Pagefind runs on the built HTML (`build.site_builder.index_site`, before the swap). What it
-indexes is decided by markup the templates emit:
+Pagefind indexes the built HTML, each page as MkDocs writes it (`build.pipeline`, before the
+swap). What it indexes is decided by markup the templates emit:
 
 - the theme override (`overrides/main.html`) marks each page's content as the search body, except
   on pages whose front matter says `search: {exclude: true}` (overview lists, the browse page);

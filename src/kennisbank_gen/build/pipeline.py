@@ -1,0 +1,154 @@
+"""What happens to each page as MkDocs writes it: the output gate checks it in a worker process
+and Pagefind indexes it in its own, both on the other core while MkDocs renders the next pages,
+so neither is a stage of its own after MkDocs.
+
+`OutputPipeline` is a MkDocs plugin that the build adds to the loaded configuration (never to the
+project's mkdocs.yml); its `on_post_page` runs after every other plugin's and takes the page as
+MkDocs writes it (UTF-8, unencodable characters as character references). `finish`, once MkDocs
+is done, reads every HTML file of the staged site back: a file that did not pass through
+`on_post_page` (a theme template such as 404.html, an HTML file copied from the docs) is checked
+and indexed then, one that differs from what passed (another plugin rewrote it) is checked again.
+So the gate has seen every page exactly as it is on disk before the swap, and Pagefind indexes
+the files its command line would.
+
+Pages wait in queues (`feeder`): MkDocs never waits for the gate or Pagefind while it renders.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+from typing import Any
+
+from mkdocs.plugins import BasePlugin, event_priority
+
+from ..errors import BuildError
+from .feeder import Feeder
+from .gate import html_pages, refuse, site_host, unreadable
+from .search_index import SearchIndex, page_url
+
+#: pages per message to the gate's worker process
+BATCH = 25
+#: the gate's worker process (`gate.serve`), with this package importable
+GATE_WORKER = (
+    "import sys; from kennisbank_gen.build.gate import serve; "
+    "serve(sys.stdin.buffer, sys.stdout.buffer)"
+)
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+def _digest(data: bytes) -> tuple[int, int]:
+    """Enough to tell that a file changed after it was written. Not a cryptographic hash, on
+    purpose: what could write into the staging directory while we build runs as we do and could
+    as well stop the gate; this catches a plugin or a theme that rewrites pages (and is 14 times
+    cheaper than SHA-256, per page, in MkDocs' own thread)."""
+    return len(data), zlib.crc32(data)
+
+
+class OutputPipeline(BasePlugin):  # type: ignore[type-arg]
+    """Gate and index every page of one build into `site_dir`; `finish` or `close` it."""
+
+    def __init__(self, site_dir: Path, site_url: str) -> None:
+        super().__init__()
+        self.site_dir = site_dir
+        self.host = site_host(site_url)
+        self.digests: dict[str, tuple[int, int]] = {}
+        self._batch: list[tuple[str, str]] = []
+        path = os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
+        try:
+            self._gate = subprocess.Popen(
+                [sys.executable, "-c", GATE_WORKER],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env={**os.environ, "PYTHONPATH": path},
+            )
+        except OSError as exc:
+            raise BuildError(f"de uitvoercontrole kon niet starten: {exc}") from None
+        assert self._gate.stdin
+        self._feeder = Feeder(self._gate.stdin)
+        try:
+            self.index = SearchIndex()
+        except BaseException:
+            self._gate.kill()
+            self._feeder.drain()
+            self._gate.wait()
+            raise
+
+    @event_priority(-100)  # last: the page as it is written
+    def on_post_page(self, output: str, /, *, page: Any, config: Any) -> str:
+        if output.strip():  # MkDocs writes no file for an empty page
+            try:
+                data = output.encode("utf-8")
+            except UnicodeEncodeError:  # what MkDocs writes then
+                data = output.encode("utf-8", errors="xmlcharrefreplace")
+                output = data.decode("utf-8")
+            self.take(page.file.dest_uri, data, output)
+        return output
+
+    def take(self, rel: str, data: bytes, html: str | None = None) -> None:
+        """One page of the site (its path in the site, its bytes, as text): to the gate and the
+        index."""
+        html = data.decode("utf-8") if html is None else html
+        self.digests[rel] = _digest(data)
+        self.index.add(html, page_url(rel))
+        self._batch.append((rel, html))
+        if len(self._batch) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._batch:
+            self._feeder.send(pickle.dumps((self.host, self._batch)))
+            self._batch = []
+
+    def _gate_failed(self) -> BuildError:
+        return BuildError(f"de uitvoercontrole faalde (afsluitcode {self._gate.wait()})")
+
+    def finish(self) -> None:
+        """After MkDocs: check and index what did not pass through `on_post_page`, wait for the
+        gate, write the index into `pagefind/`. Raises BuildError for any refused page."""
+        problems: list[tuple[str, str]] = []
+        for path in html_pages(self.site_dir):
+            rel = path.relative_to(self.site_dir).as_posix()
+            try:
+                data = path.read_bytes()
+                if self.digests.get(rel) == _digest(data):
+                    continue
+                data.decode("utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                problems.append(unreadable(rel, exc))
+                continue
+            if rel in self.digests:  # changed since MkDocs wrote it: checked as it is now
+                self._batch.append((rel, data.decode("utf-8")))  # (indexed as it was written)
+            else:
+                self.take(rel, data)
+        self._flush()
+        self._feeder.send(pickle.dumps(None))
+        if self._feeder.drain():
+            raise self._gate_failed()
+        assert self._gate.stdin and self._gate.stdout
+        try:
+            self._gate.stdin.close()
+            problems += pickle.load(self._gate.stdout)
+        except (BrokenPipeError, EOFError, pickle.UnpicklingError):
+            raise self._gate_failed() from None
+        if self._gate.wait() != 0:
+            raise self._gate_failed()
+        refuse(problems)
+        self.index.write(self.site_dir / "pagefind")
+
+    def close(self, *, failed: bool) -> None:
+        """Stop the gate's worker and Pagefind (`failed`: at once)."""
+        if failed:
+            self._gate.kill()
+        self._feeder.drain()
+        for stream in (self._gate.stdin, self._gate.stdout):
+            if stream:
+                with contextlib.suppress(BrokenPipeError):
+                    stream.close()
+        self._gate.wait()
+        self.index.close(kill=failed)
