@@ -12,13 +12,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from conftest import REPO
 from jsonschema import Draft202012Validator
 from test_corpus import INVALID, VALID, expected
 
-from kennisbank_gen.cli import main
+from kennisbank_gen.cli import ELSEWHERE, main
 from kennisbank_gen.read.load import load_file
 
 FORMATS = ("text", "json", "github")
@@ -338,3 +339,22 @@ def test_valid_records_satisfy_the_exported_schema(file: Path):
     data = load_file(file, REPO).data  # as an editor reads it: 2023 is a number, dates text
     errors = [e.message for e in Draft202012Validator(schema).iter_errors(data)]
     assert errors == []
+
+
+def test_every_command_is_listed_and_found():
+    ctx = click.Context(main)
+    for name in main.list_commands(ctx):
+        command = main.get_command(ctx, name)
+        assert isinstance(command, click.Command) and command.name == name
+    assert set(ELSEWHERE) < set(main.list_commands(ctx))
+
+
+def test_validate_starts_without_the_site_builder():
+    """`kennisbank validate` (pre-commit, the PR check) does not load MkDocs, Jinja or the
+    preview server: those come with `build` and `serve` only."""
+    code = (
+        "import sys; from kennisbank_gen import cli; "
+        "print(sorted(m for m in ('mkdocs', 'jinja2', 'watchdog') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

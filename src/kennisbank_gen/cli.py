@@ -5,6 +5,7 @@ Exit codes: 0 clean, 1 findings (or a failed build), 2 usage or configuration er
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -13,33 +14,37 @@ from pathlib import Path
 import click
 
 from . import clock
-from .build import build as build_site
 from .check.record_schema import record_schema
 from .check.validate import validate as validate_project
-from .config import SiteConfig, project_option
-from .editors.cms import cms
-from .editors.contributing import contributing
+from .config import project_option
 from .editors.fix import change_text, fix_and_validate
-from .editors.new import new
-from .editors.serve import serve as serve_preview
-from .errors import BuildError, ConfigError, FindingsError
+from .errors import ConfigError
 from .findings import FORMATTERS, Finding, format_text, neutralise, one_line
 from .read.framework import load_framework
 from .read.project import FRAMEWORK_DIR
-from .site.cms import LOCAL_BACKEND_PORT
+
+#: commands defined in other modules, imported only when they run (`kennisbank validate` in a
+#: pre-commit hook should not wait for MkDocs and the preview server to load)
+ELSEWHERE = {
+    "build": "kennisbank_gen.site_commands",
+    "serve": "kennisbank_gen.site_commands",
+    "new": "kennisbank_gen.editors.new",
+    "contributing": "kennisbank_gen.editors.contributing",
+    "cms": "kennisbank_gen.editors.cms",
+}
 
 
-def _say(text: str, err: bool = False) -> None:
+def say(text: str, err: bool = False) -> None:
     """Print plain text that may quote file names, records or MkDocs: never a CI command."""
     click.echo(neutralise(text), err=err)
 
 
-def _config_error(exc: ConfigError) -> None:
-    _say(format_text(exc.findings), err=True)
+def config_error(exc: ConfigError) -> None:
+    say(format_text(exc.findings), err=True)
     if all(f.path.endswith("mkdocs.yml") for f in exc.findings):
-        _say("mkdocs.yml is niet in orde; herstel het eerst.", err=True)
+        say("mkdocs.yml is niet in orde; herstel het eerst.", err=True)
     else:
-        _say("Het kwaliteitskader is kapot; herstel dat eerst, daarna de records.", err=True)
+        say("Het kwaliteitskader is kapot; herstel dat eerst, daarna de records.", err=True)
     sys.exit(2)
 
 
@@ -62,15 +67,23 @@ def _job_summary(findings: list[Finding]) -> None:
         out.write("\n".join(lines) + "\n")
 
 
-@click.group()
+class _Commands(click.Group):
+    """The command group: commands of ELSEWHERE are looked up in their module when asked for
+    (click's documented way of loading subcommands lazily)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *ELSEWHERE])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in ELSEWHERE:
+            return getattr(importlib.import_module(ELSEWHERE[name]), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands)
 @click.version_option(package_name="kennisbank-gen")
 def main() -> None:
     """Maak de site van de Kennisbank Studentenwelzijn uit YAML-records."""
-
-
-main.add_command(new)
-main.add_command(contributing)
-main.add_command(cms)
 
 
 @main.command()
@@ -100,7 +113,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, fix: bool, root: P
         else:
             report = validate_project(root, list(paths) or None, today=clock.today(), records=False)
     except ConfigError as exc:
-        _config_error(exc)
+        config_error(exc)
     output = FORMATTERS[fmt](report.findings)
     if output:
         click.echo(output if fmt == "github" else neutralise(output))
@@ -122,99 +135,10 @@ def schema(output: Path | None, root: Path) -> None:
     try:
         framework = load_framework(root / FRAMEWORK_DIR, root)
     except ConfigError as exc:
-        _config_error(exc)
+        config_error(exc)
     text = json.dumps(record_schema(framework), ensure_ascii=False, indent=2) + "\n"
     if output:
         output.write_text(text, encoding="utf-8")
         click.echo(f"Schema geschreven naar {output}", err=True)
     else:
         click.echo(text, nl=False)
-
-
-@main.command()
-@click.option("--strict", is_flag=True, help="Behandel waarschuwingen als fouten.")
-@click.option(
-    "--site-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Waar de site komt (standaard: site/ in het project).",
-)
-@click.option(
-    "--release",
-    is_flag=True,
-    help="Build for publication: refuse an example address (site_url) in mkdocs.yml.",
-)
-@project_option
-def build(strict: bool, site_dir: Path | None, release: bool, root: Path) -> None:
-    """Controleer alles en bouw dan de site in site/ (bij een fout blijft die ongewijzigd)."""
-    if release:
-        _refuse_placeholder_address(root)
-    try:
-        result = build_site(root, site_dir, strict, today=clock.today())
-    except ConfigError as exc:
-        _config_error(exc)
-    except FindingsError as exc:
-        _say(format_text(exc.findings), err=True)
-        click.echo(
-            "Bouwen gestopt: er is niets geschreven en de vorige site is ongewijzigd.", err=True
-        )
-        sys.exit(1)
-    except BuildError as exc:
-        _say(f"Bouwen mislukt: {exc}. De vorige site is ongewijzigd.", err=True)
-        sys.exit(1)
-    for warning in result.warnings:
-        _say(warning.text(), err=True)
-    click.echo(
-        f"Site gebouwd in {result.site_dir}/ ({result.files_total} gegenereerde bestanden, "
-        f"{result.files_written} gewijzigd). Bekijk haar met: kennisbank serve"
-    )
-
-
-def _refuse_placeholder_address(root: Path) -> None:
-    """A release build with an example address would print it in every canonical link,
-    citation and download: stop with exit 2 (a configuration error) and say what to do."""
-    file = root / "mkdocs.yml"
-    config = SiteConfig.from_mkdocs(file)
-    if not config.placeholder_address:
-        return
-    text = file.read_text(encoding="utf-8").splitlines()
-    line = next((n for n, t in enumerate(text, 1) if t.startswith("site_url:")), 1)
-    click.echo(
-        f"mkdocs.yml:{line}:1: site_url: verwacht het echte adres van de site, gevonden "
-        f"'{config.site_url}' (een voorbeeldadres). Een release-build zet dit adres in elke "
-        "vaste link, bronvermelding en download; zet site_url in mkdocs.yml op het adres waar "
-        "de site komt te staan. Zonder --release bouwt de site gewoon, om te bekijken.",
-        err=True,
-    )
-    sys.exit(2)
-
-
-@main.command()
-@click.option(
-    "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Adres en poort van de preview."
-)
-@click.option(
-    "--cms",
-    is_flag=True,
-    help="Also start the web form's local backend (decap-server): edit at /admin/.",
-)
-@click.option(
-    "--cms-port",
-    type=click.IntRange(1, 65535),
-    default=LOCAL_BACKEND_PORT,
-    show_default=True,
-    help="Port of the local backend on 127.0.0.1 (with --cms).",
-)
-@click.option(
-    "--cms-mode",
-    type=click.Choice(["fs", "git"]),
-    default="fs",
-    show_default=True,
-    help="fs: the form writes into the working copy; git: editorial workflow on local branches.",
-)
-@project_option
-def serve(dev_addr: str, cms: bool, cms_port: int, cms_mode: str, root: Path) -> None:
-    """Live preview: bouwt opnieuw zodra een record, het kwaliteitskader of een pagina wijzigt."""
-    try:
-        serve_preview(root, dev_addr, cms_port if cms else None, cms_mode)
-    except ConfigError as exc:
-        _config_error(exc)

@@ -1,0 +1,108 @@
+"""`kennisbank build` and `kennisbank serve`: the commands that need MkDocs, Pagefind and the
+preview server. The command group (cli.py) imports this module only when one of them runs, so
+`kennisbank validate` starts without loading them."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import clock
+from .build import build as build_site
+from .cli import config_error, say
+from .config import SiteConfig, project_option
+from .editors.serve import serve as serve_preview
+from .errors import BuildError, ConfigError, FindingsError
+from .findings import format_text
+from .site.cms import LOCAL_BACKEND_PORT
+
+
+@click.command()
+@click.option("--strict", is_flag=True, help="Behandel waarschuwingen als fouten.")
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Waar de site komt (standaard: site/ in het project).",
+)
+@click.option(
+    "--release",
+    is_flag=True,
+    help="Build for publication: refuse an example address (site_url) in mkdocs.yml.",
+)
+@project_option
+def build(strict: bool, site_dir: Path | None, release: bool, root: Path) -> None:
+    """Controleer alles en bouw dan de site in site/ (bij een fout blijft die ongewijzigd)."""
+    if release:
+        _refuse_placeholder_address(root)
+    try:
+        result = build_site(root, site_dir, strict, today=clock.today())
+    except ConfigError as exc:
+        config_error(exc)
+    except FindingsError as exc:
+        say(format_text(exc.findings), err=True)
+        click.echo(
+            "Bouwen gestopt: er is niets geschreven en de vorige site is ongewijzigd.", err=True
+        )
+        sys.exit(1)
+    except BuildError as exc:
+        say(f"Bouwen mislukt: {exc}. De vorige site is ongewijzigd.", err=True)
+        sys.exit(1)
+    for warning in result.warnings:
+        say(warning.text(), err=True)
+    click.echo(
+        f"Site gebouwd in {result.site_dir}/ ({result.files_total} gegenereerde bestanden, "
+        f"{result.files_written} gewijzigd). Bekijk haar met: kennisbank serve"
+    )
+
+
+def _refuse_placeholder_address(root: Path) -> None:
+    """A release build with an example address would print it in every canonical link,
+    citation and download: stop with exit 2 (a configuration error) and say what to do."""
+    file = root / "mkdocs.yml"
+    config = SiteConfig.from_mkdocs(file)
+    if not config.placeholder_address:
+        return
+    text = file.read_text(encoding="utf-8").splitlines()
+    line = next((n for n, t in enumerate(text, 1) if t.startswith("site_url:")), 1)
+    click.echo(
+        f"mkdocs.yml:{line}:1: site_url: verwacht het echte adres van de site, gevonden "
+        f"'{config.site_url}' (een voorbeeldadres). Een release-build zet dit adres in elke "
+        "vaste link, bronvermelding en download; zet site_url in mkdocs.yml op het adres waar "
+        "de site komt te staan. Zonder --release bouwt de site gewoon, om te bekijken.",
+        err=True,
+    )
+    sys.exit(2)
+
+
+@click.command()
+@click.option(
+    "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Adres en poort van de preview."
+)
+@click.option(
+    "--cms",
+    is_flag=True,
+    help="Also start the web form's local backend (decap-server): edit at /admin/.",
+)
+@click.option(
+    "--cms-port",
+    type=click.IntRange(1, 65535),
+    default=LOCAL_BACKEND_PORT,
+    show_default=True,
+    help="Port of the local backend on 127.0.0.1 (with --cms).",
+)
+@click.option(
+    "--cms-mode",
+    type=click.Choice(["fs", "git"]),
+    default="fs",
+    show_default=True,
+    help="fs: the form writes into the working copy; git: editorial workflow on local branches.",
+)
+@project_option
+def serve(dev_addr: str, cms: bool, cms_port: int, cms_mode: str, root: Path) -> None:
+    """Live preview: bouwt opnieuw zodra een record, het kwaliteitskader of een pagina wijzigt."""
+    try:
+        serve_preview(root, dev_addr, cms_port if cms else None, cms_mode)
+    except ConfigError as exc:
+        config_error(exc)
