@@ -63,7 +63,8 @@ validate: $(STAMP)
 	$(BIN)/kennisbank validate
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[bench]'
+	$(BIN)/python benchmarks/table.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

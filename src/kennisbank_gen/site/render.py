@@ -140,6 +140,21 @@ class Templates:
         self.keep_bodies = keep_bodies
         self.bodies: dict[tuple[str, str], Markup] = {}
         self.env.filters["body_html"] = self.body_html
+        #: (id of an initiative, its link from a page's directory) -> (it, its card)
+        self.cards: dict[tuple[int, str], tuple[Initiative, Markup]] = {}
+        self.env.globals["card_of"] = self.card
+
+    def card(self, i: Initiative, link: Callable[[str], str]) -> Markup:
+        """An initiative's card in a list (`card` in _macros.md.j2). A card depends on the
+        initiative and the link to it only, so pages in one directory share it: drawn once,
+        not once per list it is on. The initiative is kept with its card, so its id cannot be
+        reused while the card is kept (`render_site` forgets the cards of earlier models)."""
+        key = (id(i), link(i.page))
+        hit = self.cards.get(key)
+        if hit is None or hit[0] is not i:
+            hit = (i, self.env.get_template("_macros.md.j2").module.card(i, link))
+            self.cards[key] = hit
+        return hit[1]
 
     def body_html(self, i: Initiative) -> Markup:
         """`field_markdown` of a record's body; a body rendered before is not rendered again
@@ -178,7 +193,9 @@ class Renderer:
     ):
         self.site = site
         self.config = config
-        self.env = (templates or Templates(keep_bodies=False)).env
+        templates = templates or Templates(keep_bodies=False)
+        templates.cards.clear()  # drawn from an earlier model
+        self.env = templates.env
         self.only = only
         self.cancelled = cancelled
         self.pages: dict[str, str | bytes] = {}
