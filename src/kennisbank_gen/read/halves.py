@@ -35,12 +35,16 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
+def two_cores_to_fork() -> bool:
+    """Whether this machine could do a half in a forked child at all (Linux, 2+ cores)."""
+    return sys.platform == "linux" and _cores() >= 2
+
+
 def can_split(count: int) -> bool:
     """Whether `count` items are worth (and safe) to split over a child process."""
     return (
         count >= FROM_ITEMS
-        and sys.platform == "linux"
-        and _cores() >= 2
+        and two_cores_to_fork()
         and threading.active_count() == 1
         and not multiprocessing.current_process().daemon
     )
