@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import socket
@@ -39,6 +40,25 @@ def _wait_for(predicate, timeout: float = 90.0):
     pytest.fail("timed out waiting for the live preview")
 
 
+@contextlib.contextmanager
+def serving(project: Path):
+    """`kennisbank serve` of `project` on a free port, logging to serve.log; yields its
+    address and stops it afterwards."""
+    port = _free_port()
+    kennisbank = Path(sys.executable).parent / "kennisbank"
+    with (project / "serve.log").open("w") as log:
+        process = subprocess.Popen(
+            [kennisbank, "serve", "--project", project, "--dev-addr", f"127.0.0.1:{port}"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield f"http://127.0.0.1:{port}/", process
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
 def _get(url: str) -> str:
     with urllib.request.urlopen(url, timeout=5) as response:
         return response.read().decode("utf-8")
@@ -46,16 +66,8 @@ def _get(url: str) -> str:
 
 @pytest.mark.slow
 def test_serve_regenerates_on_record_change_and_survives_bad_input(project: Path):
-    port = _free_port()
-    kennisbank = Path(sys.executable).parent / "kennisbank"
-    log = (project / "serve.log").open("w")
-    process = subprocess.Popen(
-        [kennisbank, "serve", "--project", project, "--dev-addr", f"127.0.0.1:{port}"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/initiatieven/{SLUG}/"
-    try:
+    with serving(project) as (base, process):
+        url = f"{base}initiatieven/{SLUG}/"
         _wait_for(lambda: "Sturen op blijvende" in _get(url))
         record = project / "initiatives" / f"{SLUG}.yml"
         original = record.read_text(encoding="utf-8")
@@ -69,13 +81,9 @@ def test_serve_regenerates_on_record_change_and_survives_bad_input(project: Path
             lambda: "gevonden 'grote'" in (text := (project / "serve.log").read_text()) and text
         )
         assert f"initiatives/{SLUG}.yml" in logged and "Traceback" not in logged
-        assert f"Preview: http://127.0.0.1:{port}/" in logged
+        assert f"Preview: {base}" in logged
         assert "Herzien sturen op" in _get(url)  # the last good state is still served
         assert process.poll() is None
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 def _status(url: str) -> int:
@@ -88,16 +96,7 @@ def _status(url: str) -> int:
 
 @pytest.mark.slow
 def test_served_preview_shows_a_new_record_and_drops_a_deleted_one(project: Path):
-    port = _free_port()
-    kennisbank = Path(sys.executable).parent / "kennisbank"
-    log = (project / "serve.log").open("w")
-    process = subprocess.Popen(
-        [kennisbank, "serve", "--project", project, "--dev-addr", f"127.0.0.1:{port}"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}/"
-    try:
+    with serving(project) as (base, _process):
         _wait_for(lambda: "Sturen op blijvende" in _get(f"{base}initiatieven/{SLUG}/"))
         record = project / "initiatives" / f"{SLUG}.yml"
         new = project / "initiatives" / "nieuw-via-de-preview.yml"
@@ -110,10 +109,6 @@ def test_served_preview_shows_a_new_record_and_drops_a_deleted_one(project: Path
         _wait_for(lambda: _status(f"{base}initiatieven/nieuw-via-de-preview/") == 404)
         _wait_for(lambda: "Nieuw sturen op" not in _get(f"{base}initiatieven/op-titel/"))
         assert "Traceback" not in (project / "serve.log").read_text()
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 def test_banner_script_puts_findings_on_the_page_as_text_only():
