@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,22 @@ def test_stages_import_only_earlier_stages(place: str):
 def test_every_module_is_small_enough_to_read_in_one_sitting():
     long = {n: len(f.read_text().splitlines()) for n, f in MODULES.items()}
     assert {n: lines for n, lines in long.items() if lines > 450} == {}
+
+
+#: asking the system for the day or the time (spelled in pieces, so this file does not match)
+CLOCK_CALL = re.compile(r"\b(?:date|datetime)\.(?:today|now|utcnow)\(|\btime" + r"\.time\(")
+
+
+def test_only_the_clock_module_reads_the_clock():
+    """Stages take `today` as an argument and tests pass the day they mean, so the suite gives
+    the same result on any day; only `clock.today()` (for the commands) asks the system."""
+    tests = Path(__file__).resolve().parent
+    files = [*PACKAGE.rglob("*.py"), *tests.rglob("*.py")]
+    readers = [
+        f"{f}:{n}"
+        for f in files
+        if f.name != "clock.py"
+        for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1)
+        if CLOCK_CALL.search(line)
+    ]
+    assert readers == []

@@ -1,18 +1,19 @@
 """An editor's pull request goes green: a new valid record, added the way CONTRIBUTING.md says
 (`kennisbank new --no-input`) to a copy of the bundled content, passes the checks a pull request
-runs (validate, build, the content tests' properties) — today, and with the clock years ahead."""
+runs (validate, build, the content tests' properties) — today, and ten years later ("today" is
+passed in)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import clock_ahead, content_today
+from conftest import content_today, years_later
 from test_golden import render
 
+from kennisbank_gen import clock
 from kennisbank_gen.build import build
 from kennisbank_gen.check.validate import validate
 from kennisbank_gen.cli import main
@@ -47,18 +48,15 @@ NEW = [
 @pytest.mark.slow
 @pytest.mark.parametrize("years_ahead", [0, 10])
 def test_a_new_record_keeps_the_pull_request_checks_green(project: Path, monkeypatch, years_ahead):
-    monkeypatch.delenv(TODAY_ENV)  # the commands read the (moved) clock, as in CI
-    restore = clock_ahead(years_ahead)
-    try:
-        assert dt.date.today().year >= dt.date(2026, 1, 1).year + years_ahead
-        runner = CliRunner()
-        made = runner.invoke(main, [*NEW, "--project", str(project)], catch_exceptions=False)
-        assert made.exit_code == 0, made.output
-        rel = re.search(r"^Nieuw record: (\S+)$", made.output, re.MULTILINE).group(1)
-        checked = runner.invoke(main, ["validate", "--project", str(project)])
-        assert checked.exit_code == 0, checked.output  # warnings (old reviews) never block
-    finally:
-        restore()
+    later = years_later(content_today(project), years_ahead)
+    monkeypatch.setenv(TODAY_ENV, later.isoformat())  # the day the commands check against
+    assert clock.today() == later
+    runner = CliRunner()
+    made = runner.invoke(main, [*NEW, "--project", str(project)], catch_exceptions=False)
+    assert made.exit_code == 0, made.output
+    rel = re.search(r"^Nieuw record: (\S+)$", made.output, re.MULTILINE).group(1)
+    checked = runner.invoke(main, ["validate", "--project", str(project)])
+    assert checked.exit_code == 0, checked.output  # warnings (old reviews) never block
     today = content_today(project)
     report = validate(project, today=today)
     assert report.blocking() == []
