@@ -13,10 +13,10 @@ from . import clock
 from .build import build as build_site
 from .cli import config_error, say
 from .config import SiteConfig, project_option
+from .editors.cms import cms_port_option
 from .editors.serve import serve as serve_preview
 from .errors import BuildError, ConfigError, FindingsError
 from .findings import format_text
-from .site.cms import LOCAL_BACKEND_PORT
 
 
 @click.command()
@@ -85,13 +85,7 @@ def _refuse_placeholder_address(root: Path) -> None:
     is_flag=True,
     help="Also start the web form's local backend (decap-server): edit at /admin/.",
 )
-@click.option(
-    "--cms-port",
-    type=click.IntRange(1, 65535),
-    default=LOCAL_BACKEND_PORT,
-    show_default=True,
-    help="Port of the local backend on 127.0.0.1 (with --cms).",
-)
+@cms_port_option("Port of the local backend on 127.0.0.1 (with --cms).")
 @click.option(
     "--cms-mode",
     type=click.Choice(["fs", "git"]),

@@ -20,6 +20,17 @@ from ..site.cms import LOCAL_BACKEND_PORT, config_text
 from ..site.model import build_model
 
 
+def cms_port_option(help: str):
+    """`--cms-port`: where the web form's local backend (decap-server) listens on localhost."""
+    return click.option(
+        "--cms-port",
+        type=click.IntRange(1, 65535),
+        default=LOCAL_BACKEND_PORT,
+        show_default=True,
+        help=help,
+    )
+
+
 @click.command()
 @click.option(
     "-o",
@@ -27,13 +38,7 @@ from ..site.model import build_model
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of standard output.",
 )
-@click.option(
-    "--cms-port",
-    type=click.IntRange(1, 65535),
-    default=LOCAL_BACKEND_PORT,
-    show_default=True,
-    help="Port of the local backend (decap-server) the form looks for on localhost.",
-)
+@cms_port_option("Port of the local backend (decap-server) the form looks for on localhost.")
 @project_option
 def cms(output: Path | None, cms_port: int, root: Path) -> None:
     """Write the web form's configuration (Decap CMS config.yml) from the framework."""
