@@ -31,7 +31,6 @@ import argparse
 import os
 import re
 import secrets
-import shutil
 import socket
 import statistics
 import subprocess
@@ -43,10 +42,11 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from synthetic import REPO, make_project, write_records
+from conftest import copy_project
+from synthetic import make_project, write_records
 
-BUNDLED_INPUTS = ("initiatives", "content", "quality_framework", "overrides", "mkdocs.yml")
 BUNDLED_SLUG = "inspectie-sociale-veiligheid-kunst-mode-2023"
 POLL_SECONDS = 0.02
 TIMEOUT_SECONDS = 600.0
@@ -64,18 +64,6 @@ def _get(url: str) -> str:
             return response.read().decode("utf-8")
     except (urllib.error.URLError, OSError):
         return ""
-
-
-def bundled_project(target: Path) -> Path:
-    """A copy of the bundled project's inputs in `target`."""
-    target.mkdir(parents=True)
-    for name in BUNDLED_INPUTS:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            shutil.copy2(source, target / name)
-    return target
 
 
 def with_marker(text: str, marker: str) -> str:
@@ -115,7 +103,7 @@ def measure_preview(
     the change (median and max), and how long the preview took to start. `src`: run the
     package from that directory instead (another checkout's `src/`)."""
     if bundled:
-        bundled_project(root)
+        copy_project(root)
         slug = BUNDLED_SLUG
     else:
         make_project(root)
