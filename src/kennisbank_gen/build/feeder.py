@@ -26,15 +26,16 @@ class Feeder:
     def _write(self) -> None:
         while (message := self._queue.get()) is not None:
             if self.error is None:  # after an error: only empty the queue
-                try:
-                    self._stream.write(message)
-                except (OSError, ValueError) as exc:
-                    self.error = exc if isinstance(exc, OSError) else BrokenPipeError(str(exc))
+                self._do(self._stream.write, message)
         if self.error is None:
-            try:
-                self._stream.flush()
-            except (OSError, ValueError) as exc:
-                self.error = exc if isinstance(exc, OSError) else BrokenPipeError(str(exc))
+            self._do(self._stream.flush)
+
+    def _do(self, operation, *args) -> None:
+        """Write or flush; a failure (a closed stream too) is kept as `error`."""
+        try:
+            operation(*args)
+        except (OSError, ValueError) as exc:
+            self.error = exc if isinstance(exc, OSError) else BrokenPipeError(str(exc))
 
     def send(self, message: bytes) -> None:
         self._queue.put(message)
