@@ -175,8 +175,8 @@ def tab_through(page) -> list[dict]:
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUSED)
         if focused is None:
-            if seen:
-                break  # past the last control: the browser's own UI is next
+            # the browser's own UI after the last control, or the theme's back-to-top button
+            # hid itself and let go of focus (Chromium's next Tab goes on from where it was)
             continue
         if seen and focused["skip"]:
             break
@@ -229,6 +229,25 @@ def test_every_control_is_reachable_with_visible_focus(request, built_site, url,
         sorted(controls - reached),
     )
     assert missing == [], f"not reachable with Tab: {missing}"
+
+
+def test_hidden_back_to_top_button_takes_no_focus(wide, built_site):
+    """The theme only fades the hidden button out: hidden, it must not take focus; and when it
+    hides while focused, Tab goes on from where it was."""
+    open_page(wide, PAGES["tips overview"])
+    top = wide.locator(".md-top")
+    expect(top).to_have_attribute("hidden", "")
+    top.evaluate("el => el.focus()")
+    expect(top).not_to_be_focused()
+    wide.mouse.wheel(0, 600)
+    wide.mouse.wheel(0, -100)  # scrolling back up shows it, and then it can take focus
+    expect(top).not_to_have_attribute("hidden", "")
+    top.evaluate("el => el.focus()")
+    expect(top).to_be_focused()
+    wide.mouse.wheel(0, 100)  # scrolling down hides it again and the theme lets go of focus
+    expect(top).not_to_be_focused()
+    wide.keyboard.press("Tab")  # Tab goes on from the button, to the footer, not back to the top
+    assert wide.evaluate("!!document.activeElement.closest('.md-footer')")
 
 
 def test_navigation_drawer_opens_and_closes_with_the_keyboard(narrow):
