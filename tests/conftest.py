@@ -11,6 +11,8 @@ import functools
 import http.server
 import os
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -18,11 +20,13 @@ import pytest
 
 from kennisbank_gen.clock import ENV as TODAY_ENV
 from kennisbank_gen.read.dates import PartialDate
+from kennisbank_gen.read.halves import two_cores_to_fork
 from kennisbank_gen.read.project import read_project
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_INPUTS = ("initiatives", "content", "quality_framework", "overrides", "mkdocs.yml")
 CHROMIUM = Path("/usr/bin/chromium")
+needs_fork = pytest.mark.skipif(not two_cores_to_fork(), reason="no second core or no fork")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -145,3 +149,26 @@ def page(browser, site_url):
     pg.on("request", record)
     yield pg
     context.close()
+
+
+ALONE_ENV = "KENNISBANK_TEST_ALONE"
+
+
+def delegated(request) -> bool:
+    """Whether this test ran in a fresh pytest process instead of here. The halves (read/halves.py,
+    build/page_halves.py) never fork beside other threads, and earlier tests in this process may
+    have left some (servers, browsers): then the test runs where there are none, and must pass
+    there."""
+    if threading.active_count() == 1:
+        return False
+    assert not os.environ.get(ALONE_ENV), f"threads in the fresh process: {threading.enumerate()}"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", request.node.nodeid, "-q", "-p", "no:cacheprovider"],
+        cwd=REPO,
+        env={**os.environ, ALONE_ENV: "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and " passed" in done.stdout, done.stdout[-3000:]
+    return True

@@ -5,41 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
 import threading
 
 import pytest
-from conftest import REPO
+from conftest import REPO, delegated, needs_fork
 
 from kennisbank_gen.check.validate import validate
 from kennisbank_gen.read import halves
 
 TODAY = dt.date(2026, 6, 1)
 CORPUS = REPO / "tests" / "corpus"
-needs_fork = pytest.mark.skipif(not halves.two_cores_to_fork(), reason="no second core or no fork")
-
-
-ALONE_ENV = "KENNISBANK_TEST_ALONE"
-
-
-def delegated(request) -> bool:
-    """Whether this test ran in a fresh pytest process instead of here. `in_halves` never forks
-    beside other threads, and earlier tests in this process may have left some (servers,
-    browsers): then the test runs where there are none, and must pass there."""
-    if threading.active_count() == 1:
-        return False
-    assert not os.environ.get(ALONE_ENV), f"threads in the fresh process: {threading.enumerate()}"
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", request.node.nodeid, "-q", "-p", "no:cacheprovider"],
-        cwd=REPO,
-        env={**os.environ, ALONE_ENV: "1"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0 and " passed" in done.stdout, done.stdout[-3000:]
-    return True
 
 
 def everything(paths) -> tuple[list, list]:

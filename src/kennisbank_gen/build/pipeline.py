@@ -12,6 +12,8 @@ So the gate has seen every page exactly as it is on disk before the swap, and Pa
 the files its command line would.
 
 Pages wait in queues (`feeder`): MkDocs never waits for the gate or Pagefind while it renders.
+On a large site a forked child renders half of the pages (`page_halves`); what it writes comes
+through here as well, from a thread, so `take` holds a lock.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import os
 import pickle
 import subprocess
 import sys
+import threading
 import zlib
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from ..errors import BuildError
 from .feeder import Feeder
 from .gate import html_pages, refuse, site_host, unreadable
+from .page_halves import PageHalves, split_allowed
 from .search_index import SearchIndex, page_url
 
 #: pages per message to the gate's worker process
@@ -51,14 +55,25 @@ def _digest(data: bytes) -> tuple[int, int]:
 
 
 class OutputPipeline(BasePlugin):  # type: ignore[type-arg]
-    """Gate and index every page of one build into `site_dir`; `finish` or `close` it."""
+    """Gate and index every page of one build into `site_dir`; `finish` or `close` it.
 
-    def __init__(self, site_dir: Path, site_url: str) -> None:
+    The gate's worker and Pagefind start when MkDocs has listed the pages (`on_nav`), after the
+    fork of `page_halves`, so that the child holds none of their pipes or threads."""
+
+    def __init__(self, site_dir: Path, site_url: str, name: str) -> None:
         super().__init__()
         self.site_dir = site_dir
         self.host = site_host(site_url)
+        self.name = name
         self.digests: dict[str, tuple[int, int]] = {}
+        self.halves: PageHalves | None = None
         self._batch: list[tuple[str, str]] = []
+        self._lock = threading.Lock()
+        self._gate: subprocess.Popen[bytes] | None = None
+        self._feeder: Feeder | None = None
+        self.index: SearchIndex | None = None
+
+    def _start(self) -> None:
         path = os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
         try:
             self._gate = subprocess.Popen(
@@ -71,13 +86,26 @@ class OutputPipeline(BasePlugin):  # type: ignore[type-arg]
             raise BuildError(f"de uitvoercontrole kon niet starten: {exc}") from None
         assert self._gate.stdin
         self._feeder = Feeder(self._gate.stdin)
-        try:
-            self.index = SearchIndex()
-        except BaseException:
-            self._gate.kill()
-            self._feeder.drain()
-            self._gate.wait()
-            raise
+        self.index = SearchIndex()
+
+    @event_priority(-100)
+    def on_nav(self, nav: Any, /, *, config: Any, files: Any) -> Any:
+        if split_allowed(config, files, nav, {self.name}):
+            self.halves = PageHalves.fork(files)
+        if not (self.halves and self.halves.in_child):
+            self._start()
+            if self.halves:
+                self.halves.receive(self.take)
+        return nav
+
+    @event_priority(100)  # first: other plugins see the stand-in too
+    def on_pre_page(self, page: Any, /, *, config: Any, files: Any) -> Any:
+        return self.halves.pre_page(page) if self.halves else page
+
+    def on_env(self, env: Any, /, *, config: Any, files: Any) -> Any:
+        if self.halves:
+            self.halves.on_env(env, config, files)
+        return env
 
     @event_priority(-100)  # last: the page as it is written
     def on_post_page(self, output: str, /, *, page: Any, config: Any) -> str:
@@ -87,25 +115,46 @@ class OutputPipeline(BasePlugin):  # type: ignore[type-arg]
             except UnicodeEncodeError:  # what MkDocs writes then
                 data = output.encode("utf-8", errors="xmlcharrefreplace")
                 output = data.decode("utf-8")
-            self.take(page.file.dest_uri, data, output)
+            if self.halves and self.halves.in_child:
+                self.halves.send(page.file.dest_uri, data)
+            else:
+                self.take(page.file.dest_uri, data, output)
         return output
+
+    @event_priority(-100)
+    def on_post_build(self, *, config: Any) -> None:
+        if self.halves and self.halves.in_child:
+            self.halves.end()
+        elif self.halves:
+            self.halves.wait()
+
+    def on_build_error(self, *, error: BaseException) -> None:
+        if self.halves and self.halves.in_child:
+            self.halves.end(error)
+        elif self.halves:
+            self.halves.stop()
 
     def take(self, rel: str, data: bytes, html: str | None = None) -> None:
         """One page of the site (its path in the site, its bytes, as text): to the gate and the
         index."""
         html = data.decode("utf-8") if html is None else html
-        self.digests[rel] = _digest(data)
-        self.index.add(html, page_url(rel))
-        self._batch.append((rel, html))
-        if len(self._batch) >= BATCH:
-            self._flush()
+        digest = _digest(data)
+        assert self.index
+        with self._lock:
+            self.digests[rel] = digest
+            self.index.add(html, page_url(rel))
+            self._batch.append((rel, html))
+            if len(self._batch) >= BATCH:
+                self._flush()
 
     def _flush(self) -> None:
         if self._batch:
+            assert self._feeder
             self._feeder.send(pickle.dumps((self.host, self._batch)))
             self._batch = []
 
     def _gate_failed(self) -> BuildError:
+        assert self._gate
         return BuildError(f"de uitvoercontrole faalde (afsluitcode {self._gate.wait()})")
 
     def finish(self) -> None:
@@ -127,10 +176,10 @@ class OutputPipeline(BasePlugin):  # type: ignore[type-arg]
             else:
                 self.take(rel, data)
         self._flush()
+        assert self._feeder and self._gate and self._gate.stdin and self._gate.stdout and self.index
         self._feeder.send(pickle.dumps(None))
         if self._feeder.drain():
             raise self._gate_failed()
-        assert self._gate.stdin and self._gate.stdout
         try:
             self._gate.stdin.close()
             problems += pickle.load(self._gate.stdout)
@@ -142,13 +191,19 @@ class OutputPipeline(BasePlugin):  # type: ignore[type-arg]
         self.index.write(self.site_dir / "pagefind")
 
     def close(self, *, failed: bool) -> None:
-        """Stop the gate's worker and Pagefind (`failed`: at once)."""
-        if failed:
-            self._gate.kill()
-        self._feeder.drain()
-        for stream in (self._gate.stdin, self._gate.stdout):
-            if stream:
-                with contextlib.suppress(BrokenPipeError):
-                    stream.close()
-        self._gate.wait()
-        self.index.close(kill=failed)
+        """Stop the child, the gate's worker and Pagefind (`failed`: at once), as far as they
+        were started."""
+        if self.halves and not self.halves.in_child:
+            self.halves.stop()
+        if self._gate:
+            if failed:
+                self._gate.kill()
+            if self._feeder:
+                self._feeder.drain()
+            for stream in (self._gate.stdin, self._gate.stdout):
+                if stream:
+                    with contextlib.suppress(BrokenPipeError):
+                        stream.close()
+            self._gate.wait()
+        if self.index:
+            self.index.close(kill=failed)

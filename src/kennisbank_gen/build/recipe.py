@@ -110,7 +110,7 @@ def build(
             generated = generate(root, strict, today=today)
             staging = staging_dir(site_dir)
             try:
-                pipeline = OutputPipeline(staging, generated.config.site_url)
+                pipeline = OutputPipeline(staging, generated.config.site_url, PIPELINE)
                 failed = True
                 try:
                     run_site_builder(root / "mkdocs.yml", staging, {PIPELINE: pipeline})

@@ -5,6 +5,7 @@ Either failing is a BuildError; nothing is swapped in."""
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from mkdocs.exceptions import MkDocsException
 from mkdocs.plugins import BasePlugin
 
 from ..errors import BuildError
+from . import page_halves
 from .search_index import SearchIndex, page_url
 
 
@@ -38,6 +40,7 @@ def run_site_builder(
     logger.setLevel(logging.WARNING)
     collect = _Collect()
     logger.addHandler(collect)
+    builder = os.getpid()
     try:
         config = load_config(config_file=str(config_file), site_dir=str(out_dir), strict=True)
         for name, plugin in (plugins or {}).items():
@@ -47,6 +50,8 @@ def run_site_builder(
         warnings = "".join(f"\n  {m}" for m in collect.messages[:20])
         raise BuildError(f"de sitebouwer (MkDocs) faalde: {exc}{warnings}") from None
     finally:
+        if os.getpid() != builder:  # a child of `page_halves` ends in MkDocs, never gets here
+            os._exit(page_halves.CHILD_FAILED)
         logger.removeHandler(collect)
 
 
