@@ -35,6 +35,13 @@ _NO_EXCHANGE = {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP}
 
 def write_tree(directory: Path, files: dict[str, str | bytes]) -> int:
     """Make `directory` hold exactly `files`; rewrite a file only when its content changed."""
+    written = write_files(directory, files)
+    prune_tree(directory, set(files))
+    return written
+
+
+def write_files(directory: Path, files: dict[str, str | bytes]) -> int:
+    """Write `files` into `directory`, each only when its content changed; how many were."""
     written = 0
     for rel, content in files.items():
         target = directory / rel
@@ -44,14 +51,18 @@ def write_tree(directory: Path, files: dict[str, str | bytes]) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         written += 1
+    return written
+
+
+def prune_tree(directory: Path, wanted: set[str]) -> None:
+    """Remove every file of `directory` not in `wanted` (relative paths), and empty folders."""
     if directory.is_dir():
-        wanted = {directory / rel for rel in files}
+        keep = {directory / rel for rel in wanted}
         for path in sorted(directory.rglob("*"), reverse=True):  # children before parents
-            if path.is_file() and path not in wanted:
+            if path.is_file() and path not in keep:
                 path.unlink()
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
-    return written
 
 
 def staging_dir(site_dir: Path) -> Path:

@@ -40,10 +40,11 @@ def two_cores_to_fork() -> bool:
     return sys.platform == "linux" and _cores() >= 2
 
 
-def can_split(count: int) -> bool:
-    """Whether `count` items are worth (and safe) to split over a child process."""
+def can_split(count: int, from_items: int | None = None) -> bool:
+    """Whether `count` items are worth (and safe) to split over a child process (worth it from
+    `from_items`, by default FROM_ITEMS)."""
     return (
-        count >= FROM_ITEMS
+        count >= (FROM_ITEMS if from_items is None else from_items)
         and two_cores_to_fork()
         and threading.active_count() == 1
         and not multiprocessing.current_process().daemon
@@ -67,13 +68,16 @@ def in_halves(
     work: Callable[[list[T]], R],
     items: list[T],
     child_work: Callable[[list[T]], R] | None = None,
+    from_items: int | None = None,
+    child_share: float = 0.5,
 ) -> list[R]:
     """[work(first half), work(second half)] (or [work(items)] when not split); the first half
     in a forked child when `can_split`, with `child_work` if given (say, one that sends back
-    less: the child's result crosses a pipe)."""
-    if not can_split(len(items)):
+    less: the child's result crosses a pipe). The child's half is `child_share` of the items
+    (more than half when `work` does more than its items)."""
+    if not can_split(len(items), from_items):
         return [work(items)]
-    middle = len(items) // 2
+    middle = round(len(items) * child_share)
     first, second = items[:middle], items[middle:]
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
