@@ -80,6 +80,21 @@ def test_a_child_that_dies_changes_nothing(request, monkeypatch):
     assert halves.in_halves(work, [1, 2, 3, 4]) == [[1, 2], [3, 4]]
 
 
+@needs_fork
+def test_the_child_takes_its_share_from_its_own_threshold(request):
+    """The build's rendering: the child takes 75 % from 4 items on, this process does more."""
+    if delegated(request):
+        return
+    parent = os.getpid()
+
+    def work(items):
+        return (os.getpid() == parent, items)
+
+    split = halves.in_halves(work, [1, 2, 3, 4], from_items=4, child_share=0.75)
+    assert split == [(False, [1, 2, 3]), (True, [4])]
+    assert halves.in_halves(work, [1, 2, 3], from_items=4) == [(True, [1, 2, 3])]
+
+
 def test_no_split_for_few_items_or_beside_threads():
     assert not halves.can_split(halves.FROM_ITEMS - 1)
     stop = threading.Event()
