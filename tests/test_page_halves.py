@@ -1,8 +1,8 @@
-"""The build on both cores: a forked child renders part of the record pages (recipe, with
-read/halves.py) and MkDocs' child half of the pages (build/page_halves.py). The docs tree and the
-site must be byte for byte what one process builds, every page of the child's half must pass the
-output gate and reach the index, the child's warnings must fail a strict build, and a child that
-dies must fail the build without touching site/."""
+"""The build on both cores: a forked child renders part of the record pages
+(build/docs_tree.py) and MkDocs' child half of the pages (build/page_halves.py). The docs tree
+and the site must be byte for byte what one process builds, every page of the child's half must
+pass the output gate and reach the index, the child's warnings must fail a strict build, and a
+child that dies must fail the build without touching site/."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 from conftest import TODAY, delegated, needs_fork
 from test_search import tree_digest
 
-from kennisbank_gen.build import build, page_halves, recipe
+from kennisbank_gen.build import build, docs_tree, page_halves
 from kennisbank_gen.errors import BuildError
 
 pytestmark = [pytest.mark.slow, needs_fork]
@@ -49,16 +49,16 @@ def page_count(site: Path) -> int:
 
 
 def test_two_processes_build_the_site_one_would(request, project, monkeypatch):
-    """Both halves: the record pages rendered (recipe) and the pages MkDocs builds."""
+    """Both halves: the record pages rendered (docs_tree) and the pages MkDocs builds."""
     if delegated(request):
         return
     given = split_every_build(monkeypatch)
-    monkeypatch.setattr(recipe, "RENDER_IN_HALVES_FROM", 1)
+    monkeypatch.setattr(docs_tree, "IN_HALVES_FROM", 1)
     rendered = spy_on_forks(monkeypatch)
     build(project, project / "split", today=TODAY)
     docs = tree_digest(project / "build" / "docs")
     monkeypatch.setattr(page_halves, "FROM_PAGES", 10**9)
-    monkeypatch.setattr(recipe, "RENDER_IN_HALVES_FROM", 10**9)
+    monkeypatch.setattr(docs_tree, "IN_HALVES_FROM", 10**9)
     one = build(project, project / "one", today=TODAY)
     assert len(given) == 1 and len(given[0]) > 10  # MkDocs' child had its half
     assert rendered == [True, False]  # the record pages were rendered in halves, then not
@@ -68,16 +68,16 @@ def test_two_processes_build_the_site_one_would(request, project, monkeypatch):
 
 
 def spy_on_forks(monkeypatch) -> list[bool]:
-    """Whether each `in_halves` of the recipe forked."""
+    """Whether each `in_halves` of the docs tree forked."""
     forked: list[bool] = []
-    real = recipe.in_halves
+    real = docs_tree.in_halves
 
     def in_halves(work, items, *args, **kwargs):
         result = real(work, items, *args, **kwargs)
         forked.append(len(result) == 2)
         return result
 
-    monkeypatch.setattr(recipe, "in_halves", in_halves)
+    monkeypatch.setattr(docs_tree, "in_halves", in_halves)
     return forked
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from conftest import TODAY
 
-from kennisbank_gen.build import build, output, recipe
+from kennisbank_gen.build import build, docs_tree, output
 from kennisbank_gen.build.output import build_lock, remove_leftovers, swap_into_place
 from kennisbank_gen.errors import BuildError
 
@@ -225,7 +225,7 @@ def test_disk_full_while_writing_is_a_message(built, monkeypatch):
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(root / "build" / "docs"))
 
-    monkeypatch.setattr(recipe, "write_files", full)
+    monkeypatch.setattr(docs_tree, "write_files", full)
     with pytest.raises(BuildError) as exc:
         build(root, today=TODAY)
     assert str(exc.value).startswith("de schijf is vol (")

@@ -18,30 +18,22 @@ from ..check.validate import Report, check
 from ..config import SiteConfig
 from ..errors import BuildError, FindingsError
 from ..findings import Finding
-from ..read.halves import in_halves
 from ..read.project import read_project
-from ..site.cms import LOCAL_BACKEND_PORT, admin_files
+from ..site.cms import LOCAL_BACKEND_PORT
 from ..site.model import Site, build_model
-from ..site.render import Templates, render_site
+from .docs_tree import write_docs_tree
 from .output import (
     build_lock,
     io_message,
-    prune_tree,
     remove_leftovers,
     staging_dir,
     swap_into_place,
-    write_files,
 )
 from .pipeline import OutputPipeline
 from .site_builder import run_site_builder
 
 #: the name of the build's own MkDocs plugin (`pipeline.OutputPipeline`)
 PIPELINE = "kennisbank-output"
-#: from this many records, a forked child renders and writes part of the record pages
-#: (`read/halves.py`) while this process renders theirs and every other page
-RENDER_IN_HALVES_FROM = 200
-#: the child's part of the record pages: this process also renders the other pages
-RECORDS_TO_THE_CHILD = 0.7
 
 
 @dataclass
@@ -89,38 +81,8 @@ def generate(
     """
     prepared = prepare(root, strict, today=today)
     site, config = prepared.site, prepared.config
-    templates = Templates(keep_bodies=False)
-    record_pages = {i.page for i in site.initiatives}
-
-    def records(pages: list[str]) -> tuple[list[str], int]:
-        """Render and write these record pages (with their citation files)."""
-        wanted = set(pages)
-        files = render_site(
-            site, config, root / "content", templates=templates, only=wanted.__contains__
-        )
-        return list(files), write_files(config.docs_dir, files)
-
-    def records_and_the_rest(pages: list[str]) -> tuple[list[str], int]:
-        names, written = records(pages)
-        files = render_site(
-            site,
-            config,
-            root / "content",
-            templates=templates,
-            only=lambda p: p not in record_pages,
-        ) | admin_files(root, site, config, cms_port)
-        return names + list(files), written + write_files(config.docs_dir, files)
-
-    parts = in_halves(
-        records_and_the_rest,
-        sorted(record_pages),
-        child_work=records,
-        from_items=RENDER_IN_HALVES_FROM,
-        child_share=RECORDS_TO_THE_CHILD,
-    )
-    names = {name for part_names, _ in parts for name in part_names}
-    prune_tree(config.docs_dir, names)
-    return Generated(prepared.report, config, len(names), sum(written for _, written in parts))
+    total, written = write_docs_tree(site, config, root, cms_port)
+    return Generated(prepared.report, config, total, written)
 
 
 def prepare(root: Path, strict: bool = False, *, today: dt.date) -> Prepared:

@@ -1,7 +1,7 @@
 """Work on thousands of records, spread over two cores: one half in a forked child process, the
 other half here, results in the same order as one process would give them.
 
-The build renders record pages this way too (`build/recipe.py`, from 200 records, the child
+The build renders record pages this way too (`build/docs_tree.py`, from 200 records, the child
 taking 70 % of them while this process renders every other page). Reading and checking records is
 Python work of about 0.2 ms of CPU a record. Measured at 10,000
 records with benchmarks/validate_bench.py on a 2-core machine that other work shared: 1.2-1.4

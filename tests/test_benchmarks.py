@@ -1,0 +1,40 @@
+"""The benchmarks stay runnable (README: `make bench`): each script runs on a few records and
+prints its figures. Nothing here looks at how long anything took."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+
+def run_script(name: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / name), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def test_validate_benchmark_prints_every_figure():
+    out = run_script("validate_bench.py", "--records", "40")
+    assert out.startswith("40 records")
+    for row in ("validate, in process", "kennisbank validate (command)", "(CSafeLoader)"):
+        assert re.search(rf"{re.escape(row)}\s+\d+\.\d\d s", out), out
+
+
+def test_build_benchmark_prints_ours_beside_plain_material():
+    out = run_script("run.py", "--sizes", "30")
+    row = next(line for line in out.splitlines() if line.strip().startswith("30 "))
+    _, _, ours, plain, ratio, *_ = row.split()
+    assert float(ours) > 0 and float(plain) > 0
+    assert float(ratio) == pytest.approx(float(ours) / float(plain), abs=0.01)
