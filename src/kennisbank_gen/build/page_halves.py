@@ -35,6 +35,7 @@ from mkdocs.exceptions import Abort
 
 from ..read.halves import two_cores_to_fork
 from .feeder import Feeder
+from .site_builder import CollectWarnings
 
 #: fewer documentation pages than this are built in one process
 FROM_PAGES = 200
@@ -105,15 +106,6 @@ class _RenderedElsewhere:
         """Nothing: the other process converts this page."""
 
 
-class _KeepWarnings(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 class PageHalves:
     """One build's pages shared between this process and a forked child (`fork`)."""
 
@@ -123,7 +115,7 @@ class PageHalves:
         self._pid = 0
         self._stream: Any = None
         self._feeder: Feeder | None = None
-        self._warnings = _KeepWarnings()
+        self._warnings = CollectWarnings()
         self._reader: threading.Thread | None = None
         self._ended: tuple[list[str], str | None] | None = None
         self._reader_error: BaseException | None = None

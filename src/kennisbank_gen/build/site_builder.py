@@ -15,12 +15,12 @@ from mkdocs.exceptions import MkDocsException
 from mkdocs.plugins import BasePlugin
 
 from ..errors import BuildError
-from . import page_halves
 from .search_index import SearchIndex, page_url
 
 
-class _Collect(logging.Handler):
-    """Keeps MkDocs' warnings, so that "Aborted with 1 warnings" comes with the warning itself."""
+class CollectWarnings(logging.Handler):
+    """Keeps MkDocs' warnings, so that "Aborted with 1 warnings" comes with the warning itself
+    (and a forked child of `page_halves` can send its own to the parent)."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -38,7 +38,7 @@ def run_site_builder(
     `plugins` are added to the loaded configuration, after the project's own (if any)."""
     logger = logging.getLogger("mkdocs")
     logger.setLevel(logging.WARNING)
-    collect = _Collect()
+    collect = CollectWarnings()
     logger.addHandler(collect)
     builder = os.getpid()
     try:
@@ -51,7 +51,7 @@ def run_site_builder(
         raise BuildError(f"de sitebouwer (MkDocs) faalde: {exc}{warnings}") from None
     finally:
         if os.getpid() != builder:  # a child of `page_halves` ends in MkDocs, never gets here
-            os._exit(page_halves.CHILD_FAILED)
+            os._exit(1)
         logger.removeHandler(collect)
 
 
