@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 from pathlib import Path
@@ -122,4 +123,5 @@ def write_records(root: Path, n: int, seed: int = 0) -> list[Path]:
             yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8"
         )
         paths.append(path)
+    os.sync()  # written back now, not while a benchmark reads the files
     return paths

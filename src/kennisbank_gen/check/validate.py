@@ -336,16 +336,23 @@ def validate(
     # Each record is read and checked on its own, in one go: thousands of them on two cores.
     work = functools.partial(_read_and_check, root=root, framework=project.framework, today=today)
     child_work = None if records else functools.partial(work, whole=False)
-    record_findings = []
+    # (paused until the records are let go: resumed earlier, the collector walks them all once)
     with collector_paused():
-        for docs, problems, findings in in_halves(work, files, child_work):
-            project.records += docs
-            project.findings += problems
-            record_findings += findings
-    report = Report(project, check(project, today, record_findings))
-    if not records:
-        project.records = []
+        record_findings = _gathered(project, in_halves(work, files, child_work))
+        report = Report(project, check(project, today, record_findings))
+        if not records:
+            project.records = []
     return report
+
+
+def _gathered(project: Project, halves: list[tuple[list, list, list]]) -> list[Finding]:
+    """The halves' records and unreadable files into `project`; their records' findings."""
+    record_findings = []
+    for docs, problems, findings in halves:
+        project.records += docs
+        project.findings += problems
+        record_findings += findings
+    return record_findings
 
 
 def _read_and_check(
