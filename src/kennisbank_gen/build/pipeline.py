@@ -1,6 +1,6 @@
-"""What happens to each page as MkDocs writes it: the output gate checks it in a worker process
-and Pagefind indexes it in its own, both on the other core while MkDocs renders the next pages,
-so neither is a stage of its own after MkDocs.
+"""What happens to each page as MkDocs writes it: the output gate checks it in worker processes
+(`GateWorker`, two on two cores) and Pagefind indexes it in its own, beside MkDocs while it
+renders the next pages, so neither is a stage of its own after MkDocs.
 
 `OutputPipeline` is a MkDocs plugin that the build adds to the loaded configuration (never to the
 project's mkdocs.yml); its `on_post_page` runs after every other plugin's and takes the page as
@@ -31,6 +31,7 @@ from typing import Any
 from mkdocs.plugins import BasePlugin, event_priority
 
 from ..errors import BuildError
+from ..read.halves import two_cores_to_fork
 from .feeder import Feeder
 from .gate import html_pages, refuse, site_host, unreadable
 from .page_halves import PageHalves, split_allowed
@@ -38,6 +39,9 @@ from .search_index import SearchIndex, page_url
 
 #: pages per message to the gate's worker process
 BATCH = 25
+#: the gate's worker processes: two where there are two cores, so that after MkDocs, with both
+#: cores free, the gate catches up with its last pages (the largest) twice as fast
+GATE_WORKERS = 2 if two_cores_to_fork() else 1
 #: the gate's worker process (`gate.serve`), with this package importable
 GATE_WORKER = (
     "import sys; from kennisbank_gen.build.gate import serve; "
@@ -52,6 +56,59 @@ def _digest(data: bytes) -> tuple[int, int]:
     as well stop the gate; this catches a plugin or a theme that rewrites pages (and is 14 times
     cheaper than SHA-256, per page, in MkDocs' own thread)."""
     return len(data), zlib.crc32(data)
+
+
+class GateWorker:
+    """One worker process of the output gate (`gate.serve`), fed from a thread (`Feeder`)."""
+
+    def __init__(self) -> None:
+        path = os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", GATE_WORKER],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env={**os.environ, "PYTHONPATH": path},
+            )
+        except OSError as exc:
+            raise BuildError(f"de uitvoercontrole kon niet starten: {exc}") from None
+        assert self.process.stdin
+        self._feeder = Feeder(self.process.stdin)
+        #: bytes sent so far: the next batch goes to the worker that has had the least
+        self.sent = 0
+
+    def send(self, host: str, pages: list[tuple[str, str]] | None) -> None:
+        """A batch of pages to check (None: there are no more)."""
+        message = pickle.dumps(None if pages is None else (host, pages))
+        self.sent += len(message)
+        self._feeder.send(message)
+
+    def failed(self) -> BuildError:
+        return BuildError(f"de uitvoercontrole faalde (afsluitcode {self.process.wait()})")
+
+    def answer(self) -> list[tuple[str, str]]:
+        """After `send(host, None)`: what it refuses in every page it was sent."""
+        assert self.process.stdin and self.process.stdout
+        if self._feeder.drain():
+            raise self.failed()
+        try:
+            self.process.stdin.close()
+            problems = pickle.load(self.process.stdout)
+        except (BrokenPipeError, EOFError, pickle.UnpicklingError):
+            raise self.failed() from None
+        if self.process.wait() != 0:
+            raise self.failed()
+        return problems
+
+    def close(self, *, failed: bool) -> None:
+        if failed:
+            self.process.kill()
+        self._feeder.drain()
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream:
+                with contextlib.suppress(BrokenPipeError):
+                    stream.close()
+        self.process.wait()
 
 
 class OutputPipeline(BasePlugin):  # type: ignore[type-arg]
@@ -69,23 +126,12 @@ class OutputPipeline(BasePlugin):  # type: ignore[type-arg]
         self.halves: PageHalves | None = None
         self._batch: list[tuple[str, str]] = []
         self._lock = threading.Lock()
-        self._gate: subprocess.Popen[bytes] | None = None
-        self._feeder: Feeder | None = None
+        self._gates: list[GateWorker] = []
         self.index: SearchIndex | None = None
 
     def _start(self) -> None:
-        path = os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
-        try:
-            self._gate = subprocess.Popen(
-                [sys.executable, "-c", GATE_WORKER],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                env={**os.environ, "PYTHONPATH": path},
-            )
-        except OSError as exc:
-            raise BuildError(f"de uitvoercontrole kon niet starten: {exc}") from None
-        assert self._gate.stdin
-        self._feeder = Feeder(self._gate.stdin)
+        for _ in range(GATE_WORKERS):
+            self._gates.append(GateWorker())
         self.index = SearchIndex()
 
     @event_priority(-100)
@@ -149,13 +195,8 @@ class OutputPipeline(BasePlugin):  # type: ignore[type-arg]
 
     def _flush(self) -> None:
         if self._batch:
-            assert self._feeder
-            self._feeder.send(pickle.dumps((self.host, self._batch)))
+            min(self._gates, key=lambda gate: gate.sent).send(self.host, self._batch)
             self._batch = []
-
-    def _gate_failed(self) -> BuildError:
-        assert self._gate
-        return BuildError(f"de uitvoercontrole faalde (afsluitcode {self._gate.wait()})")
 
     def finish(self) -> None:
         """After MkDocs: check and index what did not pass through `on_post_page`, wait for the
@@ -176,17 +217,11 @@ class OutputPipeline(BasePlugin):  # type: ignore[type-arg]
             else:
                 self.take(rel, data)
         self._flush()
-        assert self._feeder and self._gate and self._gate.stdin and self._gate.stdout and self.index
-        self._feeder.send(pickle.dumps(None))
-        if self._feeder.drain():
-            raise self._gate_failed()
-        try:
-            self._gate.stdin.close()
-            problems += pickle.load(self._gate.stdout)
-        except (BrokenPipeError, EOFError, pickle.UnpicklingError):
-            raise self._gate_failed() from None
-        if self._gate.wait() != 0:
-            raise self._gate_failed()
+        assert self._gates and self.index
+        for gate in self._gates:
+            gate.send(self.host, None)
+        for gate in self._gates:
+            problems += gate.answer()
         refuse(problems)
         self.index.write(self.site_dir / "pagefind")
 
@@ -195,15 +230,7 @@ class OutputPipeline(BasePlugin):  # type: ignore[type-arg]
         were started."""
         if self.halves and not self.halves.in_child:
             self.halves.stop()
-        if self._gate:
-            if failed:
-                self._gate.kill()
-            if self._feeder:
-                self._feeder.drain()
-            for stream in (self._gate.stdin, self._gate.stdout):
-                if stream:
-                    with contextlib.suppress(BrokenPipeError):
-                        stream.close()
-            self._gate.wait()
+        for gate in self._gates:
+            gate.close(failed=failed)
         if self.index:
             self.index.close(kill=failed)
