@@ -33,7 +33,7 @@ from typing import Any
 import jinja2
 from mkdocs.exceptions import Abort
 
-from ..read.halves import two_cores_to_fork
+from ..read.halves import can_split
 from .feeder import Feeder
 from .site_builder import CollectWarnings
 
@@ -52,9 +52,7 @@ log = logging.getLogger("mkdocs.kennisbank.halves")
 def split_allowed(config: Any, files: Any, nav: Any, plugins: set[str]) -> bool:
     """Whether the pages of this build may be shared with a forked child (see the module)."""
     return (
-        two_cores_to_fork()
-        and threading.active_count() == 1
-        and len(files.documentation_pages()) >= FROM_PAGES
+        can_split(len(files.documentation_pages()), FROM_PAGES)
         and set(config.plugins) <= plugins
         and config.validation.links.anchors < logging.WARNING
         and all("title" in vars(page) for page in nav.pages)
