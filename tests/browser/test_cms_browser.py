@@ -99,13 +99,16 @@ class Preview:
                 self.process.wait()
         self.log.close()
 
+    def get(self, path: str) -> str:
+        with urllib.request.urlopen(self.url + path, timeout=5) as response:
+            return response.read().decode("utf-8")
+
     def wait_for(self, path: str, text: str, timeout: float = 60) -> str:
         """The preview's page at `path` once it contains `text` (after the rebuild)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(self.url + path, timeout=5) as response:
-                    html = response.read().decode("utf-8")
+                html = self.get(path)
                 if text in html:
                     return html
             except OSError:
@@ -236,6 +239,7 @@ def save(page) -> None:
 
 def test_a_record_made_with_the_form_validates_and_appears_in_the_preview(admin, preview):
     log_in(admin)
+    admin.evaluate("window.typedBeforeTheRebuild = true")  # gone if the form reloads
     fill_in_record(admin)
     save(admin)
     record = preview.root / "initiatives" / f"{SLUG}.yml"
@@ -268,6 +272,10 @@ def test_a_record_made_with_the_form_validates_and_appears_in_the_preview(admin,
     assert validate(preview.root, [record], today=TODAY).findings == []
     page = preview.wait_for(f"initiatieven/{SLUG}/", "alleen</strong>")
     assert TITLE in page and "Niet bekend" in page
+    # the site's pages reload after the rebuild; the form does not (it would lose what is typed)
+    assert "/livereload/" in page and "/livereload/" not in preview.get("admin/")
+    admin.wait_for_timeout(1000)  # a reload would have started by now
+    assert admin.evaluate("window.typedBeforeTheRebuild") is True
     assert admin.errors == []
     assert [u for u in admin.requests if not u.startswith("http://127.0.0.1:")] == []
 
@@ -348,13 +356,17 @@ def test_with_the_editorial_workflow_a_save_is_a_branch_for_a_pull_request(admin
         time.sleep(0.3)
     text = git(preview.root, "show", f"{branch}:{file}")
     assert text.startswith(SCHEMA_LINE + "\n")
-    assert not (preview.root / "initiatives" / f"{SLUG}.yml").exists()  # not merged: a PR
-    scratch = preview.root.parent / "pr"
-    scratch.mkdir()
-    (scratch / f"{SLUG}.yml").write_text(text, encoding="utf-8")
-    assert (
-        validate(preview.root, [preview.root / "initiatives", scratch], today=TODAY).findings == []
+    assert file not in git(preview.root, "ls-tree", "-r", "--name-only", "main")  # a PR, unmerged
+    # the pull request's check: the branch as committed (not the working tree, which
+    # decap-server checks out to this branch and back whenever the form reads the entry)
+    head = preview.root.parent / "pull-request"
+    head.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(preview.root), "archive", branch], capture_output=True, check=True
     )
+    subprocess.run(["tar", "-x", "-C", str(head)], input=archive.stdout, check=True)
+    assert (head / file).read_text(encoding="utf-8") == text
+    assert validate(head, today=TODAY).findings == []
 
 
 REPORT = "inspectie-sociale-veiligheid-kunst-mode-2023"  # has links, guidance and every field

@@ -27,7 +27,7 @@ from mkdocs.livereload import LiveReloadServer, _serve_url, _timestamp
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from ..site.cms import LOCAL_BACKEND_PORT, cms_installed
+from ..site.cms import ADMIN_DIR, LOCAL_BACKEND_PORT, cms_installed
 from . import preview_banner
 from .preview import Preview
 from .preview_site import PreviewSite
@@ -62,7 +62,9 @@ class PreviewServer(LiveReloadServer):
     answers the browsers' reload polls) with the preview's own update loop: file events from
     inotify rather than polling, the changed paths handed to `Preview.update`, and a reload after
     each of its steps. A burst of events (a save is often a write and a rename) is one update,
-    started once no event came for `QUIET_SECONDS`."""
+    started once no event came for `QUIET_SECONDS`. The web form (`/admin/`) gets no reload
+    script: a rebuild (each save, and each branch decap-server checks out) would reload it under
+    the editor's hands, losing what is typed."""
 
     QUIET_SECONDS = 0.1
 
@@ -72,6 +74,16 @@ class PreviewServer(LiveReloadServer):
         self.changed: set[Path] = set()
         self.build_delay = self.QUIET_SECONDS
         self.observer = Observer()
+        self._request = threading.local()  # the path this request thread serves
+
+    def _serve_request(self, environ, start_response):
+        self._request.path = environ.get("PATH_INFO", "")
+        return super()._serve_request(environ, start_response)
+
+    def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+        if self._request.path.startswith(f"{self.mount_path}{ADMIN_DIR}/"):
+            return content
+        return super()._inject_js_into_html(content, epoch)
 
     def watch(
         self, path: str, func: None = None, *, recursive: bool = True, only: str | None = None
