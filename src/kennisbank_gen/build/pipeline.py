@@ -31,6 +31,7 @@ from typing import Any
 from mkdocs.plugins import BasePlugin, event_priority
 
 from ..errors import BuildError
+from ..read.halves import two_cores_to_fork
 from .feeder import Feeder
 from .gate import html_pages, refuse, site_host, unreadable
 from .page_halves import PageHalves, split_allowed
@@ -38,10 +39,9 @@ from .search_index import SearchIndex, page_url
 
 #: pages per message to the gate's worker process
 BATCH = 25
-#: the gate's worker processes. Two on two cores let the gate catch up twice as fast after MkDocs
-#: (10,000 records: ratio 0.93 against 1.06-1.09), but full test runs with two hung in a CMS
-#: browser test's teardown (2 of 3, none in 4 runs before); one until that is understood
-GATE_WORKERS = 1
+#: the gate's worker processes: two where there are two cores, so that after MkDocs, with both
+#: cores free, the gate catches up with its last pages (the largest) twice as fast
+GATE_WORKERS = 2 if two_cores_to_fork() else 1
 #: the gate's worker process (`gate.serve`), with this package importable
 GATE_WORKER = (
     "import sys; from kennisbank_gen.build.gate import serve; "
