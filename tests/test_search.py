@@ -246,6 +246,21 @@ def test_every_page_has_the_search_in_its_header_and_loads_nothing_from_elsewher
         assert page.find(attrs={"data-md-component": "source"}) is None, file  # api.github.com
 
 
+def test_what_pagefind_skips_it_skips_as_text_only(built_site: Path):
+    """Pagefind reads any value of data-pagefind-ignore but "index" (or none) as "all", which
+    drops the filters and metadata inside too; Markdown in HTML blocks writes a bare attribute
+    out as `data-pagefind-ignore="data-pagefind-ignore"`, so the templates say "index"."""
+    seen = 0
+    for file in built_site.rglob("*.html"):
+        text = file.read_text(encoding="utf-8")
+        if "pagefind" in file.parts or 'http-equiv="refresh"' in text:
+            continue  # Pagefind's own files; redirect stubs (ignored whole, on purpose)
+        for ignored in BeautifulSoup(text, "html.parser").select("[data-pagefind-ignore]"):
+            assert ignored["data-pagefind-ignore"] in ("", "index"), (file, ignored.attrs)
+            seen += 1
+    assert seen
+
+
 def tree_digest(directory: Path) -> dict[str, str]:
     return {
         p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
