@@ -85,7 +85,7 @@ def test_preview_shows_a_banner_while_a_record_is_broken(browser, tmp_path: Path
         record.write_text(original, encoding="utf-8")
         expect(banner).to_have_count(0, timeout=WAIT_MS)
         assert process.poll() is None
-    finally:
-        context.close()
+    finally:  # the server first: a live reload racing context.close() can hang Chromium
         process.terminate()
         process.wait(timeout=30)
+        context.close()
