@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from kennisbank_gen.editors.preview_banner import banner_script
+from kennisbank_gen.editors.serve import PreviewServer
 from kennisbank_gen.findings import Finding
 
 SLUG = "inspectie-sociale-veiligheid-kunst-mode-2023"
@@ -120,3 +121,26 @@ def test_banner_script_puts_findings_on_the_page_as_text_only():
         {"where": "initiatives/x.yml:3 title:", "message": "gevonden '</script><img onerror=x>'"}
     ]
     assert json.loads(re.search(r"var findings = (.*);", banner_script([])).group(1)) == []
+
+
+@pytest.mark.parametrize("mount_path", ["/", "/kennisbank/"])
+def test_pages_get_the_live_reload_script_and_the_web_form_does_not(tmp_path, mount_path):
+    """A rebuild (each save, each branch decap-server checks out) reloads the site's pages; the
+    form at /admin/ must not reload under the editor's hands."""
+    for rel in ("index.html", "initiatieven/index.html", "admin/index.html"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(f"<html><body>{rel}</body></html>", encoding="utf-8")
+    server = PreviewServer(None, "127.0.0.1", 0, str(tmp_path), mount_path)
+    try:
+        server.watch(str(tmp_path))  # the server injects its script only while watching
+
+        def served(path: str) -> str:
+            body = server._serve_request({"PATH_INFO": mount_path + path}, lambda *_: None)
+            return b"".join(body).decode("utf-8")
+
+        assert "/livereload/" in served("")
+        assert "/livereload/" in served("initiatieven/")
+        form = served("admin/")
+        assert "admin/index.html" in form and "/livereload/" not in form
+    finally:
+        server.server_close()

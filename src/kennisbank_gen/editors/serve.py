@@ -81,7 +81,7 @@ class PreviewServer(LiveReloadServer):
         return super()._serve_request(environ, start_response)
 
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
-        if self._request.path.startswith(f"{self.mount_path}{ADMIN_DIR}/"):
+        if getattr(self._request, "path", "").startswith(f"{self.mount_path}{ADMIN_DIR}/"):
             return content
         return super()._inject_js_into_html(content, epoch)
 
