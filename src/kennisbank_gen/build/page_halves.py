@@ -35,7 +35,7 @@ from mkdocs.exceptions import Abort
 
 from ..read.halves import can_split
 from .feeder import Feeder
-from .site_builder import CollectWarnings
+from .site_builder import CHILD_FAILED, CollectWarnings
 
 #: fewer documentation pages than this are built in one process
 FROM_PAGES = 200
@@ -43,8 +43,6 @@ FROM_PAGES = 200
 RENDER_WEIGHT = 4000
 #: the template of a page the other process renders: empty, so MkDocs writes nothing for it
 ELSEWHERE = "kennisbank-built-elsewhere.html"
-#: the child's exit status when its build failed
-CHILD_FAILED = 3
 
 log = logging.getLogger("mkdocs.kennisbank.halves")
 

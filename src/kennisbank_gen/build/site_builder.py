@@ -17,6 +17,9 @@ from mkdocs.plugins import BasePlugin
 from ..errors import BuildError
 from .search_index import SearchIndex, page_url
 
+#: the exit status of a forked child of `page_halves` whose build failed
+CHILD_FAILED = 3
+
 
 class CollectWarnings(logging.Handler):
     """Keeps MkDocs' warnings, so that "Aborted with 1 warnings" comes with the warning itself
@@ -51,7 +54,7 @@ def run_site_builder(
         raise BuildError(f"de sitebouwer (MkDocs) faalde: {exc}{warnings}") from None
     finally:
         if os.getpid() != builder:  # a child of `page_halves` ends in MkDocs, never gets here
-            os._exit(1)
+            os._exit(CHILD_FAILED)
         logger.removeHandler(collect)
 
 
