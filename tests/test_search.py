@@ -232,14 +232,19 @@ def test_build_indexes_the_site_with_pagefind(built_site: Path, site):
     assert len(fragments) == len(pages)
 
 
+def own_pages(site: Path):
+    """(file, parsed page) for each page of the site but Pagefind's own files and the redirect
+    stubs (which Pagefind skips whole, on purpose)."""
+    for file in site.rglob("*.html"):
+        text = file.read_text(encoding="utf-8")
+        if "pagefind" not in file.parts and 'http-equiv="refresh"' not in text:
+            yield file, BeautifulSoup(text, "html.parser")
+
+
 def test_every_page_has_the_search_in_its_header_and_loads_nothing_from_elsewhere(
     built_site: Path,
 ):
-    for file in built_site.rglob("*.html"):
-        text = file.read_text(encoding="utf-8")
-        if "pagefind" in file.parts or 'http-equiv="refresh"' in text:
-            continue  # Pagefind's own files; redirect stubs
-        page = BeautifulSoup(text, "html.parser")
+    for file, page in own_pages(built_site):
         form = page.find("form", attrs={"data-kb-search": True})
         assert form is not None and form.find_parent("header"), file
         assert form.find("input", attrs={"role": "combobox"})["aria-controls"]
@@ -251,11 +256,8 @@ def test_what_pagefind_skips_it_skips_as_text_only(built_site: Path):
     drops the filters and metadata inside too; Markdown in HTML blocks writes a bare attribute
     out as `data-pagefind-ignore="data-pagefind-ignore"`, so the templates say "index"."""
     seen = 0
-    for file in built_site.rglob("*.html"):
-        text = file.read_text(encoding="utf-8")
-        if "pagefind" in file.parts or 'http-equiv="refresh"' in text:
-            continue  # Pagefind's own files; redirect stubs (ignored whole, on purpose)
-        for ignored in BeautifulSoup(text, "html.parser").select("[data-pagefind-ignore]"):
+    for file, page in own_pages(built_site):
+        for ignored in page.select("[data-pagefind-ignore]"):
             assert ignored["data-pagefind-ignore"] in ("", "index"), (file, ignored.attrs)
             seen += 1
     assert seen
