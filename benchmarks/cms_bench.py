@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from conftest import CHROMIUM, CHROMIUM_ARGS, copy_project, serve_directory  # noqa: E402
 
 from kennisbank_gen import clock  # noqa: E402
-from kennisbank_gen.build import build  # noqa: E402
+from kennisbank_gen.publish import build  # noqa: E402
 
 LOCAL = ("http://127.0.0.1", "data:", "blob:")
 SVELTIA_PAGE = """<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Sveltia</title>

@@ -43,7 +43,7 @@ print(json.dumps({{"self_kb": me.ru_maxrss, "children_kb": children.ru_maxrss, "
 """
 OURS = _CHILD.format(
     body="from kennisbank_gen import clock\n"
-    "from kennisbank_gen.build import build\n"
+    "from kennisbank_gen.publish import build\n"
     "build(Path(sys.argv[1]), today=clock.today())"
 )
 PLAIN = _CHILD.format(

@@ -38,8 +38,8 @@ from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from synthetic import make_project, write_records  # noqa: E402
 
 from kennisbank_gen import clock  # noqa: E402
-from kennisbank_gen.build import generate  # noqa: E402
-from kennisbank_gen.build.site_builder import index_site, run_site_builder  # noqa: E402
+from kennisbank_gen.publish import generate  # noqa: E402
+from kennisbank_gen.publish.site_builder import index_site, run_site_builder  # noqa: E402
 
 PAGE = "initiatieven/initiatief-00000/"
 FIRST_RESULT = {"pagefind": ".kb-search [role=option]", "lunr": ".md-search-result__item"}

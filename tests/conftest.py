@@ -86,7 +86,7 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory) -> Path:
     """The bundled content, built once per session; returns the project root (site in site/)."""
-    from kennisbank_gen.build import build
+    from kennisbank_gen.publish import build
 
     root = copy_project(tmp_path_factory.mktemp("built") / "project")
     build(root, today=TODAY)

@@ -25,7 +25,7 @@ _cache: dict[str, Path] = {}
 def hostile_project(tmp_path_factory) -> Path:
     """Project root with the valid hostile records added, built into site/ (once per session)."""
     if "root" not in _cache:
-        from kennisbank_gen.build import build
+        from kennisbank_gen.publish import build
 
         root = copy_project(tmp_path_factory.mktemp("hostile") / "project")
         for name in VALID_HOSTILE:
@@ -44,12 +44,12 @@ def unchecked_project(tmp_path_factory) -> Path:
     model -> render -> MkDocs), plus the hostile guidance set: what the sanitizer alone makes of
     attacks the validator would have stopped. Once per session."""
     if "unchecked" not in _cache:
-        from kennisbank_gen.build.output import write_tree
-        from kennisbank_gen.build.site_builder import run_site_builder
         from kennisbank_gen.config import SiteConfig
+        from kennisbank_gen.publish.output import write_tree
+        from kennisbank_gen.publish.site_builder import run_site_builder
         from kennisbank_gen.read.project import read_project
-        from kennisbank_gen.site.model import build_model
-        from kennisbank_gen.site.render import render_site
+        from kennisbank_gen.render.markdown_pages import render_site
+        from kennisbank_gen.render.model import build_model
 
         root = copy_project(tmp_path_factory.mktemp("unchecked") / "project")
         for file in UNCHECKED:

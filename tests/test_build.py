@@ -12,9 +12,9 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import TODAY
 
-from kennisbank_gen.build import build, generate
 from kennisbank_gen.check.validate import validate
 from kennisbank_gen.errors import BuildError, FindingsError
+from kennisbank_gen.publish import build, generate
 from kennisbank_gen.read.framework import load_framework
 from kennisbank_gen.read.project import read_project
 

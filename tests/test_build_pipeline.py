@@ -14,8 +14,8 @@ import pytest
 from conftest import TODAY
 from test_search import tree_digest
 
-from kennisbank_gen.build import build, pipeline, recipe
 from kennisbank_gen.errors import BuildError
+from kennisbank_gen.publish import build, pipeline, recipe
 
 pytestmark = pytest.mark.slow
 

@@ -17,9 +17,9 @@ from conftest import REPO
 from kennisbank_gen.config import SiteConfig
 from kennisbank_gen.read.dates import PartialDate
 from kennisbank_gen.read.project import read_project
-from kennisbank_gen.site import cite
-from kennisbank_gen.site.model import build_model
-from kennisbank_gen.site.render import front_matter, render_site
+from kennisbank_gen.render import cite
+from kennisbank_gen.render.markdown_pages import front_matter, render_site
+from kennisbank_gen.render.model import build_model
 
 HOSTILE = 'Titel {met} \\ 50% & #1 _x_ ~ ^ $ "aan" </script><!-- é 🙂'
 #: LaTeX escapes the BibTeX files use, undone by the test itself (not by the code under test)

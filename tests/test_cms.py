@@ -13,13 +13,13 @@ from click.testing import CliRunner
 from conftest import REPO, TODAY
 from test_search import NEW_CRITERION
 
-from kennisbank_gen.build import generate
 from kennisbank_gen.check.record_schema import record_schema
 from kennisbank_gen.cli import main
 from kennisbank_gen.config import SiteConfig
+from kennisbank_gen.publish import generate
 from kennisbank_gen.read.project import read_project
-from kennisbank_gen.site import cms
-from kennisbank_gen.site.model import build_model
+from kennisbank_gen.render import cms
+from kennisbank_gen.render.model import build_model
 
 
 def site_of(root):

@@ -14,7 +14,6 @@ import yaml
 from click.testing import CliRunner
 from conftest import REPO, TODAY
 
-from kennisbank_gen.build import generate
 from kennisbank_gen.check.fields import FIELDS
 from kennisbank_gen.check.record_schema import record_schema
 from kennisbank_gen.check.slugs import PROPOSED_MAX, SLUG_MAX, propose, slug_problem, slugify
@@ -22,6 +21,7 @@ from kennisbank_gen.check.validate import validate
 from kennisbank_gen.cli import main
 from kennisbank_gen.editors.contributing import BEGIN, END, field_reference, updated_contributing
 from kennisbank_gen.editors.new import SCHEMA_FILE, SCHEMA_LINE
+from kennisbank_gen.publish import generate
 from kennisbank_gen.read.framework import load_framework
 
 FLAGS = [

@@ -21,8 +21,8 @@ from conftest import REPO, TODAY
 
 from kennisbank_gen.check.validate import validate
 from kennisbank_gen.read.project import read_project
-from kennisbank_gen.site.model import build_model
-from kennisbank_gen.site.render import SiteConfig, render_site
+from kennisbank_gen.render.markdown_pages import SiteConfig, render_site
+from kennisbank_gen.render.model import build_model
 
 FIXTURE = Path(__file__).parent / "fixtures" / "golden-project"
 GOLDEN = FIXTURE / "expected"

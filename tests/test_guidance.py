@@ -15,8 +15,8 @@ from bs4 import BeautifulSoup
 from conftest import TODAY
 from jsonschema import Draft202012Validator
 
-from kennisbank_gen.build import build
 from kennisbank_gen.check.validate import validate
+from kennisbank_gen.publish import build
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SETS = {

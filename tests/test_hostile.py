@@ -260,7 +260,7 @@ def digest(directory: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def prebuilt(tmp_path_factory):
     """A project with a built site; each case adds its file, runs a build, and takes it away."""
-    from kennisbank_gen.build import build
+    from kennisbank_gen.publish import build
 
     root = copy_project(tmp_path_factory.mktemp("prebuilt") / "project")
     build(root, today=TODAY)

@@ -14,9 +14,9 @@ SHARED = {"errors", "findings", "config", "schema_errors", "clock"}
 ALLOWED = {
     "read": {"read"},
     "check": {"read", "check"},
-    "site": {"read", "check", "site"},
-    "build": {"read", "check", "site", "build"},
-    "editors": {"read", "check", "site", "build", "editors"},
+    "render": {"read", "check", "render"},
+    "publish": {"read", "check", "render", "publish"},
+    "editors": {"read", "check", "render", "publish", "editors"},
 }
 
 

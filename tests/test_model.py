@@ -5,7 +5,7 @@ from conftest import REPO
 
 from kennisbank_gen.read.dates import PartialDate
 from kennisbank_gen.read.project import read_project
-from kennisbank_gen.site.model import build_model
+from kennisbank_gen.render.model import build_model
 
 
 @pytest.mark.parametrize(
@@ -80,8 +80,8 @@ def test_a_criterion_the_source_does_not_state_is_shown_as_niet_bekend(project):
     """`unknown: true` in the framework: a record may leave the criterion (and its sectors) out;
     the page, the card, the browse page's facets and the exports say "Niet bekend"."""
     from kennisbank_gen.config import SiteConfig
-    from kennisbank_gen.site.render import render_site
-    from kennisbank_gen.site.search import facets, page_data
+    from kennisbank_gen.render.markdown_pages import render_site
+    from kennisbank_gen.render.search import facets, page_data
 
     record = REPO / "tests" / "corpus" / "valid" / "onbekend-criterium.yml"
     (project / "initiatives" / record.name).write_bytes(record.read_bytes())

@@ -3,7 +3,7 @@
 - Every body attack of tests/corpus/invalid/autolink-*.yml (which the validator now reports)
   is also inert when it reaches the renderer unchecked: the sanitizer is the last word.
 - Guidance data fields (tests/hostile/guidance/labels.yml) come out as the text they are.
-- The output gate (`build.gate`) refuses each kind of live markup, naming page and element, and
+- The output gate (`publish.gate`) refuses each kind of live markup, naming page and element, and
   lets through the theme's own scripts, JSON data blocks and ordinary links.
 """
 
@@ -18,10 +18,10 @@ from bs4 import BeautifulSoup
 from conftest import REPO, TODAY
 from hostile_site import HOSTILE, live_markup, unchecked_project
 
-from kennisbank_gen.build import build
-from kennisbank_gen.build.gate import check_output, page_problems
 from kennisbank_gen.errors import BuildError, ConfigError
-from kennisbank_gen.site.markdown_html import TAGS, page_markdown
+from kennisbank_gen.publish import build
+from kennisbank_gen.publish.gate import check_output, page_problems
+from kennisbank_gen.render.markdown_html import TAGS, page_markdown
 
 ATTACKS = sorted((REPO / "tests" / "corpus" / "invalid").glob("autolink-*.yml"))
 HOST = "kennisbank.example.org"
@@ -76,7 +76,7 @@ def test_top_level_headings_stay_markdown_and_nested_ones_lose_their_id():
 
 def test_deep_nesting_in_the_renderer_is_a_finding_not_a_traceback():
     from kennisbank_gen.errors import FindingsError
-    from kennisbank_gen.site.markdown_html import field_markdown
+    from kennisbank_gen.render.markdown_html import field_markdown
 
     with pytest.raises(FindingsError) as exc:
         field_markdown("*" * 5000 + "x" + "*" * 5000, "initiatives/x.yml", "body")

@@ -16,8 +16,8 @@ import pytest
 from conftest import TODAY, delegated, needs_fork
 from test_search import tree_digest
 
-from kennisbank_gen.build import build, docs_tree, page_halves
 from kennisbank_gen.errors import BuildError
+from kennisbank_gen.publish import build, docs_tree, page_halves
 
 pytestmark = [pytest.mark.slow, needs_fork]
 

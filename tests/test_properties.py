@@ -29,7 +29,7 @@ from kennisbank_gen.errors import FindingsError
 from kennisbank_gen.findings import Finding
 from kennisbank_gen.read.framework import load_framework
 from kennisbank_gen.read.load import load_text
-from kennisbank_gen.site.render import front_matter, md
+from kennisbank_gen.render.markdown_pages import front_matter, md
 
 TODAY = dt.date(2026, 6, 1)
 FRAMEWORK = load_framework(REPO / "quality_framework", REPO)

@@ -14,10 +14,10 @@ from conftest import content_today, years_later
 from test_golden import render
 
 from kennisbank_gen import clock
-from kennisbank_gen.build import build
 from kennisbank_gen.check.validate import validate
 from kennisbank_gen.cli import main
 from kennisbank_gen.clock import ENV as TODAY_ENV
+from kennisbank_gen.publish import build
 
 NEW = [
     "new",

@@ -182,7 +182,7 @@ TRIGGERS = ("=", "+", "-", "@", "\t")
 
 
 def test_csv_has_no_formula_in_any_cell_with_any_separator(project):
-    from kennisbank_gen.build import build
+    from kennisbank_gen.publish import build
 
     record = project / "initiatives" / "buddyprogramma-eerstejaars-hogeschool-middenland.yml"
     edit(

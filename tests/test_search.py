@@ -16,15 +16,15 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import REPO, TODAY
 
-from kennisbank_gen.build import build, generate, search_index
 from kennisbank_gen.check.validate import validate
 from kennisbank_gen.config import SiteConfig
 from kennisbank_gen.errors import BuildError
+from kennisbank_gen.publish import build, generate, search_index
 from kennisbank_gen.read.framework import Criterion, Value
 from kennisbank_gen.read.project import read_project
-from kennisbank_gen.site import search
-from kennisbank_gen.site.model import build_model
-from kennisbank_gen.site.render import render_site
+from kennisbank_gen.render import search
+from kennisbank_gen.render.markdown_pages import render_site
+from kennisbank_gen.render.model import build_model
 
 FILTER = re.compile(r'<span data-pagefind-filter="([^"]+)">([^<]*)</span>')
 

@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 from conftest import TODAY
 
-from kennisbank_gen.build import build, docs_tree, output
-from kennisbank_gen.build.output import build_lock, remove_leftovers, swap_into_place
 from kennisbank_gen.errors import BuildError
+from kennisbank_gen.publish import build, docs_tree, output
+from kennisbank_gen.publish.output import build_lock, remove_leftovers, swap_into_place
 
 KENNISBANK = Path(sys.executable).with_name("kennisbank")
 LOCK_MESSAGE = "er loopt al een andere build van dit project"

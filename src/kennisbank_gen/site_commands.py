@@ -10,13 +10,13 @@ from pathlib import Path
 import click
 
 from . import clock
-from .build import build as build_site
 from .cli import config_error, say
 from .config import SiteConfig, project_option
 from .editors.cms import cms_port_option
 from .editors.serve import serve as serve_preview
 from .errors import BuildError, ConfigError, FindingsError
 from .findings import format_text
+from .publish import build as build_site
 
 
 @click.command()

@@ -27,7 +27,7 @@ from site_pages import (
 )
 
 from kennisbank_gen.read.project import read_project
-from kennisbank_gen.site.model import build_model
+from kennisbank_gen.render.model import build_model
 
 pytestmark = pytest.mark.browser
 

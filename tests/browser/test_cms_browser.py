@@ -25,7 +25,7 @@ from test_search import add_criterion
 
 from kennisbank_gen.check.validate import validate
 from kennisbank_gen.editors.new import SCHEMA_LINE
-from kennisbank_gen.site.cms import cms_installed
+from kennisbank_gen.render.cms import cms_installed
 
 pytestmark = pytest.mark.browser
 

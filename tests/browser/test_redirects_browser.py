@@ -9,7 +9,7 @@ import pytest
 from conftest import TODAY, copy_project, serve_directory
 from playwright.sync_api import expect
 
-from kennisbank_gen.build import build
+from kennisbank_gen.publish import build
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 
 from kennisbank_gen.config import SiteConfig
 from kennisbank_gen.read.project import read_project
-from kennisbank_gen.site.cite import apa_text, of_initiative
-from kennisbank_gen.site.model import build_model
+from kennisbank_gen.render.cite import apa_text, of_initiative
+from kennisbank_gen.render.model import build_model
 
 pytestmark = pytest.mark.browser
 

@@ -16,9 +16,9 @@ from conftest import TODAY, copy_project, serve_directory
 from playwright.sync_api import expect
 from test_search import add_criterion
 
-from kennisbank_gen.build import build
+from kennisbank_gen.publish import build
 from kennisbank_gen.read.project import read_project
-from kennisbank_gen.site.model import build_model
+from kennisbank_gen.render.model import build_model
 
 pytestmark = pytest.mark.browser
 

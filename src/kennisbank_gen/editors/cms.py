@@ -16,8 +16,8 @@ from ..config import SiteConfig, project_option
 from ..errors import ConfigError
 from ..findings import format_text
 from ..read.project import read_project
-from ..site.cms import LOCAL_BACKEND_PORT, config_text
-from ..site.model import build_model
+from ..render.cms import LOCAL_BACKEND_PORT, config_text
+from ..render.model import build_model
 
 
 def cms_port_option(help: str):

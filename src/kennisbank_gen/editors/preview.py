@@ -21,12 +21,12 @@ from pathlib import Path
 import click
 
 from .. import clock
-from ..build.recipe import Prepared, prepare
 from ..errors import FindingsError
 from ..findings import Finding, format_text
+from ..publish.recipe import Prepared, prepare
 from ..read.project import FRAMEWORK_DIR
-from ..site.cms import admin_files
-from ..site.render import Cancelled, Templates, render_site
+from ..render.cms import admin_files
+from ..render.markdown_pages import Cancelled, Templates, render_site
 from . import preview_banner
 from .preview_site import PreviewSite
 

@@ -27,7 +27,7 @@ from mkdocs.livereload import LiveReloadServer, _serve_url, _timestamp
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from ..site.cms import ADMIN_DIR, LOCAL_BACKEND_PORT, cms_installed
+from ..render.cms import ADMIN_DIR, LOCAL_BACKEND_PORT, cms_installed
 from . import preview_banner
 from .preview import Preview
 from .preview_site import PreviewSite

@@ -19,8 +19,8 @@ from ..config import SiteConfig
 from ..errors import BuildError, FindingsError
 from ..findings import Finding
 from ..read.project import read_project
-from ..site.cms import LOCAL_BACKEND_PORT
-from ..site.model import Site, build_model
+from ..render.cms import LOCAL_BACKEND_PORT
+from ..render.model import Site, build_model
 from .docs_tree import write_docs_tree
 from .output import (
     build_lock,

@@ -111,7 +111,7 @@ def level_text(level: int, criterion: Criterion) -> str:
 
 def _environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("kennisbank_gen.site", "templates"),
+        loader=PackageLoader("kennisbank_gen.render", "templates"),
         undefined=StrictUndefined,
         autoescape=True,
         trim_blocks=True,

@@ -44,7 +44,7 @@ BATCH = 25
 GATE_WORKERS = 2 if two_cores_to_fork() else 1
 #: the gate's worker process (`gate.serve`), with this package importable
 GATE_WORKER = (
-    "import sys; from kennisbank_gen.build.gate import serve; "
+    "import sys; from kennisbank_gen.publish.gate import serve; "
     "serve(sys.stdin.buffer, sys.stdout.buffer)"
 )
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])

@@ -291,7 +291,7 @@ def config_text(site: Site, config: SiteConfig, port: int = LOCAL_BACKEND_PORT) 
 
 
 def _page_script(site: Site) -> str:
-    template = resources.files("kennisbank_gen.site").joinpath("admin", "kennisbank-cms.js")
+    template = resources.files("kennisbank_gen.render").joinpath("admin", "kennisbank-cms.js")
     order = {
         "fields": record_order(site),
         "quality": [c.id for c in site.framework.criteria],
@@ -326,7 +326,7 @@ def admin_files(
     """Every file of `/admin/`; none when the CMS is not installed (`make cms-install`)."""
     if not cms_installed(root):
         return {}
-    static = resources.files("kennisbank_gen.site").joinpath("admin")
+    static = resources.files("kennisbank_gen.render").joinpath("admin")
     files: dict[str, str | bytes] = {
         f"{ADMIN_DIR}/index.html": static.joinpath("index.html").read_text(encoding="utf-8"),
         f"{ADMIN_DIR}/manual-init.js": static.joinpath("manual-init.js").read_text(

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from ..config import SiteConfig
 from ..read.halves import in_halves
-from ..site.cms import admin_files
-from ..site.model import Site
-from ..site.render import Templates, render_site
+from ..render.cms import admin_files
+from ..render.markdown_pages import Templates, render_site
+from ..render.model import Site
 from .output import prune_tree, write_files
 
 #: from this many records, a forked child renders and writes part of the record pages
