@@ -10,6 +10,8 @@ from pathlib import Path
 
 from conftest import REPO, TODAY, copy_project
 
+from kennisbank_gen.render.csp import SITE_POLICY, meta
+
 HOSTILE = REPO / "tests" / "hostile"
 #: hostile records that validate: their payloads must come out as inert text
 VALID_HOSTILE = ("script-in-text.yml", "bom.yml", "crlf.yml", "unicode.yml")
@@ -20,6 +22,13 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster",
 FORBIDDEN_ELEMENTS = {"iframe", "object", "embed", "frame", "frameset", "base", "applet"}
 
 _cache: dict[str, Path] = {}
+
+
+def gate_page(body: str) -> str:
+    """A minimal page the output gate accepts (the site's policy first in its head), with `body`
+    on line 5."""
+    head = f'<meta charset="utf-8">\n{meta(SITE_POLICY)}\n<title>Test</title>'
+    return f'<!doctype html>\n<html lang="nl"><head>{head}</head><body>\n{body}\n</body></html>\n'
 
 
 def hostile_project(tmp_path_factory) -> Path:

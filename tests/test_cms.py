@@ -6,6 +6,7 @@ Chromium, is tested in tests/browser/test_cms_browser.py."""
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 import yaml
@@ -18,7 +19,7 @@ from kennisbank_gen.cli import main
 from kennisbank_gen.config import SiteConfig
 from kennisbank_gen.publish import generate
 from kennisbank_gen.read.project import read_project
-from kennisbank_gen.render import cms
+from kennisbank_gen.render import cms, csp
 from kennisbank_gen.render.model import build_model
 
 
@@ -144,7 +145,8 @@ def test_the_admin_page_is_built_only_when_the_cms_is_installed(project):
     script = (admin / "kennisbank-cms.js").read_text(encoding="utf-8")
     assert "__RECORD_ORDER__" not in script and '"quality": ["evaluation"' in script
     page = (admin / "index.html").read_text(encoding="utf-8")
-    assert "http" not in page  # every script from the site itself, no CDN
+    assert not re.search(r"(src|href)=\"?(https?:)?//", page)  # everything from the site, no CDN
+    assert csp.meta(csp.ADMIN_POLICY) in page  # the web form's Content-Security-Policy
     assert "data-pagefind-body" not in page  # not in the search index
     for md in docs.rglob("*.md"):
         assert "admin/" not in md.read_text(encoding="utf-8"), md  # not linked from pages

@@ -14,10 +14,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from hostile_site import gate_page
 
 from kennisbank_gen.editors.preview_banner import banner_script
-from kennisbank_gen.editors.serve import PreviewServer
+from kennisbank_gen.editors.serve import PreviewServer, reload_script_allowed
 from kennisbank_gen.findings import Finding
+from kennisbank_gen.render.csp import SITE_POLICY, script_hash
 
 SLUG = "inspectie-sociale-veiligheid-kunst-mode-2023"
 
@@ -144,3 +146,22 @@ def test_pages_get_the_live_reload_script_and_the_web_form_does_not(tmp_path, mo
         assert "admin/index.html" in form and "/livereload/" not in form
     finally:
         server.server_close()
+
+
+def test_the_live_reload_script_is_allowed_by_its_hash_in_the_page_policy_only(tmp_path):
+    """MkDocs' reload script is inline and new on every request: the preview adds its hash to
+    the page's Content-Security-Policy, which otherwise allows only the theme's scripts."""
+    (tmp_path / "index.html").write_text(gate_page("<p>tekst</p>"), encoding="utf-8")
+    server = PreviewServer(None, "127.0.0.1", 0, str(tmp_path), "/")
+    try:
+        server.watch(str(tmp_path))
+        served = b"".join(server._serve_request({"PATH_INFO": "/"}, lambda *_: None))
+    finally:
+        server.server_close()
+    page = served.decode("utf-8")
+    script = re.search(r"<script>(.*?)</script>", page, re.S).group(1)
+    policy = re.search(r'Content-Security-Policy" content="([^"]*)"', page).group(1)
+    assert "livereload(" in script
+    with_reload = f"script-src 'self' '{script_hash(script)}'"
+    assert policy == SITE_POLICY.replace("script-src 'self'", with_reload)
+    assert reload_script_allowed(b"<p>geen beleid</p>") == b"<p>geen beleid</p>"

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import REPO, TODAY, copy_project
-from site_pages import axe_violations
+from site_pages import axe_violations, watch_violations
 from test_search import add_criterion
 
 from kennisbank_gen.check.validate import validate
@@ -137,7 +137,9 @@ def preview(request, tmp_path):
 
 @pytest.fixture
 def admin(browser, preview):
+    """The form's page; at the end, no Content-Security-Policy violation may have happened."""
     context = browser.new_context(base_url=preview.url, locale="nl-NL")
+    violations = watch_violations(context)
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
@@ -145,6 +147,7 @@ def admin(browser, preview):
     page.on("request", lambda request: page.requests.append(request.url))
     yield page
     context.close()
+    assert violations == [], "the web form broke its Content-Security-Policy (render/csp.py)"
 
 
 def tab_to(page, matches, limit: int = 120, key: str = "Tab") -> dict:

@@ -1,5 +1,6 @@
 """Former addresses keep working: a record's `previous_urls` (the live site's addresses) and
-`previous_slugs` become redirect pages that Chromium follows to the record."""
+`previous_slugs` become redirect pages that Chromium follows to the record, under the site's
+Content-Security-Policy without a violation."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, copy_project, serve_directory
 from playwright.sync_api import expect
+from site_pages import watch_violations
 
 from kennisbank_gen.publish import build
 
@@ -26,6 +28,7 @@ def test_previous_urls_redirect_to_the_record(browser, tmp_path: Path):
     build(project, today=TODAY)
     server, url = serve_directory(project / "site")
     context = browser.new_context(base_url=url, locale="nl-NL")
+    violations = watch_violations(context)
     page = context.new_page()
     try:
         for old in OLD:
@@ -33,6 +36,7 @@ def test_previous_urls_redirect_to_the_record(browser, tmp_path: Path):
             page.wait_for_url(f"**/initiatieven/{SLUG}/")
             expect(page.locator("h1")).to_have_count(1)
             assert page.url == f"{url}initiatieven/{SLUG}/"
+        assert violations == []
     finally:
         context.close()
         server.shutdown()

@@ -28,6 +28,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from ..render.cms import ADMIN_DIR, LOCAL_BACKEND_PORT, cms_installed
+from ..render.csp import script_hash
 from . import preview_banner
 from .preview import Preview
 from .preview_site import PreviewSite
@@ -83,7 +84,7 @@ class PreviewServer(LiveReloadServer):
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
         if getattr(self._request, "path", "").startswith(f"{self.mount_path}{ADMIN_DIR}/"):
             return content
-        return super()._inject_js_into_html(content, epoch)
+        return reload_script_allowed(super()._inject_js_into_html(content, epoch))
 
     def watch(
         self, path: str, func: None = None, *, recursive: bool = True, only: str | None = None
@@ -125,6 +126,19 @@ class PreviewServer(LiveReloadServer):
                 self._wanted_epoch = _timestamp()
             self._visible_epoch = self._wanted_epoch
             self._epoch_cond.notify_all()
+
+
+def reload_script_allowed(page: bytes) -> bytes:
+    """The page with the live-reload script MkDocs just put before `</body>` (an inline script,
+    new for every request) allowed by its hash in the page's Content-Security-Policy, which
+    allows only the theme's own inline scripts (render/csp.py). Only this one page's answer
+    allows it; a page without a policy is left as it is."""
+    start = page.rfind(b"<script>")
+    end = page.find(b"</script>", start)
+    if start < 0 or end < 0:
+        return page
+    allowed = f"script-src 'self' '{script_hash(page[start + 8 : end].decode('utf-8'))}'"
+    return page.replace(b"script-src 'self'", allowed.encode("ascii"), 1)
 
 
 def start_local_backend(root: Path, port: int, mode: str = "fs") -> subprocess.Popen:

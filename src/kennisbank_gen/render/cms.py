@@ -27,6 +27,7 @@ from ..check.record_schema import DATE_PATTERN, SLUG_PATTERN, URL_PATTERN, recor
 from ..check.slugs import PREVIOUS_URL_PATTERN
 from ..config import SiteConfig
 from ..read.framework import UNKNOWN_LABEL, Criterion
+from .csp import ADMIN_PAGE, ADMIN_POLICY
 from .model import Site
 
 ADMIN_DIR = "admin"
@@ -328,7 +329,9 @@ def admin_files(
         return {}
     static = resources.files("kennisbank_gen.render").joinpath("admin")
     files: dict[str, str | bytes] = {
-        f"{ADMIN_DIR}/index.html": static.joinpath("index.html").read_text(encoding="utf-8"),
+        ADMIN_PAGE: static.joinpath("index.html")
+        .read_text(encoding="utf-8")
+        .replace("__CONTENT_SECURITY_POLICY__", ADMIN_POLICY),
         f"{ADMIN_DIR}/manual-init.js": static.joinpath("manual-init.js").read_text(
             encoding="utf-8"
         ),

@@ -25,6 +25,7 @@ from ..read.framework import Criterion, Value
 from ..read.load import shown_path
 from . import pages
 from .cite import Cite, bibtex, cite, of_initiative, of_item, ris
+from .csp import SITE_POLICY
 from .exports import EXPORTS, render_exports
 from .markdown_html import field_markdown, md
 from .model import GuidanceItem, GuidanceSet, Initiative, Rating, Site
@@ -127,6 +128,7 @@ def _environment() -> Environment:
     env.filters["front_matter"] = front_matter
     env.globals["search_data"] = page_data
     env.globals["search_summary_weight"] = SUMMARY_WEIGHT
+    env.globals["content_security_policy"] = SITE_POLICY
     return env
 
 

@@ -11,7 +11,8 @@ HTML-escaped), `front_matter` (a title or description for the front matter, HTML
 rating's symbol in the quality profile), `trusted_markdown` (a Markdown field that the check
 stage accepted). Globals: `value_meter(value, criterion)`, `tone(level, criterion)`,
 `level_text(level, criterion)` (the quality profile), `search_data(page)` and
-`search_summary_weight` (the hidden Pagefind block, `_pagefind.md.j2`).
+`search_summary_weight` (the hidden Pagefind block, `_pagefind.md.j2`),
+`content_security_policy` (csp.SITE_POLICY, for pages written as HTML).
 """
 
 from __future__ import annotations
