@@ -66,8 +66,9 @@ def test_a_page_changed_or_added_after_mkdocs_wrote_is_checked_as_it_is_on_disk(
     with pytest.raises(BuildError) as exc:
         build(project, today=TODAY)
     message = str(exc.value)
-    assert "de uitvoercontrole weigert de site (2 problemen)" in message
+    assert "de uitvoercontrole weigert de site (3 problemen)" in message
     assert "extra.html: regel 1" in message and "onerror" in message
+    assert "extra.html: regel 1: <head>: verwacht een Content-Security-Policy" in message
     assert "over/index.html: regel" in message and "onbekend" in message
     assert tree_digest(project / "site") == before
     assert not list(project.glob(".site.[!l]*"))

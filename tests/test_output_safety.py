@@ -4,23 +4,27 @@
   is also inert when it reaches the renderer unchecked: the sanitizer is the last word.
 - Guidance data fields (tests/hostile/guidance/labels.yml) come out as the text they are.
 - The output gate (`publish.gate`) refuses each kind of live markup, naming page and element, and
-  lets through the theme's own scripts, JSON data blocks and ordinary links.
+  lets through the theme's own scripts, JSON data blocks and ordinary links. (The hostile corpus,
+  tests/gate_corpus.yml, is tested in test_gate_corpus.py and in Chromium.)
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+import turbohtml
 import yaml
 from bs4 import BeautifulSoup
 from conftest import REPO, TODAY
-from hostile_site import HOSTILE, live_markup, unchecked_project
+from hostile_site import HOSTILE, gate_page, live_markup, unchecked_project
 
 from kennisbank_gen.errors import BuildError, ConfigError
 from kennisbank_gen.publish import build
-from kennisbank_gen.publish.gate import check_output, page_problems
+from kennisbank_gen.publish.gate import check_output, html_pages, page_problems
+from kennisbank_gen.render import csp
 from kennisbank_gen.render.markdown_html import TAGS, page_markdown
 
 ATTACKS = sorted((REPO / "tests" / "corpus" / "invalid").glob("autolink-*.yml"))
@@ -39,7 +43,7 @@ def test_there_are_fifteen_autolink_attacks():
 def test_sanitized_body_is_inert(file):
     html = page_markdown(body_of(file))
     assert live_markup(html) == []
-    assert page_problems(html, HOST) == []
+    assert page_problems(gate_page(html), HOST) == []
     soup = BeautifulSoup(html, "html.parser")
     for element in soup.find_all(True):  # the payloads are text at most, never attributes
         assert element.name in TAGS and set(element.attrs) <= {"href", "title", "class"}, element
@@ -105,7 +109,7 @@ def test_guidance_labels_are_text_everywhere(labels_site):
     for rel in pages:
         html = (labels_site / rel).read_text(encoding="utf-8")
         assert live_markup(html) == [], rel
-        assert page_problems(html, HOST) == [], rel
+        assert page_problems(html, HOST, rel) == [], rel
         text = " ".join(BeautifulSoup(html, "html.parser").get_text().split())
         assert "javascript:" not in "".join(
             a.get("href", "") for a in BeautifulSoup(html, "html.parser").find_all("a")
@@ -122,9 +126,9 @@ def test_guidance_labels_are_text_everywhere(labels_site):
 REFUSED = [
     ('<p onclick="x()">a</p>', "gebeurtenis-attribuut, gevonden onclick"),
     ('<div contenteditable autofocus onfocus="x()">', "onfocus"),
-    ('<a href="javascript:alert(1)">a</a>', "veilig adres"),
-    ('<a href=" java\tscript:alert(1)">a</a>', "veilig adres"),
-    ('<a href="data:text/html,x">a</a>', "veilig adres"),
+    ('<a href="javascript:alert(1)">a</a>', "http(s) of mailto, gevonden javascript:"),
+    ('<a href=" java\tscript:alert(1)">a</a>', "http(s) of mailto, gevonden javascript:"),
+    ('<a href="data:text/html,x">a</a>', "http(s) of mailto, gevonden data:"),
     ('<img src="https://tracker.example/p.png">', "andere host"),
     ('<img srcset="a.png 1x, https://tracker.example/p.png 2x">', "andere host"),
     ('<img src="//tracker.example/p.png">', "andere host"),
@@ -140,16 +144,16 @@ REFUSED = [
     ('<base href="https://evil.example/">', "geen <base>"),
     ('<meta http-equiv="refresh" content="0; url=javascript:alert(1)">', "doorverwijzing"),
     ('<form action="https://evil.example/steal"></form>', "andere host"),
-    ('<svg><use href="data:image/svg+xml,x"></use></svg>', "veilig adres"),
+    ('<svg><use href="data:image/svg+xml,x"></use></svg>', "site zelf, gevonden data:"),
 ]
 
 
 @pytest.mark.parametrize(("html", "reason"), REFUSED, ids=[h for h, _ in REFUSED])
 def test_gate_refuses(html, reason):
-    problems = page_problems(f"<html><body>\n{html}\n</body></html>", HOST)
+    problems = page_problems(gate_page(html), HOST)
     assert problems, html
     assert any(reason in p for p in problems), problems
-    assert problems[0].startswith("regel 2: <")
+    assert problems[0].startswith("regel 5: <")
 
 
 ALLOWED = [
@@ -167,7 +171,7 @@ ALLOWED = [
 
 @pytest.mark.parametrize("html", ALLOWED)
 def test_gate_allows(html):
-    assert page_problems(f"<html><body>{html}</body></html>", HOST) == []
+    assert page_problems(gate_page(html), HOST) == []
 
 
 def test_the_bundled_site_passes_the_gate_and_material_scripts_are_listed(built_site):
@@ -186,6 +190,7 @@ def test_gate_refuses_a_hand_written_page_and_the_site_stays(project):
         build(project, today=TODAY)
     message = str(exc.value)
     assert "over/index.html: regel" in message and "<img src=x onerror=alert(1)>" in message
+    assert "verwacht geen gebeurtenis-attribuut, gevonden onerror" in message
     assert (project / "site" / "over" / "index.html").read_bytes() == before
     assert not [p for p in project.iterdir() if p.name.startswith(".site.staging")]
 
@@ -220,3 +225,80 @@ def test_unchecked_hostile_site_passes_the_gate(tmp_path_factory):
     for file in ATTACKS:
         html = (site / "initiatieven" / file.stem / "index.html").read_text(encoding="utf-8")
         assert live_markup(html) == [], file.stem
+
+
+# --- the Content-Security-Policy (render/csp.py) ----------------------------------------------
+
+
+def test_the_theme_override_carries_the_site_policy_letter_for_letter():
+    template = (REPO / "overrides" / "main.html").read_text(encoding="utf-8")
+    assert template.count("Content-Security-Policy") >= 1
+    assert csp.meta(csp.SITE_POLICY) in template
+
+
+def test_the_policy_allows_exactly_the_theme_scripts_the_gate_allows(built_site):
+    """The hashes in script-src are THEME_SCRIPTS; each is on the built pages, and every inline
+    script there that is not data is one of them (no stale hash, no unlisted script)."""
+    script_src = re.search(r"script-src ([^;]*)", csp.SITE_POLICY).group(1).split()
+    assert script_src == ["'self'", *(f"'{digest}'" for digest in csp.THEME_SCRIPTS)]
+    assert "unsafe" not in script_src and "'unsafe-inline'" not in csp.SITE_POLICY
+    seen = set()
+    for page in html_pages(built_site):
+        document = turbohtml.parse(page.read_text(encoding="utf-8"), scripting=True)
+        for script in document.find_all("script"):
+            if script.attr("src") is None and script.attr("type") is None:
+                digest = csp.script_hash(script.text)
+                assert digest in csp.THEME_SCRIPTS, (page, script.text[:80])
+                seen.add(digest)
+    assert seen == set(csp.THEME_SCRIPTS)
+
+
+def test_every_page_has_its_policy_first_and_its_charset_early(built_site):
+    for page in html_pages(built_site):
+        html = page.read_text(encoding="utf-8")
+        head = turbohtml.parse(html, scripting=True).find("head")
+        elements = [child for child in head.children if isinstance(child, turbohtml.Element)]
+        assert elements, page
+        first = elements[0]
+        if first.attr("charset") is not None:  # <meta charset> may come first
+            first = elements[1]
+        assert first.attr("http-equiv") == "Content-Security-Policy", page
+        assert first.attr("content") == csp.SITE_POLICY, page
+        # browsers look for the encoding in the first 1024 bytes only
+        assert 0 <= html.encode("utf-8").find(b'<meta charset="utf-8">') < 1024 - 22, page
+
+
+@pytest.mark.parametrize(
+    ("page", "reason"),
+    [
+        (
+            "<!doctype html><html><head><title>x</title></head><body>x</body></html>",
+            "gevonden geen",
+        ),
+        (gate_page("x").replace(csp.SITE_POLICY, "default-src *"), "van de site (render/csp.py)"),
+        (
+            gate_page("x").replace(
+                '<meta charset="utf-8">', '<link rel="stylesheet" href="a.css">'
+            ),
+            "vóór alles wat laadt of draait, gevonden na <link>",
+        ),
+        (gate_page(csp.meta(csp.SITE_POLICY)), "verwacht één Content-Security-Policy"),
+        (gate_page("x").replace(csp.SITE_POLICY, csp.ADMIN_POLICY), "van de site"),
+        (
+            gate_page("x").replace("<head>", "<head>\n<script>alert(1)</script>"),
+            "onbekend",
+        ),
+    ],
+)
+def test_gate_refuses_a_page_without_its_policy_in_place(page, reason):
+    problems = page_problems(page, HOST)
+    assert any(reason in problem for problem in problems), problems
+
+
+def test_the_web_form_page_carries_its_own_policy():
+    admin = gate_page("x").replace(csp.SITE_POLICY, csp.ADMIN_POLICY)
+    assert page_problems(admin, HOST, csp.ADMIN_PAGE) == []
+    assert page_problems(gate_page("x"), HOST, csp.ADMIN_PAGE) != []
+    # the web form allows no inline script at all, not even the theme's
+    theme = gate_page("<script>x</script>").replace(csp.SITE_POLICY, csp.ADMIN_POLICY)
+    assert "onbekend" in " ".join(page_problems(theme, HOST, csp.ADMIN_PAGE))

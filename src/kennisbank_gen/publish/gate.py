@@ -1,172 +1,257 @@
 """The output gate: every generated HTML page is parsed before the swap, and a site that holds
-anything that could run or load from elsewhere is refused, naming page and element.
+anything that could run or load from elsewhere is refused, naming page, line and element.
 
 It does not trust the input checks, the sanitizer or the templates: it catches holes in any of
-them, and in hand-written pages too. Refused:
+them, and in hand-written pages too. It reads a page as a browser does: turbohtml builds the tree
+with the HTML standard's own algorithm, with scripting on (so `<noscript>` holds text), which
+settles every parser trick (`<!-->`, `<![CDATA[`, `</script x>`, `<svg></p><style>`, ...) the way
+Chromium settles it; template contents are read too. Refused:
 
-- an inline event handler (`on...=`) on any element;
-- a `javascript:`, `data:`, `vbscript:`, `file:` or `blob:` address in any URL attribute, or in a
-  `<meta http-equiv="refresh">`;
-- frames, objects, embeds, applets and `<base>`;
-- a script or stylesheet not served by the site: `<script src>` or a loading `<link>` to another
-  host, a `<style>` element, a style attribute that loads (`url(`, `@import`, `expression(`);
-  an inline `<script>` unless it is data (`application/json`, `application/ld+json`) or one of
-  the theme's own inline scripts (`THEME_INLINE_SCRIPTS`, an explicit list by hash);
-- any resource (image, media, source, frame, form target) from another host.
-
-Links (`<a href>`) and non-loading `<link>`s (canonical, alternate) may point anywhere http(s).
+- an event handler (`on...=`) on any element, in any namespace;
+- frames, objects, embeds, applets, portals and `<base>`; SVG/MathML animation (`<animate>`,
+  `<set>`, ...), which can set `href` to `javascript:` after the page is read;
+- an inline `<script>` unless it is data (`application/json`, `application/ld+json`) or one of
+  the theme's own scripts whose hash the page's Content-Security-Policy lists; any script in
+  SVG or MathML; a `<style>` element;
+- a link a visitor follows (`<a href>`, a `<link>` that loads nothing) with another scheme than
+  http(s) or mailto; anything the browser loads by itself (`src`, `srcset`, `poster`, `<link
+  rel=stylesheet|icon|preload...>`, SVG `<use>`/`<image>`/`<feImage>` `href`, form targets, a
+  refresh...) from anywhere but the site (gate_values.py); `ping`, `background`,
+  `attributionsrc`, `srcdoc`, `lowsrc`, `dynsrc`, `xml:base`;
+- CSS that loads (`url()`, `image-set()`, `@import`... also written with escapes) in a style or
+  presentation attribute; markup inside `<noscript>` (browsers without scripting would read it);
+- `<meta http-equiv>` other than the page's Content-Security-Policy and a refresh within the
+  site; a page without its policy (render/csp.py: `SITE_POLICY`, or `ADMIN_POLICY` on the web
+  form), with another one, or with it after anything that loads or runs.
 """
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import BuildError
+import turbohtml
 
-#: Material for MkDocs' own inline scripts (9.x), by the SHA-256 of their text with the page's
-#: relative root (`new URL("..",location)`) taken out. A theme upgrade that changes them fails the
-#: build here on purpose: look at the new script, then update the hash (`inline_script_hash`).
-THEME_INLINE_SCRIPTS = {
-    # __md_scope, __md_hash, __md_get, __md_set: Material's local-storage helpers
-    "7eb3684fdacd2881f67b9428983273a29d8774d8bc82622af9b65a8ec1032a90",
-    # the colour palette from local storage
-    "0eb10c249dbdb0beef225a10ce5cbe55418cc4a7014cc208f8e7d6ed8f00906e",
-    # opens a content tab named in the address
-    "ffcc0f7735fdab434d257c80e65cec2e88d716991e69757185b7e450e41a5b2f",
+from ..errors import BuildError
+from ..render.csp import policy_for, script_hash
+from .gate_values import css_loads, link_problem, load_problem, refresh_problem, srcset_urls
+
+FORBIDDEN_ELEMENTS = {
+    *("iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal"),
+    "fencedframe",
 }
+#: SVG (and SMIL) animation: each can set an attribute, `href` too, while the page is shown
+ANIMATION_ELEMENTS = {"animate", "animatecolor", "animatemotion", "animatetransform", "set"}
 #: inline scripts of these types are data: browsers never run them
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
-FORBIDDEN_ELEMENTS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal"}
+#: attributes that neither run, load nor hold CSS: not looked at further
+HARMLESS_ATTRIBUTES = frozenset(
+    {
+        *("class", "id", "title", "lang", "dir", "role", "hidden", "tabindex", "type", "name"),
+        *("value", "for", "alt", "width", "height", "viewBox", "d", "xmlns", "charset", "rel"),
+        *("autocomplete", "placeholder", "spellcheck", "autocapitalize", "autocorrect"),
+        *("required", "checked", "disabled", "readonly", "open", "colspan", "rowspan", "scope"),
+        *("headers", "start", "reversed", "datetime", "method", "focusable", "content", "target"),
+        *("translate", "inputmode", "enterkeyhint", "loading", "decoding", "crossorigin", "sizes"),
+        *("integrity", "media", "hreflang", "download", "span", "label", "selected", "multiple"),
+        *("fill-rule", "clip-rule", "stroke-width", "stroke-linecap", "stroke-linejoin"),
+        *("stroke-dasharray", "x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "rx", "ry"),
+        *("points", "transform", "preserveAspectRatio", "version", "maxlength", "minlength"),
+        *("http-equiv", "nonce", "referrerpolicy", "accesskey", "draggable", "pattern", "step"),
+    }
+)
+#: attributes refused wherever they are: each loads or sends something the site never needs
+REFUSED_ATTRIBUTES = {
+    "ping": "verwacht geen ping (een melding aan een ander adres bij elke klik)",
+    "background": "verwacht geen background-attribuut (laadt een afbeelding)",
+    "attributionsrc": "verwacht geen attributionsrc (een melding aan een ander adres)",
+    "srcdoc": "verwacht geen srcdoc (een hele pagina in een attribuut)",
+    "lowsrc": "verwacht geen lowsrc",
+    "dynsrc": "verwacht geen dynsrc",
+    "xml:base": "verwacht geen xml:base (verandert waar adressen naar wijzen)",
+}
+#: attributes that hold a URL (after any `xlink:` prefix, in lower case)
 URL_ATTRIBUTES = {
-    *("href", "src", "action", "formaction", "poster", "data", "xlink:href", "background"),
-    *("cite", "longdesc", "manifest", "ping", "srcset", "imagesrcset", "lowsrc", "dynsrc"),
+    *("href", "src", "action", "formaction", "poster", "data", "manifest", "icon", "codebase"),
+    *("archive", "classid", "cite", "longdesc", "profile", "itemtype", "itemid", "usemap"),
+    "definitionurl",
 }
-UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:", "file:", "blob:")
-#: elements whose URL attributes the browser loads as the page opens (or on submit)
-LOADING_ELEMENTS = {
-    *("script", "img", "source", "video", "audio", "track", "input", "image", "use", "form"),
-    *("iframe", "frame", "embed", "object"),
-}
+#: URL attributes a browser never loads (metadata, or a link to follow)
+NEVER_LOADED = {"cite", "longdesc", "profile", "itemtype", "itemid", "usemap", "definitionurl"}
 #: `<link rel>` values that load nothing (the rest: stylesheet, icon, preload... do)
 NON_LOADING_RELS = {"canonical", "alternate", "author", "license", "help", "next", "prev", "me"}
-_LOADING_STYLE = re.compile(r"url\s*\(|@import|expression\s*\(|image-set\s*\(", re.IGNORECASE)
-_ROOT = re.compile(r'new URL\("[^"]*",location\)')
-_REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\"]*)", re.IGNORECASE)
-_SQUASH = re.compile(r"[\x00-\x20]+")
+#: what may come before the page's policy in its <head>
+BEFORE_POLICY = {"html", "head", "meta", "title"}
+#: elements the walk looks at as a whole (the rest: attributes only)
+_SPECIAL = {
+    *FORBIDDEN_ELEMENTS,
+    *ANIMATION_ELEMENTS,
+    *("animateColor", "animateMotion", "animateTransform"),  # in SVG, as the parser names them
+    *("script", "style", "meta", "noscript"),
+}
+#: a relative address of the site in its plainest form: no scheme, no `//`, no backslash, no
+#: whitespace or control character; links and loads alike may have it
+_PLAIN_RELATIVE = re.compile(r"(?!//)[A-Za-z0-9_.~%/?#=&+;,@!$*'()-]*")
+_PLAIN_URL_ATTRIBUTES = {"href", "src", "action"}
+_START_TAG = re.compile(r"<[^\s/>]*(?:[^>\"']|\"[^\"]*\"|'[^']*')*>?")
 
 
-def inline_script_hash(text: str) -> str:
-    """The hash of an inline script, the same on every page (its relative root taken out)."""
-    return hashlib.sha256(_ROOT.sub('new URL("",location)', text.strip()).encode()).hexdigest()
+class _Page:
+    """One page as the gate reads it; `problems` lists what it refuses, in document order."""
 
-
-def _squashed(value: str) -> str:
-    """A URL as a browser reads its scheme: without whitespace and control characters."""
-    return _SQUASH.sub("", value).lower()
-
-
-def _off_site(url: str, site_host: str) -> bool:
-    """True for an address on another host (absolute or protocol-relative)."""
-    url = _squashed(url)
-    if url.startswith("//"):
-        return url[2:].split("/", 1)[0] != site_host
-    if re.match(r"[a-z][a-z0-9+.-]*:", url):
-        if not url.startswith(("http://", "https://")):
-            return True
-        return url.split("//", 1)[1].split("/", 1)[0] != site_host
-    return False
-
-
-class _Gate(HTMLParser):
-    def __init__(self, site_host: str) -> None:
-        super().__init__(convert_charrefs=True)
+    def __init__(self, html: str, site_host: str, page: str) -> None:
+        self.html = html
         self.site_host = site_host
-        self.problems: list[str] = []
-        self._script: tuple[str, list[str]] | None = None  # (the start tag, its text)
-        self._style = False
+        self.policy = policy_for(page)
+        scripts = re.search(r"(?:^|; )script-src ([^;]*)", self.policy)
+        self.inline_allowed = set(
+            re.findall(r"'(sha256-[^']+)'", scripts.group(1) if scripts else "")
+        )
+        self.problems: list[tuple[int, str]] = []
+        self.policy_seen = False
+        self.before_policy: str | None = None  # the first element that came before it
+        self._line_starts: list[int] | None = None
 
-    def refuse(self, element: str, reason: str) -> None:
-        line, _ = self.getpos()
-        self.problems.append(f"regel {line}: {element[:120]}: {reason}")
+    def where(self, el) -> tuple[int, str]:
+        """The line of an element's start tag and the tag as written (shortened)."""
+        line, col = el.source_line, el.source_col
+        if line is None:  # made by the parser (an implied <body>): the first such tag, if any
+            found = self.html.lower().find(f"<{el.tag.lower()}")
+            if found < 0:
+                return 1, f"<{el.tag}>"
+            line = self.html.count("\n", 0, found) + 1
+            offset = found
+        else:
+            if self._line_starts is None:
+                self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.html)]
+            offset = self._line_starts[line - 1] + col
+        tag = _START_TAG.match(self.html, offset)
+        text = tag.group() if tag else f"<{el.tag}>"
+        return line, text if len(text) <= 120 else text[:117] + "..."
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = self.get_starttag_text() or f"<{tag}>"
-        values = {name: value or "" for name, value in attrs}
+    def refuse(self, el, reason: str) -> None:
+        line, tag = self.where(el)
+        self.problems.append((line, f"regel {line}: {tag}: {reason}"))
+
+    def read(self) -> list[str]:
+        document = turbohtml.parse(self.html, scripting=True, allow_declarative_shadow_roots=False)
+        for el in document.iter_elements():
+            tag = el.tag  # HTML names are lower case; SVG's as the standard spells them
+            if not self.policy_seen and tag not in BEFORE_POLICY and self.before_policy is None:
+                self.before_policy = tag
+            if tag in _SPECIAL:
+                self.element(el, tag.lower())
+            names = el.attrs.keys()  # a list: faster to walk than the mapping itself
+            for name in names:
+                if name not in HARMLESS_ATTRIBUTES and not name.startswith(("data-", "aria-")):
+                    self.attribute(el, tag, name)
+        if not self.policy_seen:
+            self.problems.append(
+                (1, "regel 1: <head>: verwacht een Content-Security-Policy, gevonden geen")
+            )
+        return [text for _, text in sorted(self.problems, key=lambda item: item[0])]
+
+    def element(self, el, tag: str) -> None:
         if tag in FORBIDDEN_ELEMENTS:
-            self.refuse(element, f"verwacht geen <{tag}>, gevonden")
-        rel = set(values.get("rel", "").lower().split())
-        loads = tag in LOADING_ELEMENTS or (tag == "link" and not rel <= NON_LOADING_RELS)
-        for name, value in values.items():
-            if name.startswith("on"):
-                self.refuse(element, f"verwacht geen gebeurtenis-attribuut, gevonden {name}")
-            elif name in URL_ATTRIBUTES:
-                urls = (
-                    [u.strip().split(" ")[0] for u in value.split(",")]
-                    if "srcset" in name
-                    else [value]
-                )
-                for url in urls:
-                    if _squashed(url).startswith(UNSAFE_SCHEMES):
-                        self.refuse(
-                            element, f"verwacht een veilig adres, gevonden {name}={url[:40]!r}"
-                        )
-                    elif loads and _off_site(url, self.site_host):
-                        self.refuse(
-                            element,
-                            f"verwacht iets van de site zelf, gevonden {name} van een andere host",
-                        )
-            elif name == "style" and _LOADING_STYLE.search(value):
-                self.refuse(
-                    element,
-                    "verwacht een style-attribuut dat niets laadt, "
-                    "gevonden url(), @import of expression()",
-                )
-        if tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
-            target = _REFRESH_URL.search(values.get("content", ""))
-            if target and (_squashed(target.group(1)).startswith(UNSAFE_SCHEMES)):
-                self.refuse(element, "verwacht een doorverwijzing naar een veilig adres")
-        if tag == "style":
-            self.refuse(element, "verwacht stijlen uit een bestand van de site, gevonden <style>")
-        if tag == "script":
-            self._script = (element, [])
-            kind = values.get("type", "").strip().lower()
-            if "src" in values:
-                self._script = None  # its address is checked above; what it holds is not inline
-            elif kind in DATA_SCRIPT_TYPES:
-                self._script = None
+            self.refuse(el, f"verwacht geen <{tag}>, gevonden")
+        elif tag in ANIMATION_ELEMENTS:
+            self.refuse(el, f"verwacht geen animatie (<{el.tag}> kan attributen veranderen)")
+        elif tag == "script":
+            self.script(el)
+        elif tag == "style":
+            self.refuse(el, "verwacht stijlen uit een bestand van de site, gevonden <style>")
+        elif tag == "meta":
+            self.meta(el)
+        elif tag == "noscript" and "<" in el.text:
+            self.refuse(el, "verwacht in <noscript> alleen tekst, gevonden opmaak")
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag == "script":
-            self.handle_endtag(tag)
+    def script(self, el) -> None:
+        if el.namespace != turbohtml.Namespace.HTML:
+            self.refuse(el, "verwacht geen script in SVG of MathML")
+        elif el.attr("src") is None:
+            kind = (el.attr("type") or "").strip().lower()
+            digest = script_hash(el.text)
+            if kind not in DATA_SCRIPT_TYPES and digest not in self.inline_allowed:
+                self.refuse(el, f"verwacht geen inline script, gevonden een onbekend ({digest})")
 
-    def handle_data(self, data: str) -> None:
-        if self._script:
-            self._script[1].append(data)
+    def meta(self, el) -> None:
+        charset = el.attr("charset")
+        if charset is not None and charset.strip().lower() != "utf-8":
+            self.refuse(el, f"verwacht charset utf-8, gevonden {charset[:20]!r}")
+        equiv = el.attr("http-equiv")
+        if equiv is None:
+            return
+        equiv = equiv.strip().lower()
+        content = el.attr("content") or ""
+        if equiv == "refresh":
+            if problem := refresh_problem(content, self.site_host):
+                self.refuse(el, problem)
+        elif equiv == "content-security-policy":
+            self.content_security_policy(el, content)
+        else:
+            self.refuse(el, f"verwacht geen <meta http-equiv={equiv[:30]!r}>")
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script" and self._script:
-            element, text = self._script
-            self._script = None
-            digest = inline_script_hash("".join(text))
-            if digest not in THEME_INLINE_SCRIPTS:
-                self.refuse(
-                    element,
-                    f"verwacht geen inline script, gevonden een onbekend (sha256 {digest[:12]})",
-                )
+    def content_security_policy(self, el, content: str) -> None:
+        if self.policy_seen:
+            self.refuse(el, "verwacht één Content-Security-Policy, gevonden een tweede")
+            return
+        self.policy_seen = True
+        parent = el.parent
+        if parent is None or parent.tag != "head":
+            self.refuse(el, "verwacht de Content-Security-Policy in <head>")
+        elif content != self.policy:
+            self.refuse(el, "verwacht de Content-Security-Policy van de site (render/csp.py)")
+        elif self.before_policy is not None:
+            self.refuse(
+                el,
+                f"verwacht de Content-Security-Policy vóór alles wat laadt of draait, "
+                f"gevonden na <{self.before_policy}>",
+            )
+
+    def attribute(self, el, tag: str, name: str) -> None:
+        lower = name.lower()
+        if lower.startswith("on"):
+            self.refuse(el, f"verwacht geen gebeurtenis-attribuut, gevonden {name}")
+            return
+        if lower.startswith(("data-", "aria-")):
+            return
+        value = el.attr(name) or ""
+        if lower in _PLAIN_URL_ATTRIBUTES and _PLAIN_RELATIVE.fullmatch(value):
+            return  # an address within the site, whatever the element does with it
+        if lower in REFUSED_ATTRIBUTES:
+            self.refuse(el, REFUSED_ATTRIBUTES[lower])
+            return
+        local = lower.rpartition(":")[2]
+        if local in ("srcset", "imagesrcset"):
+            problems = [load_problem(url, self.site_host) for url in srcset_urls(value)]
+            problem = next(filter(None, problems), None)
+        elif local not in URL_ATTRIBUTES:
+            problem = "verwacht CSS die niets laadt, gevonden url(), @import of iets dergelijks"
+            problem = problem if css_loads(value) else None
+        elif self.followed(el, tag, local):
+            problem = link_problem(value)
+        else:
+            problem = load_problem(value, self.site_host)
+        if problem:
+            self.refuse(el, f"{name}: {problem}")
+
+    def followed(self, el, tag: str, local: str) -> bool:
+        """Whether a URL attribute is a link a visitor may follow (or metadata), not a load."""
+        if local in NEVER_LOADED:
+            return True
+        if local != "href":
+            return False
+        if tag in ("a", "area") or el.namespace == turbohtml.Namespace.MATHML:
+            return True
+        return tag == "link" and set((el.attr("rel") or "").lower().split()) <= NON_LOADING_RELS
 
 
-def page_problems(html: str, site_host: str) -> list[str]:
-    """What the gate refuses in one page (empty when it may ship)."""
-    gate = _Gate(site_host)
-    gate.feed(html)
-    gate.close()
-    return gate.problems
+def page_problems(html: str, site_host: str, page: str = "") -> list[str]:
+    """What the gate refuses in one page (empty when it may ship). `page` is its path in the
+    site ('admin/index.html' must carry the web form's policy; every other page the site's)."""
+    return _Page(html, site_host, page).read()
 
 
 def html_pages(site_dir: Path) -> list[Path]:
@@ -175,12 +260,13 @@ def html_pages(site_dir: Path) -> list[Path]:
 
 def site_host(site_url: str) -> str:
     """The host a site's own resources come from (`site_url` of mkdocs.yml)."""
-    return _squashed(site_url).split("//", 1)[-1].split("/", 1)[0]
+    url = "".join(ch for ch in site_url if ch > " ").lower()
+    return url.split("//", 1)[-1].split("/", 1)[0]
 
 
 def pages_problems(host: str, pages: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """What the gate refuses in `pages` ((path in the site, HTML) each): (path, problem) pairs."""
-    return [(rel, problem) for rel, html in pages for problem in page_problems(html, host)]
+    return [(rel, problem) for rel, html in pages for problem in page_problems(html, host, rel)]
 
 
 def refuse(problems: list[tuple[str, str]]) -> None:
