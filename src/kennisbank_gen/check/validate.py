@@ -25,6 +25,7 @@ from ..read.halves import in_halves
 from ..read.load import Document
 from ..read.project import Project, collector_paused, read_files, read_project_but_records
 from ..schema_errors import did_you_mean, schema_findings
+from .content_pages import content_page_findings
 from .guidance import check_guidance, well_formed
 from .markdown_safety import body_findings
 from .record_schema import (
@@ -314,6 +315,7 @@ def check(
     guidance, findings = well_formed(project.guidance)
     content_pages = {page.stem for page in (project.root / "content").glob("*.md")}
     findings += project.findings + check_guidance(guidance, content_pages)
+    findings += content_page_findings(project.root)
     with collector_paused():
         if record_findings is None:
             record_findings = _check_records(project.records, framework, today)
