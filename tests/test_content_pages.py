@@ -51,6 +51,20 @@ sort: {date: "<img src=x onerror=alert(1)>"}
 ALLOWED = "[title, description, search, hide]"
 
 
+def refused_by(command: str, project: Path) -> str:
+    """What `kennisbank <command>` prints for the project, after checking it exits 1 without a
+    traceback."""
+    done = subprocess.run(
+        [KENNISBANK, command, "--project", str(project)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    return done.stdout + done.stderr
+
+
 def fields(text: str) -> list[tuple[int, int, str, str]]:
     return [
         (f.line, f.col, f.field, f.message) for f in front_matter_findings(text, "content/x.md")
@@ -128,15 +142,8 @@ def test_validate_and_build_refuse_a_content_page_with_head(project):
     build(project, today=TODAY)
     before = (project / "site" / "over" / "index.html").read_bytes()
     (project / "content" / "over.md").write_text(HOSTILE_HEAD, encoding="utf-8")
-    done = subprocess.run(
-        [KENNISBANK, "validate", "--project", str(project)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 1
-    assert f"content/over.md:3:1: head: verwacht een van de velden {ALLOWED}" in done.stdout
-    assert "Traceback" not in done.stdout + done.stderr
+    output = refused_by("validate", project)
+    assert f"content/over.md:3:1: head: verwacht een van de velden {ALLOWED}" in output
     with pytest.raises(FindingsError) as exc:
         build(project, today=TODAY)
     assert {(f.path, f.line, f.field) for f in exc.value.findings} == {
@@ -175,12 +182,5 @@ def test_markup_mkdocs_cannot_read_is_a_finding_not_a_traceback(project):
         (6, 6, "", "verwacht HTML die MkDocs kan lezen, gevonden '<![ x ]]><b>tekst</b></div>'")
     ]
     (project / "content" / "over.md").write_text(text, encoding="utf-8")
-    done = subprocess.run(
-        [KENNISBANK, "build", "--project", str(project)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 1
-    assert "content/over.md:6:6: verwacht HTML die MkDocs kan lezen" in done.stdout + done.stderr
-    assert "Traceback" not in done.stdout + done.stderr
+    output = refused_by("build", project)
+    assert "content/over.md:6:6: verwacht HTML die MkDocs kan lezen" in output

@@ -58,6 +58,9 @@ def _policy(**directives: str) -> str:
 _THEME = " ".join(f"'{digest}'" for digest in THEME_SCRIPTS)
 _ALIGNMENTS = " ".join(f"'{script_hash(style)}'" for style in TABLE_ALIGNMENTS)
 
+#: what no page of the site ever allows: plugins, a <base> that moves every relative address
+_NEVER = {"object_src": "'none'", "base_uri": "'none'"}
+
 SITE_POLICY = _policy(
     default_src="'none'",
     script_src=f"'self' {_THEME}",
@@ -71,8 +74,7 @@ SITE_POLICY = _policy(
     media_src="'self'",
     form_action="'self'",
     frame_src="'none'",
-    object_src="'none'",
-    base_uri="'none'",
+    **_NEVER,
 )
 
 ADMIN_POLICY = _policy(
@@ -87,8 +89,7 @@ ADMIN_POLICY = _policy(
     media_src="'self'",
     form_action="'none'",
     frame_src="'self' blob:",
-    object_src="'none'",
-    base_uri="'none'",
+    **_NEVER,
 )
 
 #: the page of the site that carries ADMIN_POLICY (render/cms.py writes it)
