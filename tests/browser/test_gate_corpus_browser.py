@@ -169,11 +169,20 @@ def chromium_elements(page, html: str) -> Counter:
 @pytest.fixture(scope="module")
 def parse_page(browser, site_url):
     """A page that only parses: HTML is written into it (the parser of a document with
-    scripting on), and every request it makes is refused."""
+    scripting on), every request it makes is refused, and a navigation of the page itself (a
+    meta refresh) is answered 204 No Content, which leaves the document written in place."""
     context = browser.new_context(base_url=site_url, locale="nl-NL")
     page = context.new_page()
     page.goto(site_url + "404.html")
-    context.route("**/*", lambda route: route.abort())
+
+    def route(route) -> None:
+        request = route.request
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            route.fulfill(status=204)
+        else:
+            route.abort()
+
+    context.route("**/*", route)
     yield page
     context.close()
 
