@@ -44,7 +44,7 @@ GUIDANCE_SCHEMA = {
         "year": {"type": "integer", "minimum": 1900, "maximum": 2100},
         "source_title": _TEXT,
         "source_url": {
-            "anyOf": [{"type": "null"}, {"type": "string", "pattern": "^https?://\\S+$"}]
+            "anyOf": [{"type": "null"}, {"type": "string", "pattern": r"^https?://\S+(?!\n)$"}]
         },
         "initiative": {"type": "string", "pattern": SLUG_PATTERN},
         "intro": _TEXT,
