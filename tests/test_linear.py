@@ -59,6 +59,7 @@ _RENDER_SHAPES: dict[str, Callable[[int], str]] = {
     "links": lambda n: "[a](https://a.nl) " * (n // 18),
     "reference-opens": lambda n: "[a][" * (n // 4),
     "reference-links": lambda n: "[a][b] " * (n // 7) + "\n\n[b]: https://a.nl\n",
+    "reference-definitions": lambda n: lines_of("[r]: https://a.nl 'titel'\n", n),
     "escapes": lambda n: "\\[" * (n // 2),
     "emphasis": lambda n: "*a* _b_ " * (n // 8),
     "strong": lambda n: "**a** __b__ " * (n // 12),
