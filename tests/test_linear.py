@@ -18,6 +18,7 @@ import markdown
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown.treeprocessors import InlineProcessor
 
 from kennisbank_gen.check.body_markdown import (
     EXTENSIONS,
@@ -126,6 +127,24 @@ def test_rendering_work_grows_linearly(shape):
     assert body_findings(record(make(GROWTH * 1000))) == [], "the validator refuses this shape"
     ratio = growth(render_markdown, make)
     assert ratio < BOUND, f"{shape}: {ratio:.1f} times the work for {GROWTH} times the text"
+
+
+def test_the_inline_step_walks_one_block_at_a_time(monkeypatch):
+    """Python-Markdown's inline step takes elements from the front of a list (`pop(0)`, work
+    the line count does not see): it gets one top-level block at a time, whatever the body's
+    size."""
+    largest: list[int] = []
+    walk = InlineProcessor.run
+
+    def run(self, tree, ancestors=None):
+        largest[-1] = max(largest[-1], sum(1 for _ in tree.iter()))
+        return walk(self, tree, ancestors)
+
+    monkeypatch.setattr(InlineProcessor, "run", run)
+    for n in (10_000, 40_000):
+        largest.append(0)
+        render_markdown(RENDER_SHAPES["hard-breaks"](n))
+    assert largest[0] == largest[1] <= 3
 
 
 def test_the_count_catches_python_markdowns_quadratic_link_patterns():
