@@ -41,3 +41,9 @@ def test_build_benchmark_prints_ours_beside_plain_material():
     # the ratio is of the unrounded times: each of the three is printed to within 0.005
     slack = 0.005 * (1 + ours / plain) / (plain - 0.005) + 0.005
     assert ratio == pytest.approx(ours / plain, abs=slack + 1e-9)
+
+
+def test_linear_benchmark_prints_each_shape_with_its_ratio():
+    out = run_script("linear_bench.py", "--sizes", "1000", "2000", "--shapes", "braces", "links")
+    for shape in ("braces", "links"):
+        assert re.search(rf"^{shape}\s+\d+\.\d{{3}}\s+\d+\.\d{{3}}\s+\d+\.\d", out, re.M), out

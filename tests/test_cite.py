@@ -13,6 +13,9 @@ import yaml
 from bibtexparser.bparser import BibTexParser
 from bs4 import BeautifulSoup
 from conftest import REPO
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pybtex.database import parse_string
 
 from kennisbank_gen.config import SiteConfig
 from kennisbank_gen.read.dates import PartialDate
@@ -24,11 +27,11 @@ from kennisbank_gen.render.model import build_model
 HOSTILE = 'Titel {met} \\ 50% & #1 _x_ ~ ^ $ "aan" </script><!-- é 🙂'
 #: LaTeX escapes the BibTeX files use, undone by the test itself (not by the code under test)
 LATEX = [
+    (r"{\textbraceleft}", "{"),
+    (r"{\textbraceright}", "}"),
     (r"\textbackslash{}", "\\"),
     (r"\textasciitilde{}", "~"),
     (r"\textasciicircum{}", "^"),
-    (r"\{", "{"),
-    (r"\}", "}"),
     (r"\&", "&"),
     (r"\%", "%"),
     (r"\$", "$"),
@@ -103,6 +106,40 @@ def test_bibtex_parses_back_to_the_fields(date):
     assert unlatex(entry["abstract"]) == " ".join(c.abstract.split())
     assert unlatex(entry["keywords"]) == "Sociale binding, Stress/prestatiedruk"
     assert "Fictief voorbeeld" in entry["note"]
+
+
+#: what a title may hold: any character but surrogates and control characters (the validator
+#: refuses those); braces, backslashes and the other LaTeX specials above all
+TITLES = st.text(
+    st.one_of(
+        st.sampled_from("{}\\&%$#_~^@\"' ,="),
+        st.characters(blacklist_categories=("Cs", "Cc")),
+    ),
+    min_size=1,
+).filter(str.strip)
+
+
+@settings(max_examples=80, deadline=None)
+@given(title=TITLES, author=TITLES)
+def test_bibtex_reads_back_in_pybtex_and_bibtexparser_for_any_title(title, author):
+    """BibTeX's own reading (pybtex implements it): one unbalanced `{` in a title made the whole
+    file unreadable while `\\{` was taken for an escape."""
+    c = hostile_citation()
+    c = cite.Citation(**{**vars(c), "title": title, "authors": (author,)})
+    text = cite.bibtex(c)
+    entry = parse_string(text, "bibtex").entries[c.key]
+    assert unlatex(entry.fields["title"]) == " ".join(title.split())
+    (person,) = entry.persons["author"]  # one organisation, braced as one name
+    assert unlatex(str(person)) == " ".join(author.split())
+    parsed = parse_bibtex(text)
+    assert unlatex(parsed["title"]) == " ".join(title.split())
+
+
+def test_an_unbalanced_brace_in_a_title_keeps_the_file_readable():
+    for title in ("Eén { te veel", "Eén } te veel", "}{", "\\{", "{{{"):
+        c = cite.Citation(**{**vars(hostile_citation()), "title": title})
+        entry = parse_string(cite.bibtex(c), "bibtex").entries[c.key]
+        assert unlatex(entry.fields["title"]) == title
 
 
 def test_ris_parses_back_to_the_fields():

@@ -13,13 +13,16 @@ import sys
 from pathlib import Path
 
 import click
+import cmarkgfm
 import pytest
+from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from conftest import REPO
 from jsonschema import Draft202012Validator
 from test_corpus import INVALID, VALID, expected
 
-from kennisbank_gen.cli import ELSEWHERE, main
+from kennisbank_gen.cli import ELSEWHERE, _job_summary, main, summary_text
+from kennisbank_gen.findings import Finding
 from kennisbank_gen.read.load import load_file
 
 FORMATS = ("text", "json", "github")
@@ -275,10 +278,30 @@ def test_github_step_summary_lists_every_finding(tmp_path: Path):
     rows = [line for line in text.splitlines() if line.startswith("| `")]
     assert len(rows) == len(findings)
     for f in findings:
-        message = f["message"].replace("|", "\\|")
+        message = summary_text(f["message"])
         severity = {"error": "fout", "warning": "waarschuwing"}[f["severity"]]
         row = f"| `{f['path']}` | {f['line']} | `{f['field']}` | {message} | {severity} |"
         assert row in rows
+
+
+def test_github_step_summary_shows_record_text_as_text(tmp_path: Path):
+    """Record text quoted in a message cannot become a live link, image or HTML in the job
+    summary: rendered as GitHub renders it (cmark-gfm), the table holds no a, img or em."""
+    hostile = (
+        "[klik](https://evil.example/) ![x](https://tracker.example/p.png) <img src=x> "
+        "https://evil.example www.evil.example *nadruk* `code` | einde"
+    )
+    findings = [Finding("initiatives/a|`b`.yml", 3, 1, "title", f"gevonden '{hostile}'")]
+    summary = tmp_path / "summary.md"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GITHUB_STEP_SUMMARY", str(summary))
+        _job_summary(findings)
+    text = summary.read_text(encoding="utf-8")
+    html = cmarkgfm.github_flavored_markdown_to_html(text)
+    assert "<a " not in html and "<img" not in html and "<em>" not in html, html
+    (row,) = BeautifulSoup(html, "html.parser").select("tbody tr")
+    cells = [cell.get_text() for cell in row.find_all("td")]
+    assert cells == ["initiatives/a|'b'.yml", "3", "title", f"gevonden '{hostile}'", "fout"]
 
 
 def test_github_step_summary_without_findings(tmp_path: Path):

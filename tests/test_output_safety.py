@@ -195,17 +195,19 @@ def test_gate_refuses_a_hand_written_page_and_the_site_stays(project):
     assert not [p for p in project.iterdir() if p.name.startswith(".site.staging")]
 
 
-def test_gate_refuses_an_off_site_script_from_mkdocs_yml(project):
+def test_an_off_site_script_in_mkdocs_yml_is_refused_before_the_build(project):
+    """mkdocs.yml may name only the site's own scripts (tests/test_site_config.py); the gate
+    still refuses an off-site script that reaches a page (REFUSED above)."""
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     config.write_text(
         text.replace("extra_javascript:\n", "extra_javascript:\n  - https://evil.example/x.js\n"),
         encoding="utf-8",
     )
-    with pytest.raises(BuildError) as exc:
+    with pytest.raises(ConfigError) as exc:
         build(project, today=TODAY)
-    assert '<script src="https://evil.example/x.js">' in str(exc.value)
-    assert "andere host" in str(exc.value)
+    (finding,) = exc.value.findings
+    assert finding.field == "extra_javascript[0]" and "evil.example" in finding.message
 
 
 def test_duplicate_key_in_mkdocs_yml_is_a_config_error(project):

@@ -23,7 +23,7 @@ from hostile_site import live_markup
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kennisbank_gen.check.markdown_safety import EXTENSIONS
+from kennisbank_gen.check.body_markdown import EXTENSIONS
 from kennisbank_gen.check.validate import check_record, validate
 from kennisbank_gen.errors import FindingsError
 from kennisbank_gen.findings import Finding

@@ -116,12 +116,12 @@ INHOLLAND = "content/guidance/inholland-docenten.yml"
         (
             "path: tips/inholland-docenten",
             "path: kwaliteitskader",
-            "gevonden 'kwaliteitskader' ('kwaliteitskader/' is al van de site)",
+            "gevonden 'kwaliteitskader' ('kwaliteitskader/' is al van het kwaliteitskader)",
         ),
         (
             "path: tips/inholland-docenten",
             "path: over/tips",
-            "gevonden 'over/tips' ('over/' is al van de site)",
+            "gevonden 'over/tips' ('over/' is al van content/over.md)",
         ),
         (
             "path: tips/inholland-docenten",
@@ -132,8 +132,9 @@ INHOLLAND = "content/guidance/inholland-docenten.yml"
         (
             "path: tips/inholland-docenten",
             "path: aanbevelingen/inspectie-2023",
-            "path: verwacht een pad dat geen andere set gebruikt, gevonden "
-            "'aanbevelingen/inspectie-2023'",
+            "inspectie-2023.yml:5:7: path: verwacht een pad dat geen andere pagina gebruikt, "
+            "gevonden 'aanbevelingen/inspectie-2023' ('aanbevelingen/inspectie-2023/' is al van "
+            "content/guidance/inholland-docenten.yml)",
         ),
     ],
     ids=["initiatieven", "kwaliteitskader", "content-page", "previous-path", "same-path"],

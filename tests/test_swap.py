@@ -25,7 +25,12 @@ from conftest import TODAY
 
 from kennisbank_gen.errors import BuildError
 from kennisbank_gen.publish import build, docs_tree, output
-from kennisbank_gen.publish.output import build_lock, remove_leftovers, swap_into_place
+from kennisbank_gen.publish.output import (
+    build_lock,
+    owned_tree,
+    remove_leftovers,
+    swap_into_place,
+)
 
 KENNISBANK = Path(sys.executable).with_name("kennisbank")
 LOCK_MESSAGE = "er loopt al een andere build van dit project"
@@ -104,16 +109,28 @@ def test_fallback_swap_works(built, monkeypatch):
 
 def test_next_build_removes_leftovers_and_restores_a_parked_site(tmp_path):
     site = tmp_path / "site"
-    parked = tmp_path / ".site.old-4242"
-    parked.mkdir()
+    parked = owned_tree(tmp_path / ".site.old-4242")
     (parked / "index.html").write_text("oud")
-    staging = tmp_path / ".site.staging-4243"
+    staging = owned_tree(tmp_path / ".site.staging-4243")
     (staging / "deep").mkdir(parents=True)
-    (tmp_path / ".site.staging-4244").write_text("a file, not a directory")
+    (tmp_path / ".site.staging-4245").mkdir()  # killed before it had its marker: empty
     removed = remove_leftovers(site)  # killed inside the fallback swap: no site/ at all
     assert (site / "index.html").read_text() == "oud"
-    assert sorted(p.name for p in removed) == [".site.staging-4243", ".site.staging-4244"]
+    assert sorted(p.name for p in removed) == [".site.staging-4243", ".site.staging-4245"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_leftovers_the_build_did_not_make_stay(tmp_path):
+    """Only folders with the build's marker (or empty ones) are leftovers of a build."""
+    site = tmp_path / "site"
+    foreign = tmp_path / ".site.old-7"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("van iemand anders")
+    (tmp_path / ".site.staging-8").write_text("a file, not a folder of the build")
+    assert remove_leftovers(site) == []
+    assert (foreign / "notes.txt").read_text() == "van iemand anders"
+    assert (tmp_path / ".site.staging-8").read_text() == "a file, not a folder of the build"
+    assert not site.exists()  # a folder without the marker is not a parked site either
 
 
 def test_swap_into_an_empty_place(tmp_path):

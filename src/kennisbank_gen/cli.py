@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -48,6 +49,23 @@ def config_error(exc: ConfigError) -> None:
     sys.exit(2)
 
 
+#: every ASCII punctuation character: escaped with a backslash, none can start Markdown (a link,
+#: an image, emphasis, HTML) or end an autolink's `https:` or `www.` in the job summary
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def summary_text(text: str) -> str:
+    """Record text for a cell of the job summary's Markdown table: shown as written, never live
+    Markdown (GitHub renders the summary)."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", one_line(text))
+
+
+def summary_code(text: str) -> str:
+    """A file name or field for the job summary: a code span (nothing in it is live), with no
+    backtick to end it and no `|` to end the table cell."""
+    return "`" + one_line(text).replace("`", "'").replace("|", "\\|") + "`"
+
+
 def _job_summary(findings: list[Finding]) -> None:
     """With --format github: all findings in the job summary (annotations are capped per step)."""
     target = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -59,10 +77,9 @@ def _job_summary(findings: list[Finding]) -> None:
     else:
         lines += ["| bestand | regel | veld | melding | ernst |", "|---|---|---|---|---|"]
         for f in sorted(findings):
-            message = one_line(f.message).replace("|", "\\|")
-            path, field = one_line(f.path).replace("`", "'"), one_line(f.field).replace("`", "'")
+            message, path, field = summary_text(f.message), *map(summary_code, (f.path, f.field))
             severity = "waarschuwing" if f.severity == "warning" else "fout"
-            lines.append(f"| `{path}` | {f.line} | `{field}` | {message} | {severity} |")
+            lines.append(f"| {path} | {f.line} | {field} | {message} | {severity} |")
     with open(target, "a", encoding="utf-8") as out:
         out.write("\n".join(lines) + "\n")
 

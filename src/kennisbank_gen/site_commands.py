@@ -23,7 +23,7 @@ from .publish import build as build_site
 @click.option("--strict", is_flag=True, help="Behandel waarschuwingen als fouten.")
 @click.option(
     "--site-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False, path_type=Path, resolve_path=True),
     help="Waar de site komt (standaard: site/ in het project).",
 )
 @click.option(
@@ -34,9 +34,9 @@ from .publish import build as build_site
 @project_option
 def build(strict: bool, site_dir: Path | None, release: bool, root: Path) -> None:
     """Controleer alles en bouw dan de site in site/ (bij een fout blijft die ongewijzigd)."""
-    if release:
-        _refuse_placeholder_address(root)
     try:
+        if release:
+            _refuse_placeholder_address(root)
         result = build_site(root, site_dir, strict, today=clock.today())
     except ConfigError as exc:
         config_error(exc)
@@ -97,6 +97,7 @@ def _refuse_placeholder_address(root: Path) -> None:
 def serve(dev_addr: str, cms: bool, cms_port: int, cms_mode: str, root: Path) -> None:
     """Live preview: bouwt opnieuw zodra een record, het kwaliteitskader of een pagina wijzigt."""
     try:
+        SiteConfig.from_mkdocs(root / "mkdocs.yml")  # before the preview or the backend starts
         serve_preview(root, dev_addr, cms_port if cms else None, cms_mode)
     except ConfigError as exc:
         config_error(exc)

@@ -44,7 +44,7 @@ GUIDANCE_SCHEMA = {
         "year": {"type": "integer", "minimum": 1900, "maximum": 2100},
         "source_title": _TEXT,
         "source_url": {
-            "anyOf": [{"type": "null"}, {"type": "string", "pattern": "^https?://\\S+$"}]
+            "anyOf": [{"type": "null"}, {"type": "string", "pattern": r"^https?://\S+(?!\n)$"}]
         },
         "initiative": {"type": "string", "pattern": SLUG_PATTERN},
         "intro": _TEXT,
@@ -117,19 +117,10 @@ def well_formed(docs: list[Document]) -> tuple[list[Document], list[Finding]]:
     return good, findings
 
 
-#: the first part of every address the site generates besides guidance sets (initiatives,
-#: overview pages, exports, assets, search index, web form); hand-written pages are added from
-#: content/*.md. A set's path or former path may not start with one of them.
-GENERATED_TOP_LEVEL = {
-    *("initiatieven", "kwaliteitskader", "aanbevelingen-en-tips", "open-data", "zoeken"),
-    *("assets", "pagefind", "schema", "admin", "search", "404", "index", "sitemap"),
-}
-
-
-def check_guidance(docs: list[Document], taken: set[str] = frozenset()) -> list[Finding]:
-    """Findings across well-formed sets: addresses (their own, former ones) that no other page
-    or set uses, and `related` ids that exist. `taken`: first path parts of other pages."""
-    findings = _redirect_findings(docs) + _path_findings(docs, GENERATED_TOP_LEVEL | set(taken))
+def check_guidance(docs: list[Document]) -> list[Finding]:
+    """Findings across well-formed sets: `related` ids that exist. (Their addresses, own and
+    former, are in the address table: `addresses`.)"""
+    findings: list[Finding] = []
     ids = guidance_ids(docs)
     for doc in docs:
         for i, item in enumerate(doc.data["items"]):
@@ -178,66 +169,4 @@ def _set_findings(doc: Document) -> list[Finding]:
                     f"verwacht geen groep (de set heeft geen groepen), gevonden {group!r}",
                 )
             )
-    return findings
-
-
-def _redirect_findings(docs: list[Document]) -> list[Finding]:
-    """Former numbers and paths become redirects; they may not take a live page's address."""
-    findings = []
-    live_paths = {d.data["path"]: d.path for d in docs}
-    for doc in docs:
-        numbers = {it["number"] for it in doc.data["items"]}
-        for i, item in enumerate(doc.data["items"]):
-            for j, old in enumerate(item.get("previous_numbers", [])):
-                if old in numbers:
-                    findings.append(
-                        doc.finding(
-                            ("items", i, "previous_numbers", j),
-                            f"verwacht een vorig nummer dat geen item nu heeft, gevonden {old}",
-                            "duplicate-slug",
-                        )
-                    )
-        for j, old in enumerate(doc.data.get("previous_paths", [])):
-            if old in live_paths:
-                findings.append(
-                    doc.finding(
-                        ("previous_paths", j),
-                        f"verwacht een vorig pad dat geen set nu gebruikt, "
-                        f"gevonden '{old}', in gebruik bij "
-                        f"{live_paths[old]}",
-                        "duplicate-slug",
-                    )
-                )
-    return findings
-
-
-def _path_findings(docs: list[Document], taken: set[str]) -> list[Finding]:
-    """A set's path and former paths: not another page's address, not another set's."""
-    findings, owners = [], {}
-    for doc in docs:
-        paths = [(("path",), doc.data["path"])]
-        paths += [
-            (("previous_paths", j), p) for j, p in enumerate(doc.data.get("previous_paths", []))
-        ]
-        for field, path in paths:
-            top = path.split("/", 1)[0]
-            if top in taken:
-                findings.append(
-                    doc.finding(
-                        field,
-                        f"verwacht een pad dat niet begint met het adres van een andere pagina, "
-                        f"gevonden '{path}' ('{top}/' is al van de site)",
-                        "duplicate-slug",
-                    )
-                )
-            elif path in owners and owners[path] != doc.path:
-                findings.append(
-                    doc.finding(
-                        field,
-                        f"verwacht een pad dat geen andere set gebruikt, gevonden '{path}', "
-                        f"ook gebruikt door {owners[path]}",
-                        "duplicate-slug",
-                    )
-                )
-            owners.setdefault(path, doc.path)
     return findings

@@ -14,13 +14,18 @@ import bisect
 import re
 from html.parser import HTMLParser
 
-import markdown
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
 
 from ..findings import Finding
 from ..read.load import Document
-
-ALLOWED_SCHEMES = ("http", "https", "mailto")
+from .body_markdown import (
+    ATTRIBUTES,
+    MAX_BLOCK,
+    MAX_BLOCK_LINES,
+    TAGS,
+    URL_SCHEMES,
+    body_converter,
+)
 
 #: anything Python-Markdown might pass through as raw HTML. Deliberately wide: it resolves links
 #: and code spans before it looks for tags, so `<x onmouseover=... <https://a.nl>>` becomes a tag
@@ -60,9 +65,6 @@ _FENCED = FencedBlockPreprocessor.FENCED_BLOCK_RE
 _IMAGE = re.compile(r"!\[")
 
 
-#: the Markdown extensions of mkdocs.yml, plus the ones MkDocs always adds (a test keeps this
-#: in step with mkdocs.yml)
-EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list", "def_list", "md_in_html"]
 #: longer bodies are not rendered here: their code is checked as text (the safe side)
 MAX_RENDER = 100_000
 
@@ -77,15 +79,14 @@ _LONG_PREFIX = re.compile(rf"^[ \t>*+0-9.)-]{{{MAX_BLOCK_DEPTH}}}", re.MULTILINE
 _LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]")
 _EMPHASIS_RUN = re.compile(r"[*_]+")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+#: what Python-Markdown splits a text into blocks at: an empty line (or one of blanks)
+_BLOCK_BREAK = _PARAGRAPH_BREAK
 
-_ELEMENTS = {
-    *("p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "em", "strong", "code", "pre", "blockquote"),
-    *("ul", "ol", "li", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd"),
-    "div",  # admonitions
-}
-_ATTRIBUTES = {"href", "title", "id", "class", "start"}
+#: what the sanitizer keeps (`body_markdown`), and the ids the toc extension gives headings;
+#: `style` only as the tables extension writes it (`_ALIGN`)
+_ATTRIBUTES = {name for names in ATTRIBUTES.values() for name in names} - {"style"} | {"id"}
 _ALIGN = re.compile(r"text-align: (left|right|center);")
-_HREF = re.compile(r"(https?:|mailto:|#)", re.IGNORECASE)
+_HREF = re.compile("|".join([*(f"{scheme}:" for scheme in URL_SCHEMES), "#"]), re.IGNORECASE)
 
 
 class _Check(HTMLParser):
@@ -94,7 +95,7 @@ class _Check(HTMLParser):
         self.safe = True
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in _ELEMENTS:
+        if tag not in TAGS:
             self.safe = False
         for name, value in attrs:
             value = value or ""
@@ -120,7 +121,7 @@ def renders_safely(body: str) -> bool:
     if len(body) > MAX_RENDER:
         return False
     try:
-        html = markdown.Markdown(extensions=EXTENSIONS).convert(body)
+        html = body_converter().convert(body)
     except RecursionError:
         return False
     check = _Check()
@@ -183,12 +184,41 @@ def _body_problems(body: str) -> list[tuple[int, str, str, str]]:
     has the last word (backticks can pair up differently from any pattern).
     """
     masked = _mask_code_spans(body)
-    problems, nesting = _problems_in(masked), _nesting_problems(masked)
+    problems, nesting = _problems_in(masked), _nesting_problems(masked) + _block_problems(body)
     if masked != body and not nesting:
         everything = _problems_in(body)
         if len(everything) > len(problems) and not renders_safely(body):
             return everything
     return sorted(problems + nesting)
+
+
+def _block_problems(text: str) -> list[tuple[int, str, str, str]]:
+    """Blocks of text (lines between two empty lines) of more than MAX_BLOCK characters or
+    MAX_BLOCK_LINES lines: rendering one costs Python-Markdown time that grows with the square
+    of its size (`body_markdown`)."""
+    problems, start = [], 0
+    large = len(text) > MAX_BLOCK or text.count("\n") >= MAX_BLOCK_LINES
+    for brk in [*_BLOCK_BREAK.finditer(text), None] if large else ():
+        end = brk.start() if brk else len(text)
+        lines = text.count("\n", start, end) + 1
+        if end - start > MAX_BLOCK or lines > MAX_BLOCK_LINES:
+            found = (
+                f"{_number(end - start)} tekens" if end - start > MAX_BLOCK else f"{lines} regels"
+            )
+            message = (
+                f"verwacht blokken tekst (de regels tussen twee lege regels) van hoogstens "
+                f"{_number(MAX_BLOCK)} tekens en {MAX_BLOCK_LINES} regels, gevonden een blok van "
+                f"{found}; zet een lege regel tussen alinea's"
+            )
+            problems.append(
+                (start, text[start : start + 40].partition("\n")[0], message, "markdown-size")
+            )
+        start = brk.end() if brk else end
+    return problems
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 def _nesting_problems(text: str) -> list[tuple[int, str, str, str]]:
@@ -262,7 +292,7 @@ def _problems_in(text: str) -> list[tuple[int, str, str, str]]:
     for m in (m for pattern in _LINK_TARGETS for m in pattern.finditer(text)):
         kind, url = next(iter(m.groupdict().items()))
         scheme = _SCHEME.match(url)
-        if not scheme or scheme.group(1).lower() not in ALLOWED_SCHEMES:
+        if not scheme or scheme.group(1).lower() not in URL_SCHEMES:
             problems.append(
                 (
                     m.start(kind),

@@ -25,6 +25,7 @@ from ..read.halves import in_halves
 from ..read.load import Document
 from ..read.project import Project, collector_paused, read_files, read_project_but_records
 from ..schema_errors import did_you_mean, schema_findings
+from .addresses import address_findings
 from .content_pages import content_page_findings
 from .guidance import check_guidance, well_formed
 from .markdown_safety import body_findings
@@ -313,14 +314,16 @@ def check(
     `record_findings`: what `check_record` says about each record, where already known."""
     framework = project.framework
     guidance, findings = well_formed(project.guidance)
-    content_pages = {page.stem for page in (project.root / "content").glob("*.md")}
-    findings += project.findings + check_guidance(guidance, content_pages)
+    content_pages = [page.name for page in (project.root / "content").glob("*.md")]
+    sections = _sections(project)
+    findings += project.findings + check_guidance(guidance)
     findings += content_page_findings(project.root)
+    findings += address_findings(guidance, content_pages, project.records, set(sections))
     with collector_paused():
         if record_findings is None:
             record_findings = _check_records(project.records, framework, today)
         findings += record_findings
-        findings += check_collection(project.records, guidance_ids(guidance), _sections(project))
+        findings += check_collection(project.records, guidance_ids(guidance), sections)
         return sorted({with_severity(f, framework) for f in findings})
 
 

@@ -43,17 +43,20 @@ def cms_port_option(help: str):
 def cms(output: Path | None, cms_port: int, root: Path) -> None:
     """Write the web form's configuration (Decap CMS config.yml) from the framework."""
     try:
+        config = SiteConfig.from_mkdocs(root / "mkdocs.yml")
         project = read_project(root)
     except ConfigError as exc:
         click.echo(format_text(exc.findings), err=True)
-        click.echo("Het kwaliteitskader is kapot; herstel dat eerst.", err=True)
+        if exc.findings[0].path.endswith("mkdocs.yml"):
+            click.echo("mkdocs.yml is niet in orde; herstel het eerst.", err=True)
+        else:
+            click.echo("Het kwaliteitskader is kapot; herstel dat eerst.", err=True)
         sys.exit(2)
     report = Report(project, check(project, clock.today()))
     if blocking := report.blocking(False):
         click.echo(format_text(blocking), err=True)
         click.echo("Geen configuratie geschreven: herstel eerst de meldingen hierboven.", err=True)
         sys.exit(1)
-    config = SiteConfig.from_mkdocs(root / "mkdocs.yml")
     text = config_text(build_model(project), config, cms_port)
     if output:
         output.write_text(text, encoding="utf-8")

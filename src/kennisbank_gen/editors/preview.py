@@ -21,8 +21,9 @@ from pathlib import Path
 import click
 
 from .. import clock
-from ..errors import FindingsError
+from ..errors import BuildError, FindingsError
 from ..findings import Finding, format_text
+from ..publish.output import MARKER, owned_tree
 from ..publish.recipe import Prepared, prepare
 from ..read.project import FRAMEWORK_DIR
 from ..render.cms import admin_files
@@ -38,7 +39,8 @@ def _digest(content: str | bytes) -> bytes:
 
 class DocsTree:
     """The generated docs tree, with a digest of every file this process wrote or found, so that
-    telling what changed needs no reading back."""
+    telling what changed needs no reading back. Like the build's, it is written and pruned only
+    where the build owns the folder (`owned_tree`: BuildError otherwise)."""
 
     def __init__(self, directory: Path):
         self.directory = directory
@@ -48,6 +50,7 @@ class DocsTree:
         """Write the files whose content changed; with `complete`, `files` is the whole tree and
         every other file is removed. Returns (written, removed) paths."""
         if self.known is None:
+            owned_tree(self.directory)
             self.known = self._scan()
         written, removed = set(), set()
         for rel, content in files.items():
@@ -73,7 +76,7 @@ class DocsTree:
         return {
             p.relative_to(self.directory).as_posix(): _digest(p.read_bytes())
             for p in self.directory.rglob("*")
-            if p.is_file()
+            if p.is_file() and p.relative_to(self.directory).as_posix() != MARKER
         }
 
 
@@ -116,6 +119,9 @@ class Preview:
             self._render_all(self._prepare(), Step(), lambda: False)
         except FindingsError as exc:
             self._show_findings(exc.findings, Step())
+            return False
+        except BuildError as exc:
+            self.report(f"Preview niet gestart: {exc}.")
             return False
         return True
 

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from ..config import SiteConfig
 from ..findings import Finding
 
 SCRIPT = "assets/kennisbank-preview.js"
@@ -87,9 +88,10 @@ def banner_script(findings: list[Finding]) -> str:
 
 
 def serve_options(root: Path) -> dict:
-    """What `serve` adds to mkdocs.yml for the preview: the banner script."""
-    data = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
-    return {"extra_javascript": [*data.get("extra_javascript", []), SCRIPT]}
+    """What `serve` adds to mkdocs.yml for the preview: the banner script. Raises ConfigError
+    for a mkdocs.yml the site does not accept (`SiteConfig`)."""
+    scripts = SiteConfig.from_mkdocs(root / "mkdocs.yml").extra_javascript
+    return {"extra_javascript": [*scripts, SCRIPT]}
 
 
 def address(root: Path, dev_addr: str) -> str:

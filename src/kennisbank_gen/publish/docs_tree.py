@@ -15,7 +15,7 @@ from ..read.halves import in_halves
 from ..render.cms import admin_files
 from ..render.markdown_pages import Templates, render_site
 from ..render.model import Site
-from .output import prune_tree, write_files
+from .output import owned_tree, prune_tree, write_files
 
 #: from this many records, a forked child renders and writes part of the record pages
 IN_HALVES_FROM = 200
@@ -25,7 +25,8 @@ CHILD_SHARE = 0.7
 
 def write_docs_tree(site: Site, config: SiteConfig, root: Path, cms_port: int) -> tuple[int, int]:
     """Render the site into `config.docs_dir`, removing what is no longer part of it; returns
-    (files in the tree, files written)."""
+    (files in the tree, files written). Only into a tree the build owns (`owned_tree`)."""
+    owned_tree(config.docs_dir, root.absolute())
     templates = Templates(keep_bodies=False)
     record_pages = {i.page for i in site.initiatives}
 

@@ -10,6 +10,13 @@ killed in that instant leaves no `site/`, and the next build puts the parked sit
 Builds of one project are serialised by a lock (`.site.lock`, `fcntl.flock`): a second build
 refuses at once with a message. Under the lock, each build first removes what killed builds left
 behind (`.site.staging-*`, `.site.old-*`; git ignores `/.site.*`).
+
+The build deletes only what it made: every folder it fills and prunes (the docs tree, a staged
+site, and so the site itself) carries a marker file (`MARKER`) from the moment it is made. A
+folder in its way without the marker (a `docs_dir` or `--site-dir` pointing at the records, the
+working copy or a folder outside the project) stops the build with a message; nothing in it is
+touched (`owned_tree`). Before the swap, every page the build wrote and gated must be in the
+staged site (`check_in_site`): a site builder that wrote elsewhere fails the build.
 """
 
 from __future__ import annotations
@@ -27,15 +34,73 @@ from pathlib import Path
 from ..errors import BuildError
 
 LOCK_NAME = ".site.lock"
+#: the file that marks a folder as made by the build (hidden: MkDocs neither builds nor removes it)
+MARKER = ".kennisbank-generated"
+MARKER_TEXT = "Gemaakt door kennisbank build: deze map wordt bij elke build herschreven.\n"
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 #: errors that mean "this system or file system cannot exchange": use the fallback
 _NO_EXCHANGE = {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP}
 
 
+def owned_tree(directory: Path, root: Path | None = None) -> Path:
+    """`directory`, as a folder the build may fill and prune: made (with the marker) when it
+    does not exist, accepted when it carries the marker or is empty. Anything else (a file, a
+    link, a folder with content the build did not make; with `root`, a path that leaves the
+    project through a symbolic link) is a BuildError; nothing is touched."""
+    if root is not None and directory.resolve() != root.resolve() / directory.relative_to(root):
+        raise BuildError(
+            f"{directory} wijst via een symbolische link naar {directory.resolve()}; "
+            "de build schrijft alleen in zijn eigen map in het project"
+        )
+    if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
+        raise BuildError(f"{directory} is geen gewone map; de build schrijft daar niets")
+    if directory.is_dir() and not owned(directory) and any(directory.iterdir()):
+        raise BuildError(
+            f"de map {directory} bestaat al en is niet door kennisbank gemaakt (er staat geen "
+            f"{MARKER} in); de build schrijft en verwijdert daar niets. Verplaats of verwijder "
+            "die map zelf, of kies een andere"
+        )
+    directory.mkdir(parents=True, exist_ok=True)
+    if not owned(directory):
+        (directory / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    return directory
+
+
+def owned(directory: Path) -> bool:
+    """Whether `directory` is a real folder (not a link) that the build made."""
+    return not directory.is_symlink() and (directory / MARKER).is_file()
+
+
+def claimable(site_dir: Path) -> None:
+    """Raise BuildError unless the swap may replace `site_dir`: absent, empty, or a site the
+    build made. Checked before anything is written."""
+    if site_dir.is_symlink() or (site_dir.exists() and not site_dir.is_dir()):
+        raise BuildError(f"{site_dir} is geen gewone map; de build vervangt hem niet")
+    if site_dir.is_dir() and not owned(site_dir) and any(site_dir.iterdir()):
+        raise BuildError(
+            f"de map {site_dir} is niet door kennisbank gemaakt (er staat geen {MARKER} in); "
+            "de build vervangt hem niet. Verplaats of verwijder die map zelf, of kies met "
+            "--site-dir een andere"
+        )
+
+
+def check_in_site(staging: Path, pages: set[str]) -> None:
+    """Raise BuildError unless every page the build wrote and gated (paths relative to the
+    site) is a file in `staging`, the folder about to be swapped in."""
+    missing = sorted(rel for rel in pages if not (staging / rel).is_file())
+    if missing or not pages:
+        shown = ", ".join(missing[:5]) or "geen pagina's"
+        raise BuildError(
+            f"de gecontroleerde pagina's staan niet in de nieuwe site {staging} ({shown}); "
+            "er is niets vervangen"
+        )
+
+
 def write_tree(directory: Path, files: dict[str, str | bytes]) -> int:
-    """Make `directory` hold exactly `files`; rewrite a file only when its content changed."""
-    written = write_files(directory, files)
+    """Make `directory` (a folder the build owns, `owned_tree`) hold exactly `files`; rewrite a
+    file only when its content changed."""
+    written = write_files(owned_tree(directory), files)
     prune_tree(directory, set(files))
     return written
 
@@ -55,9 +120,14 @@ def write_files(directory: Path, files: dict[str, str | bytes]) -> int:
 
 
 def prune_tree(directory: Path, wanted: set[str]) -> None:
-    """Remove every file of `directory` not in `wanted` (relative paths), and empty folders."""
+    """Remove every file of `directory` not in `wanted` (relative paths), and empty folders; only
+    in a folder the build made (BuildError otherwise)."""
     if directory.is_dir():
-        keep = {directory / rel for rel in wanted}
+        if not owned(directory):
+            raise BuildError(
+                f"de map {directory} is niet door kennisbank gemaakt; er is niets verwijderd"
+            )
+        keep = {directory / rel for rel in (*wanted, MARKER)}
         for path in sorted(directory.rglob("*"), reverse=True):  # children before parents
             if path.is_file() and path not in keep:
                 path.unlink()
@@ -66,7 +136,8 @@ def prune_tree(directory: Path, wanted: set[str]) -> None:
 
 
 def staging_dir(site_dir: Path) -> Path:
-    return site_dir.with_name(f".{site_dir.name}.staging-{os.getpid()}")
+    """The folder the new site is built in, next to `site_dir`: made now, with the marker."""
+    return owned_tree(site_dir.with_name(f".{site_dir.name}.staging-{os.getpid()}"))
 
 
 def _parked_dir(site_dir: Path) -> Path:
@@ -93,7 +164,9 @@ def exchange(a: Path, b: Path) -> bool:
 
 
 def swap_into_place(staging: Path, site_dir: Path) -> None:
-    """Put `staging` where `site_dir` is; the old site is removed afterwards."""
+    """Put `staging` where `site_dir` is; the old site is removed afterwards (only a site the
+    build made is ever replaced: `claimable`)."""
+    claimable(site_dir)
     if not site_dir.exists() and not site_dir.is_symlink():
         staging.rename(site_dir)
         return
@@ -111,24 +184,23 @@ def swap_into_place(staging: Path, site_dir: Path) -> None:
 
 
 def remove_leftovers(site_dir: Path) -> list[Path]:
-    """Remove what killed builds left next to `site_dir` (call it under the lock). A parked old
-    site comes back first when `site_dir` is missing (a build killed inside the fallback swap)."""
+    """Remove what killed builds left next to `site_dir` (call it under the lock): folders with
+    the marker, and empty ones; anything else of that name stays. A parked old site comes back
+    first when `site_dir` is missing (a build killed inside the fallback swap)."""
     pattern = f".{site_dir.name}."
     leftovers = sorted(
         p
         for p in site_dir.parent.glob(f"{pattern}*")
         if p.name.startswith((f"{pattern}staging-", f"{pattern}old-"))
+        and (owned(p) or (p.is_dir() and not p.is_symlink() and not any(p.iterdir())))
     )
-    parked = [p for p in leftovers if p.name.startswith(f"{pattern}old-") and p.is_dir()]
+    parked = [p for p in leftovers if p.name.startswith(f"{pattern}old-") and owned(p)]
     if parked and not site_dir.exists():
         newest = max(parked, key=lambda p: p.stat().st_mtime)
         newest.rename(site_dir)
         leftovers.remove(newest)
     for path in leftovers:
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
+        shutil.rmtree(path, ignore_errors=True)
     return leftovers
 
 

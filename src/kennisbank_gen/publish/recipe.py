@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..check.validate import Report, check
-from ..config import SiteConfig
+from ..config import SITE_DIR, SiteConfig
 from ..errors import BuildError, FindingsError
 from ..findings import Finding
 from ..read.project import read_project
@@ -24,6 +24,8 @@ from ..render.model import Site, build_model
 from .docs_tree import write_docs_tree
 from .output import (
     build_lock,
+    check_in_site,
+    claimable,
     io_message,
     remove_leftovers,
     staging_dir,
@@ -101,8 +103,13 @@ def prepare(root: Path, strict: bool = False, *, today: dt.date) -> Prepared:
 def build(
     root: Path, site_dir: Path | None = None, strict: bool = False, *, today: dt.date
 ) -> BuildResult:
-    site_dir = site_dir or root / "site"
+    """Build the site of `root` into `site_dir` (default: site/ in the project). Paths are made
+    absolute first: MkDocs reads relative ones from mkdocs.yml's folder, not from here."""
+    root = root.absolute()
+    site_dir = (site_dir or root / SITE_DIR).absolute()
+    SiteConfig.from_mkdocs(root / "mkdocs.yml")  # refused settings: before anything is written
     try:
+        claimable(site_dir)
         with build_lock(root):
             remove_leftovers(site_dir)
             generated = generate(root, strict, today=today)
@@ -116,6 +123,7 @@ def build(
                     failed = False
                 finally:
                     pipeline.close(failed=failed)
+                check_in_site(staging, set(pipeline.digests))
                 swap_into_place(staging, site_dir)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)

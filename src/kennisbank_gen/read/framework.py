@@ -23,7 +23,9 @@ KINDS = ("judgement", "description")
 UNKNOWN_ID = "niet-bekend"
 UNKNOWN_LABEL = "Niet bekend"
 
-_ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
+#: anchored at both ends of the text (`$` would also match before a final line break, and
+#: "preventie\n" would become an id); checked by Python's jsonschema, which reads `\A`, `\Z`
+_ID = {"type": "string", "pattern": r"\A[a-z0-9]+(-[a-z0-9]+)*\Z"}
 _TEXT = {"type": "string", "minLength": 1}
 _TERM = {
     "type": "object",

@@ -136,10 +136,12 @@ def apa_text(c: Citation, today: str) -> str:
 
 # --- BibTeX ------------------------------------------------------------------------------------
 
+#: BibTeX counts every brace, also one after a backslash (`\{` opens a group to it): braces
+#: in the text become commands in a group of their own, so a field's braces always balance
 _BIB_SPECIAL = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    "{": r"{\textbraceleft}",
+    "}": r"{\textbraceright}",
     "&": r"\&",
     "%": r"\%",
     "$": r"\$",

@@ -2,10 +2,11 @@
 
 The validator (`check.markdown_safety`) tells the editor what a body may not hold; this module
 makes sure that whatever it missed never reaches a page (OWASP: escape on output, with an
-allow-list). A body is rendered with the site's own Markdown extensions, the HTML goes through
-`nh3` (Rust's ammonia) with an allow-list of the elements and attributes Markdown itself makes and
-links only to http(s), mailto or the page's own headings, and the result goes into the generated
-page as raw HTML blocks, which MkDocs passes through untouched.
+allow-list). A body is rendered with the site's own Markdown extensions (`check.body_markdown`:
+its links bounded, so rendering is linear), the HTML goes through `nh3` (Rust's ammonia) with the
+allow-list of `check.body_markdown` (the elements and attributes Markdown itself makes, links only
+to http(s), mailto or the page's own headings), and the result goes into the generated page as
+raw HTML blocks, which MkDocs passes through untouched.
 
 The body's top-level headings stay Markdown headings (their text escaped), so the page's table of
 contents lists them and gives them ids unique on the page.
@@ -21,25 +22,10 @@ import markdown
 import nh3
 from markupsafe import Markup, escape
 
-from ..check.markdown_safety import EXTENSIONS
+from ..check.body_markdown import ATTRIBUTES, TAGS, URL_SCHEMES, body_converter
 from ..errors import FindingsError
 from ..findings import Finding
 
-TAGS = {
-    *("p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "em", "strong", "code", "pre", "blockquote"),
-    *("ul", "ol", "li", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd"),
-    "div",  # admonitions
-}
-ATTRIBUTES = {
-    "a": {"href", "title"},
-    "ol": {"start"},
-    "div": {"class"},  # admonition, note, warning...
-    "p": {"class"},  # admonition-title
-    "code": {"class"},  # language-python
-    "th": {"style"},  # text-align only (filter_style_properties)
-    "td": {"style"},
-}
-URL_SCHEMES = {"http", "https", "mailto"}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _VOID = {"br", "hr"}
@@ -61,7 +47,7 @@ def sanitize(html: str) -> str:
         html,
         tags=TAGS,
         attributes=ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
+        url_schemes=set(URL_SCHEMES),
         filter_style_properties={"text-align"},
         link_rel=None,
         strip_comments=True,
@@ -87,7 +73,7 @@ def _converter() -> markdown.Markdown:
     it is made once and `reset` before each text (Python-Markdown's way to reuse one)."""
     converter = getattr(_converters, "markdown", None)
     if converter is None:
-        converter = _converters.markdown = markdown.Markdown(extensions=EXTENSIONS)
+        converter = _converters.markdown = body_converter()
     return converter
 
 
