@@ -6,7 +6,10 @@ swap). What it indexes is decided by markup the templates emit:
 - the theme override (`overrides/main.html`) marks each page's content as the search body, except
   on pages whose front matter says `search: {exclude: true}` (overview lists, the browse page);
 - `templates/_pagefind.md.j2` gives initiative and guidance pages a hidden block with their
-  summary (weighted like the title, above the body), their kind of page, and their facets.
+  summary (weighted like the title, above the body), their kind of page, and their facets; an
+  initiative's block also holds, as the metadata field `zoektermen` (searched, never an excerpt),
+  the labels and search terms (`zoektermen` in vocabularies.yml) of its themes, kind and sectors,
+  so a teacher's word for a theme finds every page tagged with it.
 
 Facets come from the framework data: every vocabulary of a record and every quality criterion is a
 facet, so a new criterion in `criteria.yml` becomes a new facet without code changes. Filter keys
@@ -17,15 +20,19 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..read.framework import UNKNOWN_ID, UNKNOWN_LABEL, Criterion
+from stop_words import get_stop_words
+
+from ..read.framework import UNKNOWN_ID, UNKNOWN_LABEL, Criterion, Term
 from .model import GuidanceItem, Initiative, Site
 
-#: the words a "Bedoelde je ...?" suggestion can offer (assets/kennisbank-search.js)
+#: the site's words and stopwords, for the query handling (assets/kennisbank-query.js)
 WORDS = "assets/kennisbank-words.json"
 BROWSE_PAGE = "zoeken.md"  # the overrides' header form submits to zoeken/ (keep in step)
-ASSETS = ("kennisbank-search.js", "kennisbank-search.css")
+ASSETS = ("kennisbank-search.js", "kennisbank-query.js", "kennisbank-search.css")
 #: a record's summary (repeated in the hidden block) weighs as much as its title, the page's <h1>;
 #: Pagefind weighs an <h1> 7, other headings 6 down to 2, and body text 1
 SUMMARY_WEIGHT = 7
@@ -66,6 +73,13 @@ class PageData:
     #: sort keys (`data-pagefind-sort`): "2023-05-00" (unknown parts as 00), and the title
     sort_date: str
     sort_title: str
+    #: the labels and search terms of the record's vocabulary terms, for the index (not shown)
+    terms: str = ""
+
+
+def term_words(terms: tuple[Term, ...] | list[Term]) -> str:
+    """What a page tagged with these terms is found by: each label and each search term."""
+    return ", ".join(word for t in terms for word in (t.label, *t.zoektermen))
 
 
 def criterion_key(criterion: Criterion) -> str:
@@ -150,6 +164,7 @@ def page_data(page: Initiative | GuidanceItem) -> PageData:
             page.example,
             f"{y:04d}-{m:02d}-{d:02d}",
             page.title.casefold(),
+            term_words([*page.themes, page.kind, *page.sectors]),
         )
     kind = _page_type(page)
     filters = [("type", kind.id), ("set", page.set.id)]
@@ -169,13 +184,44 @@ def page_data(page: Initiative | GuidanceItem) -> PageData:
     )
 
 
-def word_list(site: Site) -> str:
-    """Every word of four letters or more in the titles and summaries of initiatives and
-    guidance items and in the framework's terms, lowercase, as a JSON array: the browse page
-    suggests the closest one when a word of a query finds nothing (a typo). Summaries, not
-    bodies, keep it small at any size (about what the titles and summaries hold)."""
-    texts = [f"{i.title} {i.summary}" for i in site.initiatives]
-    texts += [f"{item.title} {item.summary}" for item in site.items.values()]
-    texts += [t.label for terms in site.framework.vocabularies.values() for t in terms]
-    words = {w.casefold() for text in texts for w in re.findall(r"[^\W\d_]{4,}", text)}
-    return json.dumps(sorted(words), ensure_ascii=False, separators=(",", ":"))
+#: a web address or a link's target in Markdown text: the page shows the label, not these
+_ADDRESS = re.compile(r"(?:https?|mailto):[^\s)>\]]+|\]\([^)\s]*\)")
+
+
+def _words(text: str) -> set[str]:
+    """The words of `text` as Pagefind indexes them: lowercase, each whitespace-separated token
+    without its punctuation ("burn-out" -> "burnout"), and the pieces the punctuation separates
+    ("burn", "out")."""
+    words = set()
+    for token in _ADDRESS.sub(" ", text).casefold().split():
+        words.add("".join(c for c in token if not unicodedata.category(c).startswith("P")))
+        words.update(re.findall(r"[^\W_]+", token))
+    return {w for w in words if len(w) >= 2}
+
+
+def word_list(site: Site, texts: Iterable[str] = ()) -> str:
+    """The site's words, for the search page's query handling (assets/kennisbank-query.js), as
+    JSON: `words`, every word the index holds (sorted; from the titles, summaries, bodies and
+    framework texts of the records, guidance sets and `texts`, the hand-written pages, and each
+    vocabulary term's label and search terms), and `stopwords`, the Dutch words a query can
+    leave out. A query word that is none of these words is split into words that are (Dutch
+    compounds: "examenstress"), matched to an inflection ("psycholoog", "psychologen") or
+    left out with a "Bedoelde je ...?" - never handed to Pagefind, which would match it to the
+    longest indexed word it starts with ("intimidatie" -> "in")."""
+    fw = site.framework
+    all_texts = list(texts)
+    for i in site.initiatives:
+        all_texts += [i.title, i.summary, i.body]
+    for gset in site.guidance_sets:
+        all_texts += [gset.title, gset.intro, gset.item_label, gset.item_label_plural]
+        all_texts += [f"{g.title} {g.description}" for g in gset.groups]
+        all_texts += [f"{item.title} {item.summary}" for item in gset.items]
+    for c in fw.criteria:
+        all_texts += [c.label, c.question, c.explanation]
+        all_texts += [f"{v.label} {v.short} {v.explanation}" for v in c.values]
+    for terms in fw.vocabularies.values():
+        all_texts += [f"{t.label} {t.explanation} {' '.join(t.zoektermen)}" for t in terms]
+    all_texts += [INITIATIVE[1], "Fictief voorbeeld", UNKNOWN_LABEL]
+    words = set().union(*map(_words, all_texts))
+    data = {"words": sorted(words), "stopwords": sorted(set(get_stop_words("dutch")))}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
