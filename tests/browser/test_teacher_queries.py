@@ -22,8 +22,9 @@ from kennisbank_gen.render.model import GuidanceItem, Initiative, Site, build_mo
 pytestmark = pytest.mark.browser
 
 QUERIES = Path(__file__).resolve().parent.parent / "data" / "teacher_queries.yml"
-#: hit@5 measured on the bundled site (see the README's search section), less a margin
-HIT_AT_5_FLOOR = 0.25
+#: hit@5 measured on the bundled site: 0.286 before the search terms and query handling, 0.964
+#: after (81 of 84); the floor leaves a margin for a record added or reworded
+HIT_AT_5_FLOOR = 0.9
 TOP = 5
 
 

@@ -17,8 +17,10 @@
 const MIN_PART = 4;
 /** What Dutch puts between the parts of a compound (tussen-s, tussen-e, tussen-en). */
 const LINKS = ["", "s", "e", "en"];
-/** At most this many pages when no page has every word (their facet counts need each page). */
+/** At most this many partial matches (their facet counts need each page's data). */
 export const PARTIAL_LIMIT = 50;
+/** Fewer pages than this with every word of a query: the best partial matches follow them. */
+export const ENOUGH = 5;
 /** Pagefind's ranking of a match in a metadata field (the hidden block of `_pagefind.md.j2`):
  * the title and summary count as in the text; a page found by a search term of one of its
  * vocabulary terms ranks as if the word were in its summary; the date and the example flag
@@ -181,9 +183,8 @@ export class Words {
   }
 }
 
-/** Each result's filter values counted, as Pagefind counts them. */
-async function filterCounts(results) {
-  const counts = {};
+/** Each result's filter values counted, as Pagefind counts them, added to `counts`. */
+async function countFilters(results, counts) {
   for (const data of await Promise.all(results.map((result) => result.data()))) {
     for (const [key, values] of Object.entries(data.filters || {})) {
       counts[key] ||= {};
@@ -193,27 +194,42 @@ async function filterCounts(results) {
   return counts;
 }
 
-/** Search with Pagefind (`pf`) as the plan says. Returns Pagefind's answer (results, filters)
- * with `mode`: "all" (pages with every word), "partial" (none has them all: the pages with the
- * most, best first, at most PARTIAL_LIMIT) or "none"; and the plan's `suggestion`. A query
- * without words (filters only) goes to Pagefind as it is. `counts`: also count the filter
- * values of partial results (Pagefind counts those of its own answers). */
+/** Search with Pagefind (`pf`) as the plan says. Returns `results` (Pagefind's result objects),
+ * `filters` (the facet counts of those results), `complete` (how many of the results have every
+ * word), `suggestion` ("Bedoelde je ...?") and `mode`:
+ *   "all"     every result has every word (Pagefind's own answer, in its order);
+ *   "some"    fewer than ENOUGH pages have every word: after them, the best partial matches;
+ *   "partial" no page has every word: the pages with the most of them, best first;
+ *   "none"    nothing found.
+ * Partial matches: at most PARTIAL_LIMIT, ranked by how many words they have, then by the sum
+ * of Pagefind's scores for those words. A query without words (filters only) goes to Pagefind as
+ * it is. `counts`: also count the filter values of partial matches (Pagefind counts its own). */
 export async function search(pf, words, query, options = {}, { counts = false } = {}) {
-  if (!query || !query.trim()) return { ...(await pf.search(null, options)), mode: "all" };
+  if (!query || !query.trim()) {
+    const found = await pf.search(null, options);
+    return { ...found, mode: "all", complete: found.results.length, suggestion: null };
+  }
   const { terms, suggestion } = words.plan(query);
   const wanted = terms.filter((term) => !term.stop);
   const usable = wanted.filter((term) => term.forms);
-  const none = { results: [], filters: {}, mode: "none", suggestion };
+  const none = { results: [], filters: {}, mode: "none", complete: 0, suggestion };
   if (!usable.length) return none;
+  // each word Pagefind sees on its own, a compound's parts too
+  const units = usable.flatMap((term) => term.forms);
+  let complete = { results: [], filters: {} };
   if (usable.length === wanted.length) {
-    const found = await pf.search(usable.flatMap((term) => term.forms).join(" "), options);
-    if (found.results.length) return { ...found, mode: "all", suggestion };
-    if (usable.length === 1) return none;
+    complete = await pf.search(units.join(" "), options);
+    const n = complete.results.length;
+    if (n >= ENOUGH || units.length === 1) {
+      return { ...complete, mode: n ? "all" : "none", complete: n, suggestion };
+    }
   }
+  const have = new Set(complete.results.map((result) => result.id));
   const pages = new Map();
-  for (const term of usable) {
-    const found = await pf.search(term.forms.join(" "), { filters: options.filters || {} });
+  for (const unit of units) {
+    const found = await pf.search(unit, { filters: options.filters || {} });
     for (const result of found.results) {
+      if (have.has(result.id)) continue;
       const page = pages.get(result.id) || { result, words: 0, score: 0 };
       if (result.score > page.result.score) page.result = result; // its excerpt marks the most
       page.words += 1;
@@ -221,15 +237,18 @@ export async function search(pf, words, query, options = {}, { counts = false } 
       pages.set(result.id, page);
     }
   }
-  const best = [...pages.values()]
+  const partial = [...pages.values()]
     .sort((a, b) => b.words - a.words || b.score - a.score)
     .slice(0, PARTIAL_LIMIT)
     .map((page) => page.result);
-  if (!best.length) return none;
+  const n = complete.results.length;
+  if (!n && !partial.length) return none;
+  const filters = JSON.parse(JSON.stringify(complete.filters || {}));
   return {
-    results: best,
-    filters: counts ? await filterCounts(best) : {},
-    mode: "partial",
+    results: [...complete.results, ...partial],
+    filters: counts ? await countFilters(partial, filters) : filters,
+    mode: n ? (partial.length ? "some" : "all") : "partial",
+    complete: n,
     suggestion,
   };
 }

@@ -40,12 +40,18 @@
     return q.search(pf, q.words, query, options, extra);
   }
 
-  /** What the search found, in words; "partial": no page has every word. */
-  function foundText(mode, count, query) {
+  /** What the search (`find`) found, in words: whether the results have every word. */
+  function foundText(search, query) {
     const about = query ? ` voor ‘${query}’` : "";
-    if (mode === "partial") {
-      return `Geen resultaten met alle woorden${about}; dit zijn de beste gedeeltelijke (${count}).`;
+    const partial = search.results.length - search.complete;
+    if (search.mode === "partial") {
+      return `Geen resultaten met alle woorden${about}; dit zijn de beste gedeeltelijke (${partial}).`;
     }
+    if (search.mode === "some") {
+      const complete = plural(search.complete, "resultaat", "resultaten");
+      return `${complete} met alle woorden${about}; daarna de beste gedeeltelijke (${partial}).`;
+    }
+    const count = search.results.length;
     return count ? `${plural(count, "resultaat", "resultaten")}${about}` : `Geen resultaten${about}`;
   }
 
@@ -181,15 +187,14 @@
           const search = await find(pf, query);
           const top = search.results.slice(0, HEADER_RESULTS);
           const pages = await Promise.all(top.map((r) => r.data()));
-          return { ...search, count: search.results.length, top: pages };
+          return { text: foundText(search, query), better: search.suggestion, top: pages };
         });
       } catch {
         if (mine === seq) show(UNAVAILABLE, [], "");
         return;
       }
       if (!found || mine !== seq) return;
-      const { count, top, mode, suggestion } = found;
-      show(foundText(mode, count, query), top, query, suggestion);
+      show(found.text, found.top, query, found.better);
     }
 
     function go(option) {
@@ -404,7 +409,7 @@
             const other = await find(pf, query, { filters }, { counts: true });
             counts[key] = other.filters[key] || {};
           }
-          return { counts, matches: search.results, mode: search.mode, better: search.suggestion };
+          return { counts, matches: search.results, text: foundText(search, ""), better: search.suggestion };
         });
       } catch {
         if (mine === seq) {
@@ -430,7 +435,7 @@
           : "Typ een zoekwoord of kies een filter.";
       } else {
         status.textContent = results.length
-          ? foundText(found.mode, results.length, "")
+          ? found.text
           : "Geen resultaten. Probeer een ander zoekwoord of minder filters.";
         await showMore();
         // a word the site does not know is likely a typo: offer the closest word it knows
