@@ -22,7 +22,7 @@ from kennisbank_gen.errors import BuildError, ConfigError
 from kennisbank_gen.publish import build, generate, search_index
 from kennisbank_gen.read.framework import SEARCHABLE, Criterion, Value, load_framework
 from kennisbank_gen.read.project import read_project
-from kennisbank_gen.render import search
+from kennisbank_gen.render import search, search_words
 from kennisbank_gen.render.markdown_pages import render_site
 from kennisbank_gen.render.model import build_model
 
@@ -108,20 +108,20 @@ def test_word_list_holds_the_words_of_the_index_and_the_search_terms(site, rende
     assert all(len(w) >= 2 and w == w.casefold() for w in words)
     assert "vertrouwenspersoon" in words  # a summary
     for page in (REPO / "content").glob("*.md"):  # the hand-written pages
-        assert search._words(page.read_text(encoding="utf-8")) <= set(words), page.name
+        assert search_words.words_of(page.read_text(encoding="utf-8")) <= set(words), page.name
     item = next(iter(site.items.values()))
-    assert set(search._words(f"{item.title} {item.summary}")) <= set(words)
+    assert set(search_words.words_of(f"{item.title} {item.summary}")) <= set(words)
     for terms in site.framework.vocabularies.values():
         for t in terms:
             for zoekterm in t.zoektermen:
-                assert set(search._words(zoekterm)) <= set(words), zoekterm
+                assert set(search_words.words_of(zoekterm)) <= set(words), zoekterm
     # "burn-out" as Pagefind reads it: one word without the hyphen, and its pieces
     assert {"burnout", "burn", "out"} <= set(words)
     # what a page shows of a link is its label, not its target or address
     text = (
         "Lees het [kwaliteitskader](kwaliteitskader.md), <https://example.org/a-b> of mailto:x@y.nl"
     )
-    assert search._words(text) == {"lees", "het", "kwaliteitskader", "of"}
+    assert search_words.words_of(text) == {"lees", "het", "kwaliteitskader", "of"}
     assert {"de", "het", "een", "ik", "hoe"} <= set(data["stopwords"])
 
 
@@ -416,3 +416,42 @@ def test_pagefind_dying_while_mkdocs_renders_stops_the_build(project, monkeypatc
         build(project, today=TODAY)
     assert tree_digest(project / "site") == before
     assert not list(project.glob(".site.[!l]*"))
+
+
+def test_compounds_split_into_words_of_the_site_never_into_fragments_or_stopwords():
+    lexicon = search_words.Lexicon(
+        ["student", "psychologen", "vertrouwen", "persoon", "in", "ten", "zelf", "beeld", "stress"]
+    )
+    assert lexicon.compound("studentpsychologen") == ["student", "psychologen"]
+    assert lexicon.compound("vertrouwenspersoon") == ["vertrouwen", "persoon"]  # tussen-s
+    assert lexicon.compound("zelfbeeld") is None  # "zelf" is a stopword
+    assert lexicon.compound("tenstress") is None  # "ten" is too short to be a part
+    assert lexicon.compound("studentstressvertrouwen") == ["student", "stress", "vertrouwen"]
+
+
+def test_inflections_the_stemmer_keeps_apart_are_indexed_with_the_page():
+    """Snowball's Dutch stemmer lengthens the vowel of an open syllable ("mentoren" ->
+    "mentoor", "examen" -> "exaam"), so Pagefind never finds "mentoren" for "mentor"; a page is
+    indexed with those inflections of its words, and with the parts of its compounds."""
+    assert search_words.stem("mentoren") != search_words.stem("mentor")  # what this is about
+    words = "mentor mentoren examen examens student studenten psychologen daar daarin"
+    lexicon = search_words.Lexicon([*words.split(), "studentpsychologen"])
+    assert lexicon.kept_apart("mentoren") == ["mentor"]
+    assert lexicon.kept_apart("mentor") == ["mentoren"]
+    assert lexicon.kept_apart("examens") == ["examen"]
+    assert lexicon.kept_apart("studenten") == []  # one stem: Pagefind finds both already
+    assert lexicon.kept_apart("daar") == []  # a stopword, and "daarin" is another word
+    text = "Mentoren en studentpsychologen bespreken examens."
+    assert lexicon.extra_forms(text) == ["examen", "mentor", "psychologen", "student"]
+
+
+WOORDVORMEN = re.compile(r'<span data-pagefind-meta="woordvormen">([^<]*)</span>')
+
+
+def test_pages_carry_their_extra_word_forms_for_the_index(site, rendered):
+    lexicon = search.site_lexicon(site)
+    for i in site.initiatives:
+        forms = lexicon.extra_forms(f"{i.title} {i.summary}")
+        shown = WOORDVORMEN.findall(rendered[i.page])
+        assert shown == ([" ".join(forms)] if forms else []), i.slug
+    assert any(lexicon.extra_forms(f"{i.title} {i.summary}") for i in site.initiatives)

@@ -20,6 +20,7 @@ from test_search import add_criterion
 
 from kennisbank_gen.publish import build
 from kennisbank_gen.read.project import read_project
+from kennisbank_gen.render import search, search_words
 from kennisbank_gen.render.model import build_model
 
 pytestmark = pytest.mark.browser
@@ -593,3 +594,34 @@ def test_the_header_offers_did_you_mean_and_keyboard_takes_it(page):
     )
     expect(offer).to_be_hidden()
     expect(page.locator(OPTION).first).to_be_visible()
+
+
+def test_an_inflection_the_stemmer_keeps_apart_still_finds_the_page(page, site):
+    """'mentor' finds the pages that say only 'mentoren' (Snowball: "mentoor"), through the word
+    forms each page is indexed with (render/search_words.py): the same stemmer as Pagefind's."""
+    lexicon = search.site_lexicon(site)
+    pairs = sorted(
+        (other, f"/{p.url}")
+        for p in [*site.initiatives, *site.items.values()]
+        for word in search_words.words_of(f"{p.title} {p.summary}")
+        for other in lexicon.kept_apart(word)
+    )
+    assert pairs, "the bundled content has such a word"
+    queries = sorted({other for other, _ in pairs})
+    page.goto("")
+    found = page.evaluate(
+        """async (queries) => {
+            const pf = await import('/pagefind/pagefind.js');
+            await pf.options({baseUrl: '/'});
+            await pf.init();
+            const out = {};
+            for (const query of queries) {
+                const found = await pf.search(query);
+                out[query] = await Promise.all(found.results.map(async r => (await r.data()).url));
+            }
+            return out;
+        }""",
+        queries,
+    )
+    missing = [(other, url) for other, url in pairs if url not in found[other]]
+    assert missing == []

@@ -19,15 +19,12 @@ and values are ids (stable, short in a shared URL); the browse page shows the la
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from stop_words import get_stop_words
-
 from ..read.framework import UNKNOWN_ID, UNKNOWN_LABEL, Criterion, Term
 from .model import GuidanceItem, Initiative, Site
+from .search_words import STOPWORDS, Lexicon, words_of
 
 #: the site's words and stopwords, for the query handling (assets/kennisbank-query.js)
 WORDS = "assets/kennisbank-words.json"
@@ -75,6 +72,9 @@ class PageData:
     sort_title: str
     #: the labels and search terms of the record's vocabulary terms, for the index (not shown)
     terms: str = ""
+    #: the parts of its compounds and the inflections Pagefind's stemmer keeps apart
+    #: (`search_words.Lexicon.extra_forms`), for the index (not shown)
+    forms: str = ""
 
 
 def term_words(terms: tuple[Term, ...] | list[Term]) -> str:
@@ -144,9 +144,12 @@ def facets(site: Site) -> list[Facet]:
     return result
 
 
-def page_data(page: Initiative | GuidanceItem) -> PageData:
-    """Title, summary, kind of page and facet values of an initiative or a guidance item."""
+def page_data(page: Initiative | GuidanceItem, site: Site | None = None) -> PageData:
+    """Title, summary, kind of page and facet values of an initiative or a guidance item; with
+    the `site`, also the extra word forms it is indexed with (those of its title and summary: a
+    body's words would cost a tokenisation of every body twice for little)."""
     if isinstance(page, Initiative):
+        text = f"{page.title} {page.summary}"
         filters = [("type", INITIATIVE[0]), (REAL_KEY, "nee" if page.example else "ja")]
         filters += [("thema", t.id) for t in page.themes]
         filters += [("sector", s.id) for s in page.sectors] or [("sector", UNKNOWN_ID)]
@@ -165,6 +168,7 @@ def page_data(page: Initiative | GuidanceItem) -> PageData:
             f"{y:04d}-{m:02d}-{d:02d}",
             page.title.casefold(),
             term_words([*page.themes, page.kind, *page.sectors]),
+            _forms(site, text),
         )
     kind = _page_type(page)
     filters = [("type", kind.id), ("set", page.set.id)]
@@ -181,47 +185,51 @@ def page_data(page: Initiative | GuidanceItem) -> PageData:
         False,
         f"{year:04d}-00-00",
         f"{page.set.title} {page.number:03d}".casefold(),
+        forms=_forms(site, f"{page.title} {page.summary}"),
     )
 
 
-#: a web address or a link's target in Markdown text: the page shows the label, not these
-_ADDRESS = re.compile(r"(?:https?|mailto):[^\s)>\]]+|\]\([^)\s]*\)")
+def _forms(site: Site | None, text: str) -> str:
+    return " ".join(site_lexicon(site).extra_forms(text)) if site is not None else ""
 
 
-def _words(text: str) -> set[str]:
-    """The words of `text` as Pagefind indexes them: lowercase, each whitespace-separated token
-    without its punctuation ("burn-out" -> "burnout"), and the pieces the punctuation separates
-    ("burn", "out")."""
-    words = set()
-    for token in _ADDRESS.sub(" ", text).casefold().split():
-        words.add("".join(c for c in token if not unicodedata.category(c).startswith("P")))
-        words.update(re.findall(r"[^\W_]+", token))
-    return {w for w in words if len(w) >= 2}
+def _site_texts(site: Site) -> list[str]:
+    """The texts of the indexed pages that the model holds: records, guidance, the framework."""
+    fw = site.framework
+    texts = []
+    for i in site.initiatives:
+        texts += [i.title, i.summary, i.body]
+    for gset in site.guidance_sets:
+        texts += [gset.title, gset.intro, gset.item_label, gset.item_label_plural]
+        texts += [f"{g.title} {g.description}" for g in gset.groups]
+        texts += [f"{item.title} {item.summary}" for item in gset.items]
+    for c in fw.criteria:
+        texts += [c.label, c.question, c.explanation]
+        texts += [f"{v.label} {v.short} {v.explanation}" for v in c.values]
+    for terms in fw.vocabularies.values():
+        texts += [f"{t.label} {t.explanation} {' '.join(t.zoektermen)}" for t in terms]
+    return [*texts, INITIATIVE[1], "Fictief voorbeeld", UNKNOWN_LABEL]
+
+
+_last: list = [None, None]  # (site, its lexicon): one model at a time is rendered
+
+
+def site_lexicon(site: Site) -> Lexicon:
+    """The words of the site's records, guidance and framework (computed once per model)."""
+    if _last[0] is not site:
+        _last[:] = [site, Lexicon(words_of("\n".join(_site_texts(site))))]
+    return _last[1]
 
 
 def word_list(site: Site, texts: Iterable[str] = ()) -> str:
-    """The site's words, for the search page's query handling (assets/kennisbank-query.js), as
-    JSON: `words`, every word the index holds (sorted; from the titles, summaries, bodies and
-    framework texts of the records, guidance sets and `texts`, the hand-written pages, and each
-    vocabulary term's label and search terms), and `stopwords`, the Dutch words a query can
-    leave out. A query word that is none of these words is split into words that are (Dutch
-    compounds: "examenstress"), matched to an inflection ("psycholoog", "psychologen") or
-    left out with a "Bedoelde je ...?" - never handed to Pagefind, which would match it to the
-    longest indexed word it starts with ("intimidatie" -> "in")."""
-    fw = site.framework
-    all_texts = list(texts)
-    for i in site.initiatives:
-        all_texts += [i.title, i.summary, i.body]
-    for gset in site.guidance_sets:
-        all_texts += [gset.title, gset.intro, gset.item_label, gset.item_label_plural]
-        all_texts += [f"{g.title} {g.description}" for g in gset.groups]
-        all_texts += [f"{item.title} {item.summary}" for item in gset.items]
-    for c in fw.criteria:
-        all_texts += [c.label, c.question, c.explanation]
-        all_texts += [f"{v.label} {v.short} {v.explanation}" for v in c.values]
-    for terms in fw.vocabularies.values():
-        all_texts += [f"{t.label} {t.explanation} {' '.join(t.zoektermen)}" for t in terms]
-    all_texts += [INITIATIVE[1], "Fictief voorbeeld", UNKNOWN_LABEL]
-    words = set().union(*map(_words, all_texts))
-    data = {"words": sorted(words), "stopwords": sorted(set(get_stop_words("dutch")))}
+    """The site's words, for the query handling in the browser (assets/kennisbank-query.js), as
+    JSON: `words`, every word the index holds (sorted; from the records, guidance sets, the
+    framework with each vocabulary term's search terms, and `texts`, the hand-written pages), and
+    `stopwords`, the Dutch words a query can leave out. A query word that is none of these words
+    is split into words that are (Dutch compounds: "examenstress"), matched to an inflection
+    ("psycholoog", "psychologen") or left out with a "Bedoelde je ...?" - never handed to
+    Pagefind, which would match it to the longest indexed word it begins with ("intimidatie" ->
+    "in")."""
+    words = site_lexicon(site).words | words_of("\n".join(texts))
+    data = {"words": sorted(words), "stopwords": sorted(STOPWORDS)}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -23,10 +23,19 @@ export const PARTIAL_LIMIT = 50;
 export const ENOUGH = 5;
 /** Pagefind's ranking of a match in a metadata field (the hidden block of `_pagefind.md.j2`):
  * the title and summary count as in the text; a page found by a search term of one of its
- * vocabulary terms ranks as if the word were in its summary; the date and the example flag
- * never rank. */
+ * vocabulary terms ranks as if the word were in its summary, one found by a word form it is
+ * indexed with (a compound's part, an inflection: render/search_words.py) as by its summary; the
+ * date and the example flag never rank. */
 export const RANKING = {
-  metaWeights: { title: 5, summary: 1, zoektermen: 2, type: 1, date: 0, example: 0 },
+  metaWeights: {
+    title: 5,
+    summary: 1,
+    zoektermen: 2,
+    woordvormen: 1,
+    type: 1,
+    date: 0,
+    example: 0,
+  },
 };
 
 /** Lowercase without accents: "Suïcide" and "suicide" are the same word. */
