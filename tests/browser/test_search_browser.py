@@ -409,6 +409,7 @@ def test_query_words_become_words_of_the_site(page):
     inflection belongs to, a compound's parts; short fragments and stopwords are never parts."""
     words = ["examen", "examens", "stress", "in", "ten", "minste", "psychologen", "zelf"]
     words += ["beeld", "vertrouwenspersoon", "vertrouwen", "suïcide", "paniek", "aanvallen"]
+    words += ["student", "studenten", "studentpsychologen"]
     calls = [
         ("resolve", "examen"),  # a word of the list
         ("resolve", "exam"),  # the start of one: still typing
@@ -421,6 +422,9 @@ def test_query_words_become_words_of_the_site(page):
         ("resolve", "suicide"),  # accents do not count
         ("closest", "vertrouwenspesoon"),  # a typo
         ("closest", "qqqqqqq"),
+        # what the words a beginning begins share: Pagefind stems "studen" to "stuud"
+        ("completion", "studen"),
+        ("completion", "student"),  # a word of the list itself
     ]
     assert words_say(page, words, ["de", "in", "zelf", "ik"], calls) == [
         ["examen"],
@@ -433,6 +437,8 @@ def test_query_words_become_words_of_the_site(page):
         None,
         ["suicide"],
         "vertrouwenspersoon",
+        None,
+        "student",
         None,
     ]
 

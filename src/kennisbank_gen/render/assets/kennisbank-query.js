@@ -120,6 +120,20 @@ export class Words {
     return best;
   }
 
+  /** What every word of the list that begins with `start` begins with, when that is longer:
+   * "studen" -> "student" (Pagefind stems "studen" to "stuud", which begins nothing). */
+  completion(start) {
+    if (this.has(start)) return null;
+    let common = null;
+    for (const word of this.beginningWith(start)) {
+      if (common === null) common = word;
+      let shared = start.length;
+      while (shared < common.length && common[shared] === word[shared]) shared++;
+      common = common.slice(0, shared);
+    }
+    return common && common.length > start.length ? this.forms.get(common) || common : null;
+  }
+
   /** A word of the list as a part of a compound (not a stopword, not too short). */
   part(word, last) {
     if (word.length < MIN_PART || this.stop.has(word)) return null;
@@ -224,10 +238,15 @@ export async function search(pf, words, query, options = {}, { counts = false } 
   const none = { results: [], filters: {}, mode: "none", complete: 0, suggestion };
   if (!usable.length) return none;
   // each word Pagefind sees on its own, a compound's parts too
-  const units = usable.flatMap((term) => term.forms);
+  let units = usable.flatMap((term) => term.forms);
   let complete = { results: [], filters: {} };
   if (usable.length === wanted.length) {
     complete = await pf.search(units.join(" "), options);
+    const completed = units.map((unit) => words.completion(unit) || unit);
+    if (!complete.results.length && completed.join(" ") !== units.join(" ")) {
+      units = completed; // a word still being typed that Pagefind's stemmer turned into nothing
+      complete = await pf.search(units.join(" "), options);
+    }
     const n = complete.results.length;
     if (n >= ENOUGH || units.length === 1) {
       return { ...complete, mode: n ? "all" : "none", complete: n, suggestion };
