@@ -18,11 +18,11 @@ from conftest import REPO, TODAY
 
 from kennisbank_gen.check.validate import validate
 from kennisbank_gen.config import SiteConfig
-from kennisbank_gen.errors import BuildError
+from kennisbank_gen.errors import BuildError, ConfigError
 from kennisbank_gen.publish import build, generate, search_index
-from kennisbank_gen.read.framework import Criterion, Value
+from kennisbank_gen.read.framework import SEARCHABLE, Criterion, Value, load_framework
 from kennisbank_gen.read.project import read_project
-from kennisbank_gen.render import search
+from kennisbank_gen.render import search, search_words
 from kennisbank_gen.render.markdown_pages import render_site
 from kennisbank_gen.render.model import build_model
 
@@ -99,11 +99,115 @@ def test_search_excerpts_come_from_summary_and_body_only(site, rendered):
         assert card.find_parent(attrs={"data-pagefind-ignore": True}) is not None
 
 
-def test_word_list_for_typo_suggestions(site, rendered):
-    words = json.loads(rendered[search.WORDS])
+def test_word_list_holds_the_words_of_the_index_and_the_search_terms(site, rendered):
+    """The query handling (assets/kennisbank-query.js) hands Pagefind only words of this list:
+    it must hold the words of the records, the hand-written pages and every search term."""
+    data = json.loads(rendered[search.WORDS])
+    words = data["words"]
     assert words == sorted(set(words))
-    assert "vertrouwenspersoon" in words
-    assert all(len(w) >= 4 and w == w.casefold() for w in words)
+    assert all(len(w) >= 2 and w == w.casefold() for w in words)
+    assert "vertrouwenspersoon" in words  # a summary
+    for page in (REPO / "content").glob("*.md"):  # the hand-written pages
+        assert search_words.words_of(page.read_text(encoding="utf-8")) <= set(words), page.name
+    item = next(iter(site.items.values()))
+    assert set(search_words.words_of(f"{item.title} {item.summary}")) <= set(words)
+    for terms in site.framework.vocabularies.values():
+        for t in terms:
+            for zoekterm in t.zoektermen:
+                assert set(search_words.words_of(zoekterm)) <= set(words), zoekterm
+    # "burn-out" as Pagefind reads it: one word without the hyphen, and its pieces
+    assert {"burnout", "burn", "out"} <= set(words)
+    # what a page shows of a link is its label, not its target or address
+    text = (
+        "Lees het [kwaliteitskader](kwaliteitskader.md), <https://example.org/a-b> of mailto:x@y.nl"
+    )
+    assert search_words.words_of(text) == {"lees", "het", "kwaliteitskader", "of"}
+    assert {"de", "het", "een", "ik", "hoe"} <= set(data["stopwords"])
+
+
+ZOEKTERMEN = re.compile(r'<span data-pagefind-meta="zoektermen">([^<]*)</span>')
+
+
+def test_initiatives_are_found_by_the_search_terms_of_their_terms(site, rendered):
+    """Each initiative's hidden block holds, for the index (a metadata field, so never an
+    excerpt), the label and every search term of its themes, kind and sectors."""
+    for i in site.initiatives:
+        (terms,) = ZOEKTERMEN.findall(rendered[i.page])
+        for term in (*i.themes, i.kind, *i.sectors):
+            assert term.label in terms.split(", "), (i.slug, term.id)
+            assert set(term.zoektermen) <= set(terms.split(", ")), (i.slug, term.id)
+    for item in site.items.values():
+        assert not ZOEKTERMEN.findall(rendered[item.page]), item.id
+    # the bundled framework gives every searchable term its search terms
+    for name in SEARCHABLE:
+        for term in site.framework.vocabularies[name]:
+            assert term.zoektermen, term.id
+
+
+def test_framework_page_lists_the_search_terms(site, built_site):
+    page = BeautifulSoup(
+        (built_site / "kwaliteitskader" / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    for name in SEARCHABLE:
+        for term in site.framework.vocabularies[name]:
+            shown = page.find(attrs={"data-kb-zoektermen": term.id})
+            assert shown.get_text() == ", ".join(term.zoektermen), term.id
+            # not indexed here: a search term finds the records tagged with it, not this page
+            assert shown.find_parent(attrs={"data-pagefind-ignore": "index"}) is not None
+
+
+def break_vocabularies(project: Path, old: str, new: str) -> list[str]:
+    file = project / "quality_framework" / "vocabularies.yml"
+    text = file.read_text(encoding="utf-8")
+    assert old in text
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_framework(project / "quality_framework")
+    return [f.text() for f in raised.value.findings]
+
+
+def line_of(project: Path, text: str) -> int:
+    lines = (project / "quality_framework" / "vocabularies.yml").read_text("utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line == text)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "at", "shown"),
+    [
+        (
+            "      - faalangst\n",
+            "      - faalangst\n      - Faalangst\n",
+            "      - Faalangst",
+            "zoektermen[7]: verwacht elke zoekterm één keer, gevonden 'Faalangst' twee keer",
+        ),
+        (
+            "      - faalangst\n",
+            "      - faal;angst\n",
+            "      - faal;angst",
+            "zoektermen[6]: verwacht één zoekterm (woorden met letters, cijfers, - of ', zonder "
+            "komma; één per regel), gevonden 'faal;angst'",
+        ),
+        ("      - faalangst\n", "      -\n", "      -", "zoektermen[6]: verwacht één zoekterm"),
+        (
+            "    zoektermen:\n      - verbondenheid\n",
+            "    zoektermen: verbondenheid\n",
+            "    zoektermen: verbondenheid",
+            "themes[1].zoektermen: verwacht een lijst, gevonden 'verbondenheid",
+        ),
+        (
+            "  - {id: actief, label: Actief}\n",
+            "  - {id: actief, label: Actief, zoektermen: [lopend]}\n",
+            "  - {id: actief, label: Actief, zoektermen: [lopend]}",
+            "statuses[0].zoektermen: verwacht een van de bekende velden, gevonden het onbekende "
+            "veld 'zoektermen'",
+        ),
+    ],
+    ids=["twice", "punctuation", "empty", "not-a-list", "on-a-status"],
+)
+def test_a_bad_search_term_is_a_located_framework_finding(project, old, new, at, shown):
+    (finding,) = break_vocabularies(project, old, new)
+    assert finding.startswith(f"quality_framework/vocabularies.yml:{line_of(project, at)}:")
+    assert shown in finding
 
 
 def test_guidance_pages_carry_set_and_pdca_phase(site, rendered):
@@ -312,3 +416,42 @@ def test_pagefind_dying_while_mkdocs_renders_stops_the_build(project, monkeypatc
         build(project, today=TODAY)
     assert tree_digest(project / "site") == before
     assert not list(project.glob(".site.[!l]*"))
+
+
+def test_compounds_split_into_words_of_the_site_never_into_fragments_or_stopwords():
+    lexicon = search_words.Lexicon(
+        ["student", "psychologen", "vertrouwen", "persoon", "in", "ten", "zelf", "beeld", "stress"]
+    )
+    assert lexicon.compound("studentpsychologen") == ["student", "psychologen"]
+    assert lexicon.compound("vertrouwenspersoon") == ["vertrouwen", "persoon"]  # tussen-s
+    assert lexicon.compound("zelfbeeld") is None  # "zelf" is a stopword
+    assert lexicon.compound("tenstress") is None  # "ten" is too short to be a part
+    assert lexicon.compound("studentstressvertrouwen") == ["student", "stress", "vertrouwen"]
+
+
+def test_inflections_the_stemmer_keeps_apart_are_indexed_with_the_page():
+    """Snowball's Dutch stemmer lengthens the vowel of an open syllable ("mentoren" ->
+    "mentoor", "examen" -> "exaam"), so Pagefind never finds "mentoren" for "mentor"; a page is
+    indexed with those inflections of its words, and with the parts of its compounds."""
+    assert search_words.stem("mentoren") != search_words.stem("mentor")  # what this is about
+    words = "mentor mentoren examen examens student studenten psychologen daar daarin"
+    lexicon = search_words.Lexicon([*words.split(), "studentpsychologen"])
+    assert lexicon.kept_apart("mentoren") == ["mentor"]
+    assert lexicon.kept_apart("mentor") == ["mentoren"]
+    assert lexicon.kept_apart("examens") == ["examen"]
+    assert lexicon.kept_apart("studenten") == []  # one stem: Pagefind finds both already
+    assert lexicon.kept_apart("daar") == []  # a stopword, and "daarin" is another word
+    text = "Mentoren en studentpsychologen bespreken examens."
+    assert lexicon.extra_forms(text) == ["examen", "mentor", "psychologen", "student"]
+
+
+WOORDVORMEN = re.compile(r'<span data-pagefind-meta="woordvormen">([^<]*)</span>')
+
+
+def test_pages_carry_their_extra_word_forms_for_the_index(site, rendered):
+    lexicon = search.site_lexicon(site)
+    for i in site.initiatives:
+        forms = lexicon.extra_forms(f"{i.title} {i.summary}")
+        shown = WOORDVORMEN.findall(rendered[i.page])
+        assert shown == ([" ".join(forms)] if forms else []), i.slug
+    assert any(lexicon.extra_forms(f"{i.title} {i.summary}") for i in site.initiatives)

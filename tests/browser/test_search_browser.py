@@ -6,18 +6,21 @@ Waits are guards against hangs (Playwright's timeouts), never assertions on time
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 from conftest import TODAY, copy_project, serve_directory
 from playwright.sync_api import expect
 from test_search import add_criterion
 
 from kennisbank_gen.publish import build
 from kennisbank_gen.read.project import read_project
+from kennisbank_gen.render import search, search_words
 from kennisbank_gen.render.model import build_model
 
 pytestmark = pytest.mark.browser
@@ -104,25 +107,38 @@ def test_dutch_inflected_query_finds_the_recommendation(page, site):
     assert page.offsite_requests == []
 
 
+def indexed_text(file: Path) -> str:
+    """The text Pagefind indexes of a page, lowercase: its body without the ignored parts and
+    without the hidden search block (metadata)."""
+    body = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser").select_one(
+        "[data-pagefind-body]"
+    )
+    for hidden in body.select(".kb-search-data, [data-pagefind-ignore]"):
+        hidden.decompose()
+    return body.get_text(" ").lower()
+
+
 def test_dutch_stemming_finds_a_page_that_never_has_the_query_word(page, site, built_project):
-    """Stemming, not prefix or substring matching: 'vertrouwenspersonen' finds the initiatives
-    whose built page says only 'vertrouwenspersoon'. Guards the choice of `pagefind[bin]` (the
-    standard binary) over `pagefind[extended]`, which adds only Chinese and Japanese."""
+    """Stemming, not prefix or substring matching: 'vertrouwenspersonen' finds the pages whose
+    indexed text says only 'vertrouwenspersoon', and marks that word in the excerpt (a page may
+    also be found by its theme's search terms, which the excerpt never shows). Guards the choice
+    of `pagefind[bin]` (the standard binary) over `pagefind[extended]`, which adds only Chinese
+    and Japanese."""
     site_dir = built_project / "site"
     only_singular = [
-        i
-        for i in site.initiatives
-        if "vertrouwenspersoon"
-        in (text := (site_dir / i.url.strip("/") / "index.html").read_text("utf-8").lower())
+        p.url
+        for p in [*site.initiatives, *site.items.values()]
+        if "vertrouwenspersoon" in (text := indexed_text(site_dir / p.url / "index.html"))
         and "vertrouwenspersonen" not in text
     ]
     assert only_singular, "the bundled content has such a page"
-    page.goto("kwaliteitskader/")
-    header_search(page, "vertrouwenspersonen")
-    for initiative in only_singular:
-        option = page.locator(OPTION).filter(has_text=initiative.title)
-        expect(option).to_have_count(1)
-        expect(option.locator(".kb-result__excerpt mark").first).to_contain_text(
+    page.goto("zoeken/?q=vertrouwenspersonen")
+    settled(page)
+    show_all_results(page)
+    for url in only_singular:
+        row = page.locator("#kb-browse-results li").filter(has=page.locator(f'a[href$="/{url}"]'))
+        expect(row).to_have_count(1)
+        expect(row.locator(".kb-result__excerpt mark").first).to_contain_text(
             re.compile("vertrouwenspersoon", re.IGNORECASE)
         )
 
@@ -369,3 +385,249 @@ def test_a_new_criterion_is_a_facet_with_counts(browser, tmp_path):
     finally:
         context.close()
         server.shutdown()
+
+
+# --- what a query's words mean (assets/kennisbank-query.js) ------------------------------------
+
+QUERY_MODULE = """async ({words, stopwords, calls}) => {
+    const q = await import('/assets/kennisbank-query.js');
+    const w = new q.Words({words, stopwords});
+    return calls.map(([name, arg]) => w[name](arg));
+}"""
+
+
+def words_say(page, words: list[str], stopwords: list[str], calls: list[tuple[str, str]]):
+    """What `Words(words, stopwords)` of kennisbank-query.js answers to each (method, argument)."""
+    page.goto("")
+    return page.evaluate(
+        QUERY_MODULE, {"words": words, "stopwords": stopwords, "calls": [list(c) for c in calls]}
+    )
+
+
+def test_query_words_become_words_of_the_site(page):
+    """Only words of the word list reach Pagefind: as typed (or the start of one), the word an
+    inflection belongs to, a compound's parts; short fragments and stopwords are never parts."""
+    words = ["examen", "examens", "stress", "in", "ten", "minste", "psychologen", "zelf"]
+    words += ["beeld", "vertrouwenspersoon", "vertrouwen", "suïcide", "paniek", "aanvallen"]
+    words += ["student", "studenten", "studentpsychologen"]
+    calls = [
+        ("resolve", "examen"),  # a word of the list
+        ("resolve", "exam"),  # the start of one: still typing
+        ("resolve", "psycholoog"),  # an inflection
+        ("resolve", "examenstress"),  # a compound
+        ("resolve", "paniekaanvallen"),
+        ("resolve", "intimidatie"),  # only "in" begins it: nothing
+        ("resolve", "tentamenstress"),  # only "ten": nothing
+        ("resolve", "zelfbeeld"),  # "zelf" is a stopword, never a part
+        ("resolve", "suicide"),  # accents do not count
+        ("closest", "vertrouwenspesoon"),  # a typo
+        ("closest", "qqqqqqq"),
+        # what the words a beginning begins share: Pagefind stems "studen" to "stuud"
+        ("completion", "studen"),
+        ("completion", "student"),  # a word of the list itself
+    ]
+    assert words_say(page, words, ["de", "in", "zelf", "ik"], calls) == [
+        ["examen"],
+        ["exam"],
+        ["psychologen"],
+        ["examen", "stress"],
+        ["paniek", "aanvallen"],
+        None,
+        None,
+        None,
+        ["suicide"],
+        "vertrouwenspersoon",
+        None,
+        "student",
+        None,
+    ]
+
+
+def test_query_plan_leaves_out_stopwords_and_suggests_for_unknown_words(page):
+    (plan, only_stopwords) = words_say(
+        page,
+        ["student", "paniek", "vertrouwenspersoon"],
+        ["hoe", "help", "ik", "een", "met"],
+        [("plan", "Hoe help ik een student met paniek"), ("plan", "hoe")],
+    )
+    assert [(t["word"], t["stop"], t["forms"]) for t in plan["terms"]] == [
+        ("hoe", True, []),
+        ("help", True, []),
+        ("ik", True, []),
+        ("een", True, []),
+        ("student", False, ["student"]),
+        ("met", True, []),
+        ("paniek", False, ["paniek"]),
+    ]
+    assert plan["suggestion"] is None
+    assert only_stopwords["terms"][0]["stop"] is False  # nothing else: it is searched
+    (typo,) = words_say(
+        page, ["vertrouwenspersoon", "melden"], [], [("plan", "vertrouwenspesoon melden")]
+    )
+    assert typo["suggestion"] == "vertrouwenspersoon melden"
+
+
+def browse(page, query: str) -> None:
+    page.goto(f"zoeken/?q={query}")
+    settled(page)
+
+
+def test_each_search_term_finds_every_page_tagged_with_its_term(page, site):
+    """A term's label and each of its search terms (vocabularies.yml) find every initiative
+    tagged with it, among the results that have every word."""
+    page.goto("")
+    found = page.evaluate(
+        """async (queries) => {
+            const pf = await import('/pagefind/pagefind.js');
+            const q = await import('/assets/kennisbank-query.js');
+            await pf.options({baseUrl: '/', ranking: q.RANKING});
+            await pf.init();
+            const words = await q.loadWords(new URL('/', location.href));
+            const out = {};
+            for (const query of queries) {
+                const found = await q.search(pf, words, query);
+                const complete = found.results.slice(0, found.complete);
+                out[query] = await Promise.all(complete.map(async r => (await r.data()).url));
+            }
+            return out;
+        }""",
+        sorted(
+            {query for term in searchable_terms(site) for query in (term.label, *term.zoektermen)}
+        ),
+    )
+    checked = 0
+    for term in searchable_terms(site):
+        tagged = {f"/{i.url}" for i in site.initiatives if term in tagged_terms(i)}
+        for query in (term.label, *term.zoektermen):
+            assert tagged <= set(found[query]), (term.id, query)
+            checked += 1
+    assert checked > 100
+
+
+def searchable_terms(site):
+    vocabularies = site.framework.vocabularies
+    return [
+        t
+        for name in ("themes", "kinds", "sectors")
+        for t in vocabularies[name]
+        if any(t in tagged_terms(i) for i in site.initiatives)
+    ]
+
+
+def tagged_terms(initiative):
+    return (*initiative.themes, initiative.kind, *initiative.sectors)
+
+
+def test_a_compound_of_two_words_of_the_site_finds_pages_with_both(page, site):
+    """Two search terms of one theme written as one word (which the site nowhere has) find the
+    pages tagged with the theme: the compound is split into words Pagefind knows."""
+    words = set(json.loads(site_words(page)))
+    theme = next(t for t in searchable_terms(site) if len(single_words(t)) >= 2)
+    a, b = single_words(theme)[:2]
+    assert a + b not in words and not any(w.startswith(a + b) for w in words)
+    browse(page, a + b)
+    tagged = {f"/{i.url}" for i in site.initiatives if theme in i.themes}
+    status = page.locator("#kb-browse-status")
+    expect(status).to_have_text(re.compile(rf"^{len(tagged)} resultaten?( met alle woorden;|$)"))
+    links = page.locator(RESULT_LINKS).evaluate_all("links => links.map(a => a.pathname)")
+    assert tagged == set(links[: len(tagged)])  # every word: first
+
+
+def single_words(term) -> list[str]:
+    return [z for z in term.zoektermen if re.fullmatch(r"[a-z]{5,}", z)]
+
+
+def site_words(page) -> str:
+    page.goto("")
+    return page.evaluate(
+        "async () => JSON.stringify((await (await fetch('/assets/kennisbank-words.json')).json())"
+        ".words)"
+    )
+
+
+@pytest.mark.parametrize("fragment", ["in", "ten", "de", "zelf"])
+def test_a_short_fragment_never_stands_in_for_a_longer_word(page, fragment):
+    """Pagefind matches a word nothing begins with to the longest indexed word it begins with
+    ("intimidatie" -> "in"); a query word the site does not know never reaches it."""
+    query = f"{fragment}qxzvw"
+    page.goto("")
+    raw = page.evaluate(
+        "async (q) => (await (await import('/pagefind/pagefind.js')).search(q)).results.length",
+        query,
+    )
+    assert raw > 0, "Pagefind alone matches the fragment (what this test guards against)"
+    browse(page, query)
+    expect(page.locator("#kb-browse-status")).to_contain_text("Geen resultaten")
+    expect(page.locator(RESULT_LINKS)).to_have_count(0)
+    header_search(page, query)
+    expect(page.locator(".kb-search__summary")).to_have_text(f"Geen resultaten voor ‘{query}’")
+    expect(page.locator(OPTION)).to_have_count(0)
+
+
+def test_no_page_with_every_word_falls_back_to_the_best_partial_matches(page, site):
+    theme = searchable_terms(site)[0]
+    word = single_words(theme)[0]
+    tagged = {f"/{i.url}" for i in site.initiatives if theme in tagged_terms(i)}
+    query = f"{word} qxzvw"
+    browse(page, query)
+    status = page.locator("#kb-browse-status")
+    expect(status).to_have_text(
+        re.compile(r"^Geen resultaten met alle woorden; dit zijn de beste gedeeltelijke \(\d+\)\.$")
+    )
+    show_all_results(page)
+    assert tagged <= result_paths(page)
+    header_search(page, query)
+    expect(page.locator(".kb-search__summary")).to_contain_text(
+        "Geen resultaten met alle woorden voor"
+    )
+    expect(page.locator(OPTION).first).to_be_visible()
+
+
+def test_the_header_offers_did_you_mean_and_keyboard_takes_it(page):
+    page.goto("over/")
+    header_search(page, "vertrouwenspesoon")
+    offer = page.locator(".kb-search__suggest")
+    expect(offer).to_have_text("Bedoelde je vertrouwenspersoon?")
+    expect(page.locator("[data-kb-announce]")).to_contain_text("Bedoelde je vertrouwenspersoon?")
+    page.keyboard.press("Tab")
+    expect(offer.get_by_role("link")).to_be_focused()
+    page.keyboard.press("Enter")
+    search_box = page.locator("#kb-search-input")
+    expect(search_box).to_have_value("vertrouwenspersoon")
+    expect(search_box).to_be_focused()
+    expect(page.locator(".kb-search__summary")).to_have_text(
+        re.compile(r"^\d+ resultaten? voor ‘vertrouwenspersoon’$")
+    )
+    expect(offer).to_be_hidden()
+    expect(page.locator(OPTION).first).to_be_visible()
+
+
+def test_an_inflection_the_stemmer_keeps_apart_still_finds_the_page(page, site):
+    """'mentor' finds the pages that say only 'mentoren' (Snowball: "mentoor"), through the word
+    forms each page is indexed with (render/search_words.py): the same stemmer as Pagefind's."""
+    lexicon = search.site_lexicon(site)
+    pairs = sorted(
+        (other, f"/{p.url}")
+        for p in [*site.initiatives, *site.items.values()]
+        for word in search_words.words_of(f"{p.title} {p.summary}")
+        for other in lexicon.kept_apart(word)
+    )
+    assert pairs, "the bundled content has such a word"
+    queries = sorted({other for other, _ in pairs})
+    page.goto("")
+    found = page.evaluate(
+        """async (queries) => {
+            const pf = await import('/pagefind/pagefind.js');
+            await pf.options({baseUrl: '/'});
+            await pf.init();
+            const out = {};
+            for (const query of queries) {
+                const found = await pf.search(query);
+                out[query] = await Promise.all(found.results.map(async r => (await r.data()).url));
+            }
+            return out;
+        }""",
+        queries,
+    )
+    missing = [(other, url) for other, url in pairs if url not in found[other]]
+    assert missing == []

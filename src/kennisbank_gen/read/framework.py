@@ -16,6 +16,9 @@ from ..schema_errors import schema_findings
 from .load import Document, load_file
 
 VOCABULARIES = ("themes", "sectors", "kinds", "statuses")
+#: the vocabularies whose terms carry `zoektermen` (search terms editors maintain: synonyms, lay
+#: words, common misspellings); pages tagged with a term are found by any of them
+SEARCHABLE = ("themes", "sectors", "kinds")
 #: what a criterion does: judge the initiative (evaluation, accessibility) or describe it
 #: (duration, reach); the site shows the two apart, judgements first
 KINDS = ("judgement", "description")
@@ -32,6 +35,19 @@ _TERM = {
     "additionalProperties": False,
     "required": ["id", "label"],
     "properties": {"id": _ID, "label": _TEXT, "explanation": _TEXT},
+}
+#: one search term: words separated by single spaces, without the punctuation that would make it
+#: two terms in one ("paniek, faalangst"); `(?!\n)$`: Python's `$` also matches before a final "\n"
+_ZOEKTERM = {
+    "type": "string",
+    "pattern": r"^[^\s,;:.!?()\[\]{}\"/]+( [^\s,;:.!?()\[\]{}\"/]+)*(?!\n)$",
+    "minLength": 2,
+    "maxLength": 60,
+    "x-expected": "één zoekterm (woorden met letters, cijfers, - of ', zonder komma; "
+    "één per regel)",
+}
+_SEARCHABLE_TERM = _TERM | {
+    "properties": _TERM["properties"] | {"zoektermen": {"type": "array", "items": _ZOEKTERM}}
 }
 _SEVERITY = {"enum": ["error", "warning"]}
 
@@ -90,7 +106,14 @@ VOCABULARIES_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
     "required": list(VOCABULARIES),
-    "properties": {name: {"type": "array", "minItems": 1, "items": _TERM} for name in VOCABULARIES},
+    "properties": {
+        name: {
+            "type": "array",
+            "minItems": 1,
+            "items": _SEARCHABLE_TERM if name in SEARCHABLE else _TERM,
+        }
+        for name in VOCABULARIES
+    },
 }
 RULES_SCHEMA = {
     "type": "object",
@@ -106,6 +129,8 @@ class Term:
     label: str
     #: what the term covers, shown on the framework page (optional)
     explanation: str = ""
+    #: search terms: a page tagged with this term is found by each of them (SEARCHABLE only)
+    zoektermen: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -196,6 +221,20 @@ def _unique_ids(doc: Document, items: list[dict], path: tuple) -> list:
     return dupes
 
 
+def _unique_search_terms(doc: Document, name: str) -> list:
+    """A search term twice in one term (ignoring case and spacing) is a slip: say where."""
+    dupes = []
+    for i, term in enumerate(doc.data[name]):
+        seen: set[str] = set()
+        for j, zoekterm in enumerate(term.get("zoektermen", ())):
+            key = " ".join(zoekterm.casefold().split())
+            if key in seen:
+                message = f"verwacht elke zoekterm één keer, gevonden '{zoekterm}' twee keer"
+                dupes.append(doc.finding((name, i, "zoektermen", j), message))
+            seen.add(key)
+    return dupes
+
+
 def load_framework(directory: Path, root: Path | None = None) -> Framework:
     """Read criteria.yml, vocabularies.yml and rules.yml; raises ConfigError on any problem."""
     root = root or directory.parent
@@ -208,6 +247,8 @@ def load_framework(directory: Path, root: Path | None = None) -> Framework:
         dupes += _unique_ids(criteria_doc, c["values"], ("criteria", i, "values"))
     for name in VOCABULARIES:
         dupes += _unique_ids(vocab_doc, vocab_doc.data[name], (name,))
+    for name in SEARCHABLE:
+        dupes += _unique_search_terms(vocab_doc, name)
     if dupes:
         raise ConfigError(dupes)
 
@@ -218,5 +259,11 @@ def load_framework(directory: Path, root: Path | None = None) -> Framework:
         )
         for c in criteria_doc.data["criteria"]
     )
-    vocabularies = {name: tuple(Term(**t) for t in vocab_doc.data[name]) for name in VOCABULARIES}
+    vocabularies = {
+        name: tuple(
+            Term(**(t | {"zoektermen": tuple(t.get("zoektermen", ()))}))
+            for t in vocab_doc.data[name]
+        )
+        for name in VOCABULARIES
+    }
     return Framework(criteria, vocabularies, dict(rules_doc.data["rules"]))

@@ -339,7 +339,8 @@ def render_site(
     if r.wants(BROWSE_PAGE):
         r.page(BROWSE_PAGE, pages.SearchPage, facets=facets(site))
     if r.wants(WORDS):
-        r.file(WORDS, word_list(site))
+        hand_written = (content_page(p, content_dir.parent) for p in content_dir.glob("*.md"))
+        r.file(WORDS, word_list(site, hand_written))
     for name in ("kennisbank.css", "kennisbank-a11y.js", "kennisbank-page.js", *SEARCH_ASSETS):
         r.asset(name)
     return r.pages

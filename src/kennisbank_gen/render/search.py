@@ -6,7 +6,10 @@ swap). What it indexes is decided by markup the templates emit:
 - the theme override (`overrides/main.html`) marks each page's content as the search body, except
   on pages whose front matter says `search: {exclude: true}` (overview lists, the browse page);
 - `templates/_pagefind.md.j2` gives initiative and guidance pages a hidden block with their
-  summary (weighted like the title, above the body), their kind of page, and their facets.
+  summary (weighted like the title, above the body), their kind of page, and their facets; an
+  initiative's block also holds, as the metadata field `zoektermen` (searched, never an excerpt),
+  the labels and search terms (`zoektermen` in vocabularies.yml) of its themes, kind and sectors,
+  so a teacher's word for a theme finds every page tagged with it.
 
 Facets come from the framework data: every vocabulary of a record and every quality criterion is a
 facet, so a new criterion in `criteria.yml` becomes a new facet without code changes. Filter keys
@@ -16,16 +19,17 @@ and values are ids (stable, short in a shared URL); the browse page shows the la
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..read.framework import UNKNOWN_ID, UNKNOWN_LABEL, Criterion
+from ..read.framework import UNKNOWN_ID, UNKNOWN_LABEL, Criterion, Term
 from .model import GuidanceItem, Initiative, Site
+from .search_words import STOPWORDS, Lexicon, words_of
 
-#: the words a "Bedoelde je ...?" suggestion can offer (assets/kennisbank-search.js)
+#: the site's words and stopwords, for the query handling (assets/kennisbank-query.js)
 WORDS = "assets/kennisbank-words.json"
 BROWSE_PAGE = "zoeken.md"  # the overrides' header form submits to zoeken/ (keep in step)
-ASSETS = ("kennisbank-search.js", "kennisbank-search.css")
+ASSETS = ("kennisbank-search.js", "kennisbank-query.js", "kennisbank-search.css")
 #: a record's summary (repeated in the hidden block) weighs as much as its title, the page's <h1>;
 #: Pagefind weighs an <h1> 7, other headings 6 down to 2, and body text 1
 SUMMARY_WEIGHT = 7
@@ -66,6 +70,16 @@ class PageData:
     #: sort keys (`data-pagefind-sort`): "2023-05-00" (unknown parts as 00), and the title
     sort_date: str
     sort_title: str
+    #: the labels and search terms of the record's vocabulary terms, for the index (not shown)
+    terms: str = ""
+    #: the parts of its compounds and the inflections Pagefind's stemmer keeps apart
+    #: (`search_words.Lexicon.extra_forms`), for the index (not shown)
+    forms: str = ""
+
+
+def term_words(terms: tuple[Term, ...] | list[Term]) -> str:
+    """What a page tagged with these terms is found by: each label and each search term."""
+    return ", ".join(word for t in terms for word in (t.label, *t.zoektermen))
 
 
 def criterion_key(criterion: Criterion) -> str:
@@ -130,9 +144,12 @@ def facets(site: Site) -> list[Facet]:
     return result
 
 
-def page_data(page: Initiative | GuidanceItem) -> PageData:
-    """Title, summary, kind of page and facet values of an initiative or a guidance item."""
+def page_data(page: Initiative | GuidanceItem, site: Site | None = None) -> PageData:
+    """Title, summary, kind of page and facet values of an initiative or a guidance item; with
+    the `site`, also the extra word forms it is indexed with (those of its title and summary: a
+    body's words would cost a tokenisation of every body twice for little)."""
     if isinstance(page, Initiative):
+        text = f"{page.title} {page.summary}"
         filters = [("type", INITIATIVE[0]), (REAL_KEY, "nee" if page.example else "ja")]
         filters += [("thema", t.id) for t in page.themes]
         filters += [("sector", s.id) for s in page.sectors] or [("sector", UNKNOWN_ID)]
@@ -150,6 +167,8 @@ def page_data(page: Initiative | GuidanceItem) -> PageData:
             page.example,
             f"{y:04d}-{m:02d}-{d:02d}",
             page.title.casefold(),
+            term_words([*page.themes, page.kind, *page.sectors]),
+            _forms(site, text),
         )
     kind = _page_type(page)
     filters = [("type", kind.id), ("set", page.set.id)]
@@ -166,16 +185,51 @@ def page_data(page: Initiative | GuidanceItem) -> PageData:
         False,
         f"{year:04d}-00-00",
         f"{page.set.title} {page.number:03d}".casefold(),
+        forms=_forms(site, f"{page.title} {page.summary}"),
     )
 
 
-def word_list(site: Site) -> str:
-    """Every word of four letters or more in the titles and summaries of initiatives and
-    guidance items and in the framework's terms, lowercase, as a JSON array: the browse page
-    suggests the closest one when a word of a query finds nothing (a typo). Summaries, not
-    bodies, keep it small at any size (about what the titles and summaries hold)."""
-    texts = [f"{i.title} {i.summary}" for i in site.initiatives]
-    texts += [f"{item.title} {item.summary}" for item in site.items.values()]
-    texts += [t.label for terms in site.framework.vocabularies.values() for t in terms]
-    words = {w.casefold() for text in texts for w in re.findall(r"[^\W\d_]{4,}", text)}
-    return json.dumps(sorted(words), ensure_ascii=False, separators=(",", ":"))
+def _forms(site: Site | None, text: str) -> str:
+    return " ".join(site_lexicon(site).extra_forms(text)) if site is not None else ""
+
+
+def _site_texts(site: Site) -> list[str]:
+    """The texts of the indexed pages that the model holds: records, guidance, the framework."""
+    fw = site.framework
+    texts = []
+    for i in site.initiatives:
+        texts += [i.title, i.summary, i.body]
+    for gset in site.guidance_sets:
+        texts += [gset.title, gset.intro, gset.item_label, gset.item_label_plural]
+        texts += [f"{g.title} {g.description}" for g in gset.groups]
+        texts += [f"{item.title} {item.summary}" for item in gset.items]
+    for c in fw.criteria:
+        texts += [c.label, c.question, c.explanation]
+        texts += [f"{v.label} {v.short} {v.explanation}" for v in c.values]
+    for terms in fw.vocabularies.values():
+        texts += [f"{t.label} {t.explanation} {' '.join(t.zoektermen)}" for t in terms]
+    return [*texts, INITIATIVE[1], "Fictief voorbeeld", UNKNOWN_LABEL]
+
+
+_last: list = [None, None]  # (site, its lexicon): one model at a time is rendered
+
+
+def site_lexicon(site: Site) -> Lexicon:
+    """The words of the site's records, guidance and framework (computed once per model)."""
+    if _last[0] is not site:
+        _last[:] = [site, Lexicon(words_of("\n".join(_site_texts(site))))]
+    return _last[1]
+
+
+def word_list(site: Site, texts: Iterable[str] = ()) -> str:
+    """The site's words, for the query handling in the browser (assets/kennisbank-query.js), as
+    JSON: `words`, every word the index holds (sorted; from the records, guidance sets, the
+    framework with each vocabulary term's search terms, and `texts`, the hand-written pages), and
+    `stopwords`, the Dutch words a query can leave out. A query word that is none of these words
+    is split into words that are (Dutch compounds: "examenstress"), matched to an inflection
+    ("psycholoog", "psychologen") or left out with a "Bedoelde je ...?" - never handed to
+    Pagefind, which would match it to the longest indexed word it begins with ("intimidatie" ->
+    "in")."""
+    words = site_lexicon(site).words | words_of("\n".join(texts))
+    data = {"words": sorted(words), "stopwords": sorted(STOPWORDS)}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -1,7 +1,9 @@
 /* Kennisbank search: Pagefind in the header of every page, and the browse page "Zoeken en
  * filteren" with facets and live counts. Vanilla JavaScript, no dependencies; Pagefind's own
- * bundle is served by this site (pagefind/pagefind.js), nothing leaves it. Without JavaScript the
- * overview pages list everything; this is an enhancement on top of them. */
+ * bundle is served by this site (pagefind/pagefind.js), nothing leaves it. What a query's words
+ * mean (teachers' words, compounds, typos) and the fallback to partial matches are in
+ * kennisbank-query.js, loaded with Pagefind. Without JavaScript the overview pages list
+ * everything; this is an enhancement on top of them. */
 (() => {
   "use strict";
   const script = document.currentScript;
@@ -12,18 +14,61 @@
     "Zoeken is hier niet beschikbaar. In de voorbeeldweergave (kennisbank serve) is er geen " +
     "zoekindex; die maakt kennisbank build.";
   let engine = null;
+  let matcher = null; // kennisbank-query.js with the site's word list
   let queue = Promise.resolve();
 
   /** Pagefind's API, loaded on first use; rejects when the site has no search index. */
   function pagefind() {
     if (!engine) {
-      engine = import(new URL("pagefind/pagefind.js", root).href).then(async (pf) => {
-        await pf.options({ baseUrl: root.pathname, excerptLength: 24 });
-        await pf.init();
-        return pf;
-      });
+      const query = import(new URL("kennisbank-query.js", script.src).href);
+      matcher = query.then(async (q) => ({ ...q, words: await q.loadWords(root) }));
+      engine = Promise.all([import(new URL("pagefind/pagefind.js", root).href), query]).then(
+        async ([pf, q]) => {
+          await pf.options({ baseUrl: root.pathname, excerptLength: 24, ranking: q.RANKING });
+          await pf.init();
+          return pf;
+        },
+      );
     }
     return engine;
+  }
+
+  /** Search as kennisbank-query.js plans the query: Pagefind's answer with `mode` ("all",
+   * "partial", "none") and `suggestion` ("Bedoelde je ...?"). Inside `withPagefind`. */
+  async function find(pf, query, options, extra) {
+    const q = await matcher;
+    return q.search(pf, q.words, query, options, extra);
+  }
+
+  /** What the search (`find`) found, in words: whether the results have every word. */
+  function foundText(search, query) {
+    const about = query ? ` voor ‘${query}’` : "";
+    const partial = search.results.length - search.complete;
+    if (search.mode === "partial") {
+      return `Geen resultaten met alle woorden${about}; dit zijn de beste gedeeltelijke (${partial}).`;
+    }
+    if (search.mode === "some") {
+      const complete = plural(search.complete, "resultaat", "resultaten");
+      return `${complete} met alle woorden${about}; daarna de beste gedeeltelijke (${partial}).`;
+    }
+    const count = search.results.length;
+    return count ? `${plural(count, "resultaat", "resultaten")}${about}` : `Geen resultaten${about}`;
+  }
+
+  /** "Bedoelde je <link>?" in `target`; choosing the link searches for `better` with `search`. */
+  function offer(target, better, href, search) {
+    target.hidden = !better;
+    if (!better) {
+      target.replaceChildren();
+      return;
+    }
+    const link = el("a", "", better);
+    link.href = href;
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      search(better);
+    });
+    target.replaceChildren("Bedoelde je ", link, "?");
   }
 
   /** Run `task(pagefind)` after every earlier task: Pagefind loads its index chunks lazily, and
@@ -69,6 +114,7 @@
     const list = form.querySelector("[role=listbox]");
     const announce = form.querySelector("[data-kb-announce]");
     const all = form.querySelector(".kb-search__all");
+    const suggest = form.querySelector(".kb-search__suggest");
     let options = [];
     let active = -1;
     let seq = 0;
@@ -92,11 +138,16 @@
       options[index].scrollIntoView({ block: "nearest" });
     }
 
-    function show(message, results, query) {
+    function show(message, results, query, better = null) {
       list.replaceChildren();
       options = [];
       summary.textContent = message;
-      announce.textContent = message;
+      announce.textContent = better ? `${message} Bedoelde je ${better}?` : message;
+      offer(suggest, better, `${form.action}?q=${encodeURIComponent(better)}`, (word) => {
+        input.value = word;
+        input.focus();
+        update();
+      });
       results.forEach((data, n) => {
         const option = el("li", "kb-result");
         option.id = `kb-search-option-${n}`;
@@ -133,20 +184,17 @@
       try {
         found = await withPagefind(async (pf) => {
           if (mine !== seq) return null; // a newer query is waiting
-          const search = await pf.search(query);
+          const search = await find(pf, query);
           const top = search.results.slice(0, HEADER_RESULTS);
-          return { count: search.results.length, top: await Promise.all(top.map((r) => r.data())) };
+          const pages = await Promise.all(top.map((r) => r.data()));
+          return { text: foundText(search, query), better: search.suggestion, top: pages };
         });
       } catch {
         if (mine === seq) show(UNAVAILABLE, [], "");
         return;
       }
       if (!found || mine !== seq) return;
-      const { count, top } = found;
-      const message = count
-        ? `${plural(count, "resultaat", "resultaten")} voor ‘${query}’`
-        : `Geen resultaten voor ‘${query}’`;
-      show(message, top, query);
+      show(found.text, found.top, query, found.better);
     }
 
     function go(option) {
@@ -332,37 +380,6 @@
       more.hidden = shown >= results.length;
     }
 
-    /** "Bedoelde je ...?" when a word of the query is not a word of the site (a typo): the closest word
-     * from the site's word list (pagefind's own index cannot be listed), at most two edits
-     * away. The list is fetched only when needed. */
-    let words = null;
-    async function suggestion(query) {
-      if (!words) {
-        words = fetch(new URL("assets/kennisbank-words.json", root))
-          .then((r) => (r.ok ? r.json() : []))
-          .catch(() => []);
-      }
-      const known = await words;
-      let changed = false;
-      const fixed = query.split(/\s+/).map((word) => {
-        const lower = word.toLowerCase();
-        if (lower.length < 4 || known.includes(lower)) return word;
-        let best = null;
-        let bestDistance = lower.length > 7 ? 3 : 2;
-        for (const candidate of known) {
-          if (Math.abs(candidate.length - lower.length) >= bestDistance) continue;
-          const d = distance(lower, candidate, bestDistance);
-          if (d < bestDistance) {
-            best = candidate;
-            bestDistance = d;
-          }
-        }
-        if (best) changed = true;
-        return best || word;
-      });
-      return changed ? fixed.join(" ") : null;
-    }
-
     async function run() {
       const mine = ++seq;
       const query = input.value.trim();
@@ -379,20 +396,20 @@
           // which a search only counts the facets it filters on
           const totals = await pf.filters();
           if (nothing) return { counts: totals, matches: [] };
-          const term = query || null;
           // relevance needs words; without them the newest come first
           const order = SORTS[sort.value] || (query ? undefined : SORTS.datum);
           const options = { filters: filtersWithout(chosen, null) };
           if (order) options.sort = order;
-          const search = await pf.search(term, options);
+          const search = await find(pf, query, options, { counts: true });
           const counts = { ...search.filters };
           // within one facet the values are alternatives: count each as if only the other
           // facets were chosen, so a count says how many results choosing that value would add
           for (const key of Object.keys(chosen)) {
-            const other = await pf.search(term, { filters: filtersWithout(chosen, key) });
+            const filters = filtersWithout(chosen, key);
+            const other = await find(pf, query, { filters }, { counts: true });
             counts[key] = other.filters[key] || {};
           }
-          return { counts, matches: search.results };
+          return { counts, matches: search.results, text: foundText(search, ""), better: search.suggestion };
         });
       } catch {
         if (mine === seq) {
@@ -418,27 +435,16 @@
           : "Typ een zoekwoord of kies een filter.";
       } else {
         status.textContent = results.length
-          ? plural(results.length, "resultaat", "resultaten")
+          ? found.text
           : "Geen resultaten. Probeer een ander zoekwoord of minder filters.";
         await showMore();
-        // a word the site does not know is likely a typo, even when Pagefind's prefix matching
-        // finds something: offer the closest known word first
-        if (query) {
-          const better = await suggestion(query);
-          if (better && mine === seq) {
-            const link = el("a", "", better);
-            const params = new URLSearchParams(window.location.search);
-            params.set("q", better);
-            link.href = `?${params}`;
-            link.addEventListener("click", (event) => {
-              event.preventDefault();
-              input.value = better;
-              run();
-            });
-            suggest.replaceChildren("Bedoelde je ", link, "?");
-            suggest.hidden = false;
-          }
-        }
+        // a word the site does not know is likely a typo: offer the closest word it knows
+        const params = new URLSearchParams(window.location.search);
+        params.set("q", found.better || "");
+        offer(suggest, mine === seq && found.better, `?${params}`, (better) => {
+          input.value = better;
+          run();
+        });
       }
       if (mine === seq) busy(false);
     }
@@ -508,23 +514,6 @@
     });
     more.addEventListener("click", () => showMore());
     run();
-  }
-
-  /** Levenshtein distance of a and b, or `limit` as soon as it cannot be below it. */
-  function distance(a, b, limit) {
-    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-      const row = [i];
-      let best = i;
-      for (let j = 1; j <= b.length; j++) {
-        const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-        row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost);
-        best = Math.min(best, row[j]);
-      }
-      if (best >= limit) return limit;
-      previous = row;
-    }
-    return previous[b.length];
   }
 
   for (const form of document.querySelectorAll("[data-kb-search]")) headerSearch(form);
