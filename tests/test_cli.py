@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO
 from jsonschema import Draft202012Validator
-from test_corpus import INVALID, VALID, expected
+from test_corpus import INVALID, VALID, corpus_project, expected
 
 from kennisbank_gen.cli import ELSEWHERE, main
 from kennisbank_gen.read.load import load_file
@@ -43,11 +44,17 @@ GITHUB_LINE = re.compile(
 
 
 def run(*args: str | Path, env: dict | None = None):
-    """`kennisbank ARGS` in-process; `--project` defaults to the repository."""
-    args = [str(a) for a in args]
+    """`kennisbank ARGS` in-process; `--project` defaults to the corpus's project (the
+    repository's framework and guidance, no records: `validate FILE` checks FILE against the
+    project's records), where the corpus files named lie at the same relative paths."""
     if args and args[0] in ("validate", "schema") and "--project" not in args:
-        args += ["--project", str(REPO)]
-    return CliRunner(env=env).invoke(main, args, catch_exceptions=False)
+        root = corpus_project()
+        args = tuple(
+            root / a.relative_to(REPO) if isinstance(a, Path) and a.is_relative_to(REPO) else a
+            for a in args
+        )
+        args += ("--project", root)
+    return CliRunner(env=env).invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
 def expected_lines(*files: Path) -> list[str]:
@@ -99,6 +106,32 @@ def test_bundled_project_validates_by_default(project: Path):
     result = run("validate", "--project", project)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1].startswith("0 fout(en)")
+
+
+def test_validate_file_checks_it_against_the_whole_project(tmp_path: Path):
+    """What `new` and pre-commit run: a title another record has is caught before the pull
+    request, on the file being added (although it sorts first), naming the other record."""
+    root = tmp_path / "project"
+    for name in ("quality_framework", "content"):
+        shutil.copytree(REPO / name, root / name)
+    (root / "initiatives").mkdir()
+    record = (VALID / "minimaal.yml").read_text(encoding="utf-8")
+    (root / "initiatives" / "zz-bestaand.yml").write_text(record, encoding="utf-8")
+    added = root / "initiatives" / "aa-nieuw.yml"
+    added.write_text(record.replace("title: Minimaal record", "title: MINIMAAL  record"), "utf-8")
+    result = run("validate", added, "--project", root)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:-1] == [
+        "initiatives/aa-nieuw.yml:2:8: title: verwacht een unieke titel, gevonden de titel van "
+        "initiatives/zz-bestaand.yml"
+    ]
+    # the whole project: both records are told, each naming the other
+    whole = run("validate", "--project", root).stdout.splitlines()
+    assert [line.split(":")[0] for line in whole[:-1]] == [
+        "initiatives/aa-nieuw.yml",
+        "initiatives/zz-bestaand.yml",
+    ]
+    assert whole[1].endswith("gevonden de titel van initiatives/aa-nieuw.yml")
 
 
 @pytest.mark.parametrize(

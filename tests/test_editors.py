@@ -188,6 +188,45 @@ def test_new_without_input_demands_a_criterion_that_may_not_be_unknown(project):
     assert "--quality evaluation=..." in result.output
 
 
+def _without_quality(flags: list[str]) -> list[str]:
+    out, skip = [], False
+    for flag in flags:
+        if skip:
+            skip = False
+        elif flag == "--quality":
+            skip = True
+        else:
+            out.append(flag)
+    return out
+
+
+def test_new_without_input_leaves_out_the_criteria_the_source_may_not_state(project):
+    """As the dialogue does: no `--quality` for a criterion with `unknown: true` ("Niet
+    bekend" on the site); every other criterion still needs one."""
+    framework = load_framework(project / "quality_framework", project)
+    demanded = [c for c in framework.criteria if not c.unknown]
+    flags = _without_quality(FLAGS)
+    for c in demanded:
+        flags += ["--quality", f"{c.id}={c.values[0].id}"]
+    result = run("new", "--no-input", "--project", str(project), *flags)
+    assert result.exit_code == 0, result.output
+    text = _assert_valid_new_record(project, "initiatives/samen-sterk-peer-support.yml")
+    quality = yaml.safe_load(text)["quality"]
+    assert quality == {
+        c.id: c.values[0].id if not c.multiple else [c.values[0].id] for c in demanded
+    }
+
+
+def test_new_never_offers_validate_fix_for_a_file_it_did_not_write(project):
+    flags = list(FLAGS)
+    flags[flags.index("--date") + 1] = "maart 2024"
+    result = run("new", "--no-input", "--project", str(project), *flags)
+    assert result.exit_code == 1
+    assert "gevonden 'maart 2024'; schrijf 2024-03" in result.output  # the fix, for the option
+    assert "--fix" not in result.output
+    assert not (project / "initiatives" / "samen-sterk-peer-support.yml").exists()
+
+
 @pytest.mark.parametrize(
     ("flag", "value", "expected"),
     [
