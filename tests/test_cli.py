@@ -224,12 +224,14 @@ def test_console_script_runs_as_a_process(tmp_path: Path):
 
 def test_text_format_lists_every_finding_and_a_summary():
     result = run("validate", "--format", "text", *MIXED)
-    *lines, summary = result.stdout.splitlines()
+    *lines, summary, fixes = result.stdout.splitlines()
     assert sorted(lines) == sorted(expected_lines(*MIXED))
     assert lines == sorted(lines, key=lambda line: sort_key(line)[:3])  # in file order
     n_warn = sum(line.endswith(" (waarschuwing)") for line in lines)
     assert n_warn == 1
     assert summary == f"{len(lines) - n_warn} fout(en), {n_warn} waarschuwing(en)"
+    # (unknown-field.yml: the misspelt name, which --fix renames)
+    assert fixes == "1 hiervan herstelt `kennisbank validate --fix` voor je."
     for line in lines:
         assert re.match(r"^tests/corpus/invalid/[a-z-]+\.yml:\d+:\d+: ", line), line
 

@@ -30,6 +30,10 @@ CASES = {
         ),
         ("evaluation: Het initiatief is geëvalueerd.", "evaluation: [geevalueerd]"),
     ],
+    "sumary.yml": [("sumary: Korte", "summary: Korte")],
+    "unknown-field.yml": [("themse: [preventie]", "themes: [preventie]")],
+    "www-adres.yml": [("url: www.voorbeeld.nl", "url: https://www.voorbeeld.nl")],
+    "www-in-tekst.yml": [("](www.voorbeeld.nl", "](https://www.voorbeeld.nl")],
     "tab-indentation.yml": [("\t- Hogeschool Voorbeeld", "  - Hogeschool Voorbeeld")],
     "dubbele-punt-in-titel.yml": [
         (
@@ -49,6 +53,9 @@ def test_fix_changes_only_the_intended_bytes(project: Path, name: str):
     record = project / "initiatives" / name
     shutil.copy2(INVALID / name, record)
     before = record.read_bytes()
+    offered = run("validate", "--project", project, record)  # offered, never applied silently
+    assert offered.exit_code == 1 and record.read_bytes() == before
+    assert "herstelt `kennisbank validate --fix` voor je" in offered.output
     result = run("validate", "--fix", "--project", project, record)
     after = record.read_bytes()
     expected = before.decode("utf-8")
