@@ -60,7 +60,7 @@ def test_vocabularies_are_selects_showing_labels_and_storing_ids(config):
         ("themes", "themes", True),
         ("status", "statuses", False),
     ]:
-        assert f[name]["widget"] == "select"
+        assert f[name]["widget"] == cms.SELECT_WIDGET  # Decap's select, options ranked
         assert f[name]["options"] == [
             {"label": t.label, "value": t.id} for t in framework.vocabularies[vocabulary]
         ]
@@ -99,11 +99,10 @@ def test_body_is_markdown_and_dates_are_in_the_records_format(config):
     f = fields(config)
     assert f["body"]["widget"] == "markdown"
     assert f["body"]["editor_components"] == []  # no images: the validator refuses them
-    assert f["date"]["widget"] == "string"
-    assert (
-        f["date"]["pattern"][0]
-        == record_schema(read_project(REPO).framework)["properties"]["date"]["pattern"]
-    )
+    assert f["date"]["widget"] == cms.DATE_WIDGET  # refused with validate's message and fix
+    date = record_schema(read_project(REPO).framework)["properties"]["date"]
+    rule = cms.date_rule(read_project(REPO).framework)
+    assert (rule["pattern"], rule["expected"]) == (date["pattern"], date["x-expected"])
     assert f["last_reviewed"]["format"] == "YYYY-MM-DD"
 
 
@@ -136,13 +135,18 @@ def test_the_admin_page_is_built_only_when_the_cms_is_installed(project):
     (project / "cms").symlink_to(REPO / "cms", target_is_directory=True)
     generate(project, today=TODAY, cms_port=9999)
     admin = docs / "admin"
-    assert {"index.html", "config.yml", "kennisbank-cms.js", "decap-cms.js"} <= {
-        p.name for p in admin.iterdir()
-    }
+    assert {
+        "index.html",
+        "config.yml",
+        "kennisbank-cms.js",
+        "kennisbank-record.js",
+        "decap-cms.js",
+    } <= {p.name for p in admin.iterdir()}
     config = yaml.safe_load((admin / "config.yml").read_text(encoding="utf-8"))
     assert config["local_backend"]["url"] == "http://127.0.0.1:9999/api/v1"
     script = (admin / "kennisbank-cms.js").read_text(encoding="utf-8")
     assert "__RECORD_ORDER__" not in script and '"quality": ["evaluation"' in script
+    assert "__DATE_RULE__" not in script and '"maart": 3' in script
     page = (admin / "index.html").read_text(encoding="utf-8")
     assert "http" not in page  # every script from the site itself, no CDN
     assert "data-pagefind-body" not in page  # not in the search index
