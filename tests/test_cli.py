@@ -384,6 +384,50 @@ def test_every_command_is_listed_and_found():
     assert set(ELSEWHERE) < set(main.list_commands(ctx))
 
 
+#: English words that have no place in a Dutch help text (click's own "Usage", "Show this
+#: message and exit" and "Show the version and exit" are click's, not ours)
+ENGLISH = {"the", "and", "to", "with", "from", "for", "on", "into", "this", "instead", "also"}
+ENGLISH |= {"are", "an", "write", "show", "build", "edit", "refuse", "port", "preview", "local"}
+
+
+def _help_texts(command: click.Command, name: str):
+    ctx = click.Context(command, info_name=name)
+    yield name, command.help or ""
+    for param in command.params:
+        if isinstance(param, click.Option) and param.name not in ("help", "version"):
+            yield f"{name} {param.opts[-1]}", param.help or ""
+    if isinstance(command, click.Group):
+        for sub in command.list_commands(ctx):
+            yield from _help_texts(command.get_command(ctx, sub), f"{name} {sub}")
+
+
+def test_every_help_text_is_dutch():
+    texts = dict(_help_texts(main, "kennisbank"))
+    assert len(texts) > 30  # every command and option
+    english = {
+        where: sorted(set(re.findall(r"[a-z]+", text.lower())) & ENGLISH)
+        for where, text in texts.items()
+    }
+    assert {where: words for where, words in english.items() if words} == {}
+    assert all(texts.values()), [where for where, text in texts.items() if not text]
+
+
+@pytest.mark.parametrize("command", sorted(["validate", "schema", *ELSEWHERE]))
+def test_outside_a_project_every_command_says_so_and_names_project(tmp_path: Path, command):
+    result = CliRunner().invoke(main, [command, "--project", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"Geen project in {tmp_path}")
+    assert "--project MAP" in result.stderr and "Traceback" not in result.output
+    assert result.stdout == ""
+
+
+def test_a_folder_of_records_is_a_project(tmp_path: Path):
+    (tmp_path / "initiatives").mkdir()
+    result = CliRunner().invoke(main, ["validate", "--project", str(tmp_path)])
+    assert "Geen project" not in result.output
+    assert "quality_framework/criteria.yml" in result.output  # what it lacks is said next
+
+
 def test_validate_starts_without_the_site_builder():
     """`kennisbank validate` (pre-commit, the PR check) does not load MkDocs, Jinja or the
     preview server: those come with `build` and `serve` only."""

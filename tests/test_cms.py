@@ -154,6 +154,16 @@ def test_the_admin_page_is_built_only_when_the_cms_is_installed(project):
         assert "admin/" not in md.read_text(encoding="utf-8"), md  # not linked from pages
 
 
+@pytest.mark.slow
+def test_a_build_without_the_forms_packages_says_admin_was_left_out(project):
+    result = CliRunner().invoke(main, ["build", "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    assert "Zonder het invulformulier: /admin/ is weggelaten, want cms/node_modules/ ontbreekt" in (
+        result.stderr
+    )
+    assert not (project / "site" / "admin").exists()
+
+
 def test_kennisbank_cms_prints_the_configuration_the_build_uses(project):
     result = CliRunner().invoke(main, ["cms", "--project", str(project), "--cms-port", "8123"])
     assert result.exit_code == 0, result.output

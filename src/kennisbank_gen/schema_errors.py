@@ -136,17 +136,24 @@ def _suggested(found: Any, schema: dict) -> str | None:
     return date.iso
 
 
+#: more unknown names than this in one mapping, and none is taken for a misspelling
+RENAMES_MAX = 20
+
+
 def _renames(found: Any, schema: dict) -> dict[str, str]:
     """Unknown names in the mapping `found` that are a misspelling of exactly one known field it
     does not have ('sumary' -> 'summary'), and the only one of that field."""
     if not isinstance(found, dict):
         return {}
     known = schema.get("properties", {})
+    unknown = [name for name in found if name not in known]
+    if not unknown or len(unknown) > RENAMES_MAX:
+        return {}  # (thousands of unknown names are no misspelling)
     absent = [name for name in known if name not in found]
     renames = {}
-    for name in found:
+    for name in unknown:
         close = difflib.get_close_matches(name, absent, n=2, cutoff=0.8)
-        if name not in known and len(close) == 1:
+        if len(close) == 1:
             renames[name] = close[0]
     targets = Counter(renames.values())
     return {name: field for name, field in renames.items() if targets[field] == 1}
