@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import REPO, TODAY
-from test_corpus import INVALID, VALID, corpus_project
+from test_corpus import INVALID, VALID, corpus_project, findings_of
 
 from kennisbank_gen.check.validate import validate
 from kennisbank_gen.cli import main
@@ -155,3 +155,18 @@ def test_fix_indents_with_the_spaces_the_line_above_asks_for(tmp_path: Path, cas
     assert result.exit_code == 0, result.output
     lines = sum(line.startswith("\t") for line in tabbed.split("\n"))
     assert result.output.count(" hersteld: ") == lines  # one change a line
+
+
+@pytest.mark.parametrize(
+    ("name", "quoted"),
+    [
+        ("sumary.yml", "`bedoel je 'summary'?`"),
+        ("tab-indentation.yml", "(`schrijf 2 spaties`)"),
+        ("www-adres.yml", "`schrijf https://www.voorbeeld.nl/"),
+    ],
+)
+def test_contributing_quotes_the_fix_validate_offers(name: str, quoted: str):
+    guide = " ".join((REPO / "CONTRIBUTING.md").read_text(encoding="utf-8").split())
+    assert quoted in guide
+    [finding] = findings_of(INVALID / name)
+    assert quoted.strip("(`)").removesuffix("pagina") in finding.message
