@@ -152,3 +152,34 @@ def test_pre_commit_hook_runs_the_validator(hook, project):
     )
     assert bad.returncode == 1
     assert "initiatives/nieuw.yml:1:1:" in bad.stdout
+
+
+def make(*args: str) -> str:
+    done = subprocess.run(
+        ["make", "--no-print-directory", *args], cwd=REPO, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_make_help_lists_every_target_in_dutch():
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    phony = re.search(r"^\.PHONY: (.*)$", makefile, re.MULTILINE).group(1).split()
+    shown = make("-s", "help")
+    assert shown == make()  # `make` alone shows it too
+    assert shown.startswith("Gebruik: make DOEL")
+    listed = dict(re.findall(r"^  ([a-z-]+) +(.+)$", shown, re.MULTILINE))
+    assert set(listed) == set(phony)
+    # messages an editor reads, in Dutch: the list, and what the recipes print
+    printed = re.findall(r"@echo \"([^\"]*)\"", makefile) + list(listed.values())
+    english = re.compile(r"\b(the|and|with|or|run|any|this|site with)\b", re.IGNORECASE)
+    assert [text for text in printed if english.search(text)] == []
+
+
+def test_make_site_installs_the_site_without_the_test_tools(tmp_path: Path):
+    venv = f"VENV={tmp_path / 'venv'}"
+    site = make("-n", "site", venv)  # what would run in a fresh checkout
+    assert "pip install --quiet -c constraints.txt -e .\n" in site
+    assert "[test]" not in site
+    test = make("-n", "test", venv)
+    assert "-e '.[test]'" in test and "pytest" in test

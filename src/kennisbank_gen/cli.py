@@ -144,6 +144,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, fix: bool, root: P
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
+    metavar="BESTAND",
     help="Schrijf naar dit bestand in plaats van naar de standaarduitvoer.",
 )
 @project_option

@@ -16,8 +16,9 @@ from html.parser import HTMLParser
 
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
 
-from ..findings import Finding
+from ..findings import Finding, Fix
 from ..read.load import Document
+from ..schema_errors import web_address
 from .body_markdown import (
     ATTRIBUTES,
     MAX_BLOCK,
@@ -342,14 +343,18 @@ def _body_places(doc: Document, body: str, problems: list) -> list[tuple[int, in
 
 def body_findings(doc: Document) -> list[Finding]:
     """Markdown fields: no raw HTML or attribute lists, no images, links only to http(s) and
-    mailto addresses."""
+    mailto addresses (one typed without its `https://` gets it as its fix)."""
     body = doc.data.get("body")
     if not isinstance(body, str):
         return []
     problems = _body_problems(body)
-    return [
-        Finding(path=doc.path, line=line, col=col, field="body", message=message, rule=rule)
-        for (_, _, message, rule), (line, col) in zip(
-            problems, _body_places(doc, body, problems), strict=True
-        )
-    ]
+    findings = []
+    for (_, matched, message, rule), (line, col) in zip(
+        problems, _body_places(doc, body, problems), strict=True
+    ):
+        fix = None
+        if rule == "link-scheme" and (address := web_address(matched)):
+            message += f"; schrijf {address}"
+            fix = Fix(line, col, matched, address)
+        findings.append(Finding(doc.path, line, col, "body", message, rule, fix=fix))
+    return findings
