@@ -39,6 +39,7 @@ from .slugs import PREVIOUS_URL_PATTERN, slug_problem
 RESERVED_SLUGS = {
     "index": "het overzicht van de initiatieven",
     "op-titel": "het overzicht op titel",
+    "pagina": "de volgende pagina's van het overzicht",
 }
 #: the first part of this site's own addresses: a former address there would hide a page
 SITE_SECTIONS = {

@@ -57,38 +57,62 @@ def front_matter_json(text: str) -> Markup:
     return Markup(_YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted))
 
 
-def meter(level: int, steps: int, known: bool = True) -> Markup:
-    """The quality profile's symbol: a row of `steps` blocks, `level` of them filled, so every
-    criterion reads the same way (more filled: stronger or more). Shape, not colour, carries it:
-    filled and outlined blocks; a line through the blocks for a value outside the scale (level
-    0, "Niet van toepassing"); dashed outlines for "Niet bekend". Always next to its text and
-    hidden from screen readers, which get the text."""
-    filled = "".join(f"M{1 + n * 8} 4h6v12h-6z" for n in range(steps) if known and n < level)
-    empty = "".join(f"M{1 + n * 8} 4h6v12h-6z" for n in range(steps) if not (known and n < level))
-    dash = "" if known else ' stroke-dasharray="2 2"'
-    paths = f'<path d="{filled}" fill="currentColor"/>' if filled else ""
-    paths += (
-        f'<path d="{empty}" fill="none" stroke="currentColor" stroke-width="1.5"{dash}/>'
-        if empty
-        else ""
-    )
-    if known and level == 0:
-        paths += f'<path d="M0 10H{steps * 8}" stroke="currentColor" stroke-width="2"/>'
-    width = steps * 8
+#: the meter of a judging criterion: the same length for every criterion, in as many blocks as
+#: its scale has steps (viewBox units; the stylesheet sets its size in the text's em)
+METER_WIDTH = 40
+METER_HEIGHT = 10
+METER_GAP = 2
+
+
+def _number(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def meter(level: int, steps: int) -> Markup:
+    """The symbol of a judgement: a bar of fixed length cut into `steps` blocks, `level` of them
+    filled, so "3 van 4" and "3 van 3" read against their own scale. Shape, not colour, carries
+    it (filled against outlined blocks, also in greyscale and in forced colours); always next to
+    its text ("3 van 4") and hidden from screen readers."""
+    block = (METER_WIDTH - METER_GAP * (steps - 1)) / steps
+    filled, empty = [], []
+    for n in range(steps):
+        x = n * (block + METER_GAP)
+        if n < level:
+            filled.append(f"M{_number(x)} 0h{_number(block)}v{METER_HEIGHT}h-{_number(block)}z")
+        else:  # the outline inside the block, so filled and empty blocks are the same size
+            inner = block - 1.5
+            empty.append(
+                f"M{_number(x + 0.75)} 0.75h{_number(inner)}v{METER_HEIGHT - 1.5}"
+                f"h-{_number(inner)}z"
+            )
+    paths = f'<path d="{"".join(filled)}" fill="currentColor"/>' if filled else ""
+    if empty:
+        paths += (
+            f'<path d="{"".join(empty)}" fill="none" stroke="currentColor" stroke-width="1.5"/>'
+        )
     return Markup(
-        f'<svg class="kb-meter" viewBox="0 0 {width} 20" width="{width}" height="20" '
-        f'aria-hidden="true" focusable="false">{paths}</svg>'
+        f'<svg class="kb-meter" viewBox="0 0 {METER_WIDTH} {METER_HEIGHT}" aria-hidden="true" '
+        f'focusable="false">{paths}</svg>'
     )
+
+
+#: where a judgement has no level ("Niet bekend", "Niet van toepassing"): no symbol, just the
+#: room one takes, so the words line up with the other rows
+NO_METER = Markup('<span class="kb-meter kb-meter--none" aria-hidden="true"></span>')
 
 
 def rating_meter(rating: Rating) -> Markup:
-    return meter(rating.level, rating.criterion.steps, rating.known)
+    """A rating's symbol: the meter of a judgement with a level on its scale, else NO_METER."""
+    if rating.criterion.kind != "judgement" or not rating.level:
+        return NO_METER
+    return meter(rating.level, rating.criterion.steps)
 
 
 def value_meter(value: Value | None, criterion: Criterion) -> Markup:
-    """The symbol of one value of a criterion (None: "Niet bekend"), for the framework page."""
-    if value is None:
-        return meter(0, criterion.steps, known=False)
+    """The symbol of one value of a criterion (None: "Niet bekend"), for the framework page and
+    a record's criteria: a meter for a judgement's step on its scale, nothing otherwise."""
+    if value is None or criterion.kind != "judgement" or not criterion.level(value):
+        return Markup("")
     return meter(criterion.level(value), criterion.steps)
 
 
@@ -104,9 +128,10 @@ def tone(level: int, criterion: Criterion) -> str:
     return "weak" if level == 1 else "middle"
 
 
-def level_text(level: int, criterion: Criterion) -> str:
-    """What the meter says, for screen readers: ", niveau 3 van 4" (nothing off the scale)."""
-    return f", niveau {level} van {criterion.steps}" if level else ""
+def rank_text(level: int, criterion: Criterion) -> str:
+    """What the meter says, in words: "3 van 4" for a judgement's step on its scale; nothing
+    for a description (a fact, not a level) or a value off the scale."""
+    return f"{level} van {criterion.steps}" if level and criterion.kind == "judgement" else ""
 
 
 def _environment() -> Environment:
@@ -122,7 +147,7 @@ def _environment() -> Environment:
     env.filters["meter"] = rating_meter
     env.globals["value_meter"] = value_meter
     env.globals["tone"] = tone
-    env.globals["level_text"] = level_text
+    env.globals["rank_text"] = rank_text
     env.filters["front_matter_json"] = front_matter_json
     env.filters["front_matter"] = front_matter
     env.globals["search_data"] = page_data
@@ -140,19 +165,20 @@ class Templates:
         self.keep_bodies = keep_bodies
         self.bodies: dict[tuple[str, str], Markup] = {}
         self.env.filters["body_html"] = self.body_html
-        #: (id of an initiative, its link from a page's directory) -> (it, its card)
+        #: (id of an initiative, its address from a page) -> (it, its card)
         self.cards: dict[tuple[int, str], tuple[Initiative, Markup]] = {}
         self.env.globals["card_of"] = self.card
 
-    def card(self, i: Initiative, link: Callable[[str], str]) -> Markup:
-        """An initiative's card in a list (`card` in _macros.md.j2). A card depends on the
-        initiative and the link to it only, so pages in one directory share it: drawn once,
-        not once per list it is on. The initiative is kept with its card, so its id cannot be
-        reused while the card is kept (`render_site` forgets the cards of earlier models)."""
-        key = (id(i), link(i.page))
+    def card(self, i: Initiative, href: Callable[[str], str]) -> Markup:
+        """An initiative's card in a list (`card` in _macros.md.j2), as HTML. A card depends on
+        the initiative and the address of its page only, so pages in one directory share it:
+        drawn once, not once per list it is on. The initiative is kept with its card, so its id
+        cannot be reused while the card is kept (`render_site` forgets the cards of earlier
+        models)."""
+        key = (id(i), href(i.url))
         hit = self.cards.get(key)
         if hit is None or hit[0] is not i:
-            hit = (i, self.env.get_template("_macros.md.j2").module.card(i, link))
+            hit = (i, self.env.get_template("_macros.md.j2").module.card(i, href))
             self.cards[key] = hit
         return hit[1]
 
@@ -213,7 +239,14 @@ class Renderer:
             """Relative link from this page's source file to another's (MkDocs resolves it)."""
             return posixpath.relpath(target, posixpath.dirname(path) or ".")
 
-        context = kind(site=self.site, config=self.config, link=link, **fields)
+        here = page_url(path)
+
+        def href(target: str) -> str:
+            """Relative address from this page's address to another page's (`Initiative.url`),
+            for HTML that MkDocs leaves as it is: works under any path of `site_url`."""
+            return posixpath.relpath(target or ".", here or ".") + "/"
+
+        context = kind(site=self.site, config=self.config, link=link, href=href, **fields)
         values = {f.name: getattr(context, f.name) for f in dataclasses.fields(context)}
         self.pages[path] = self.env.get_template(kind.TEMPLATE).render(values)
 
@@ -230,6 +263,23 @@ class Renderer:
         """A file shipped in the package's assets/, at assets/<name> in the site."""
         data = resources.files(__package__).joinpath("assets", name).read_bytes()
         self.file(f"assets/{name}", data)
+
+
+def page_url(path: str) -> str:
+    """The address of a docs file in the site (directory URLs): 'initiatieven/x.md' ->
+    'initiatieven/x/', 'initiatieven/index.md' -> 'initiatieven/', 'index.md' -> ''."""
+    stem = posixpath.splitext(path)[0]
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[: -len("index")].rstrip("/")
+    return stem + "/" if stem else ""
+
+
+def overviews(site: Site) -> dict[str, list[Initiative]]:
+    """The two orders of the initiatives overview, by the address of their first page."""
+    return {
+        "initiatieven/index.md": site.initiatives,
+        "initiatieven/op-titel.md": sorted(site.initiatives, key=lambda i: i.title.casefold()),
+    }
 
 
 def redirects(site: Site) -> dict[str, Initiative | GuidanceSet | GuidanceItem]:
@@ -281,22 +331,16 @@ def render_site(
     """
     r = Renderer(site, config, templates, only, cancelled)
     r.page("index.md", pages.HomePage)
-    if r.wants("initiatieven/index.md"):
-        r.page(
-            "initiatieven/index.md",
-            pages.InitiativesPage,
-            order="date",
-            initiatives=site.initiatives,
-            facets=facets(site),
-        )
-    if r.wants("initiatieven/op-titel.md"):
-        r.page(
-            "initiatieven/op-titel.md",
-            pages.InitiativesPage,
-            order="title",
-            initiatives=sorted(site.initiatives, key=lambda i: i.title.casefold()),
-            facets=facets(site),
-        )
+    overview_facets = facets(site)
+    for first, ordered in overviews(site).items():
+        for listing in pages.Listing.split(first, ordered):
+            if r.wants(listing.path):
+                r.page(
+                    listing.path,
+                    pages.InitiativesPage,
+                    listing=listing,
+                    facets=overview_facets,
+                )
     for initiative in site.initiatives:
         if not r.wants(initiative.page):
             continue
