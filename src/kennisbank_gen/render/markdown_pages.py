@@ -156,31 +156,31 @@ def _environment() -> Environment:
 
 
 class Templates:
-    """The Jinja2 environment (its templates compiled once) and the Markdown bodies rendered so
-    far, by text: what a process that renders the site again and again (the preview) keeps
-    between renders. A build renders once and needs none."""
+    """The Jinja2 environment (its templates compiled once), and the Markdown bodies and cards
+    rendered so far, by content: what a process that renders the site again and again (the
+    preview) keeps between renders. A build renders once and keeps neither (`keep_bodies`)."""
 
     def __init__(self, keep_bodies: bool = True) -> None:
         self.env = _environment()
         self.keep_bodies = keep_bodies
         self.bodies: dict[tuple[str, str], Markup] = {}
         self.env.filters["body_html"] = self.body_html
-        #: (id of an initiative, its address from a page) -> (it, its card)
-        self.cards: dict[tuple[int, str], tuple[Initiative, Markup]] = {}
+        #: (what an initiative's card shows, its address from a page) -> the card
+        self.cards: dict[tuple, Markup] = {}
         self.env.globals["card_of"] = self.card
 
     def card(self, i: Initiative, href: Callable[[str], str]) -> Markup:
         """An initiative's card in a list (`card` in _macros.md.j2), as HTML. A card depends on
-        the initiative and the address of its page only, so pages in one directory share it:
-        drawn once, not once per list it is on. The initiative is kept with its card, so its id
-        cannot be reused while the card is kept (`render_site` forgets the cards of earlier
-        models)."""
-        key = (id(i), href(i.url))
-        hit = self.cards.get(key)
-        if hit is None or hit[0] is not i:
-            hit = (i, self.env.get_template("_macros.md.j2").module.card(i, href))
-            self.cards[key] = hit
-        return hit[1]
+        what it shows of the initiative and the address of its page only, so it is drawn once
+        for all pages in one directory, and kept between renders while neither changes (the
+        preview redraws only the card of a saved record)."""
+        key = (card_content(i), href(i.url))
+        card = self.cards.get(key)
+        if card is None:
+            card = self.env.get_template("_macros.md.j2").module.card(i, href)
+            if self.keep_bodies:
+                self.cards[key] = card
+        return card
 
     def body_html(self, i: Initiative) -> Markup:
         """`field_markdown` of a record's body; a body rendered before is not rendered again
@@ -193,9 +193,27 @@ class Templates:
         return html
 
     def forget_unused(self, site: Site) -> None:
-        """Let go of the bodies no record has any more."""
+        """Let go of the bodies and cards no record has any more."""
         used = {(i.body, i.source) for i in site.initiatives}
         self.bodies = {key: html for key, html in self.bodies.items() if key in used}
+        shown = {card_content(i) for i in site.initiatives}
+        self.cards = {key: card for key, card in self.cards.items() if key[0] in shown}
+
+
+def card_content(i: Initiative) -> tuple:
+    """Everything an initiative's card shows (`card` in _macros.md.j2): two initiatives with the
+    same content have the same card."""
+    return (
+        i.slug,
+        i.title,
+        i.example,
+        i.initiators,
+        i.date.dutch,
+        i.kind,
+        i.sectors,
+        i.summary,
+        i.ratings,
+    )
 
 
 class Cancelled(Exception):
@@ -220,7 +238,6 @@ class Renderer:
         self.site = site
         self.config = config
         templates = templates or Templates(keep_bodies=False)
-        templates.cards.clear()  # drawn from an earlier model
         self.env = templates.env
         self.only = only
         self.cancelled = cancelled
@@ -280,6 +297,18 @@ def overviews(site: Site) -> dict[str, list[Initiative]]:
         "initiatieven/index.md": site.initiatives,
         "initiatieven/op-titel.md": sorted(site.initiatives, key=lambda i: i.title.casefold()),
     }
+
+
+def listing_pages(site: Site, initiatives: list[Initiative]) -> set[str]:
+    """The docs files of the overview pages that list these initiatives (one page per order):
+    what the preview renders with a saved record's own page."""
+    wanted = set()
+    for first, ordered in overviews(site).items():
+        position = {id(i): n for n, i in enumerate(ordered)}
+        for i in initiatives:
+            if id(i) in position:
+                wanted.add(pages.listing_path(first, position[id(i)] // pages.PER_PAGE + 1))
+    return wanted
 
 
 def redirects(site: Site) -> dict[str, Initiative | GuidanceSet | GuidanceItem]:

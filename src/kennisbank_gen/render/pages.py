@@ -59,6 +59,13 @@ PER_PAGE = 50
 PAGES_AROUND = 2
 
 
+def listing_path(first: str, number: int) -> str:
+    """The docs file of page `number` (from 1) of the overview whose first page is `first`."""
+    if number == 1:
+        return first
+    return f"{posixpath.splitext(first)[0].removesuffix('/index')}/pagina/{number}.md"
+
+
 @dataclass(frozen=True)
 class Listing:
     """One page of an overview of initiatives: `initiatieven/index.md` (newest first) and
@@ -95,9 +102,7 @@ class Listing:
 
     def path_of(self, number: int) -> str:
         """The docs file of page `number` of this order."""
-        if number == 1:
-            return self.first
-        return f"{posixpath.splitext(self.first)[0].removesuffix('/index')}/pagina/{number}.md"
+        return listing_path(self.first, number)
 
     def url_of(self, number: int) -> str:
         """The address of page `number` of this order (for `href`)."""
