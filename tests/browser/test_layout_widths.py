@@ -25,6 +25,11 @@ HEIGHT = 800
 PHONE = {"width": 390, "height": 844}
 #: page types that need more records than the bundled content has: on the paged project
 PAGED = {"initiatives page 2": "initiatieven/pagina/2/"}
+#: pages with a choice of initiatives to compare (the first records of the bundled content)
+CHOSEN = {
+    "compare four initiatives": ("vergelijken/", 4),
+    "overview with a choice": ("initiatieven/", 2),
+}
 
 LAYOUT = """() => {
     const shown = (el) => {
@@ -83,18 +88,26 @@ def screens(browser, site_url, paged_site_url):
         context.close()
 
 
-SWEEP = [(name, url, "bundled") for name, url in PAGES.items()]
-SWEEP += [(name, url, "paged") for name, url in PAGED.items()]
+SWEEP = [(name, url, "bundled", 0) for name, url in PAGES.items()]
+SWEEP += [(name, url, "paged", 0) for name, url in PAGED.items()]
+SWEEP += [(name, url, "bundled", chosen) for name, (url, chosen) in CHOSEN.items()]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize(("url", "site"), [pytest.param(u, s, id=n) for n, u, s in SWEEP])
+@pytest.mark.parametrize(
+    ("url", "site", "chosen"), [pytest.param(u, s, c, id=n) for n, u, s, c in SWEEP]
+)
 def test_nothing_is_wider_than_the_window_or_under_a_sidebar(
-    screens, built_site, paged_project, url, site, width
+    screens, built_project, paged_project, url, site, chosen, width
 ):
-    require(built_site if site == "bundled" else paged_project / "site", url)
+    require(built_project / "site" if site == "bundled" else paged_project / "site", url)
     page = screens[site, width]
-    open_page(page, url)
+    if chosen:
+        records = build_model(read_project(built_project)).initiatives[:chosen]
+        open_page(page, url + "?" + "&".join(f"vergelijk={i.slug}" for i in records))
+        page.locator("#kb-compare-bar, #kb-compare[data-state='ready']").first.wait_for()
+    else:
+        open_page(page, url)
     measured = page.evaluate(LAYOUT)
     assert measured["scrollWidth"] <= measured["innerWidth"], (
         f"{url} is {measured['scrollWidth']} px wide in a {width} px window"

@@ -16,6 +16,7 @@ from kennisbank_gen.config import SiteConfig
 from kennisbank_gen.read.project import read_project
 from kennisbank_gen.render.cite import apa_text, of_initiative
 from kennisbank_gen.render.model import build_model
+from kennisbank_gen.render.profile import card_facts
 
 pytestmark = pytest.mark.browser
 
@@ -134,8 +135,9 @@ def test_sort_by_title_and_by_date(page, site):
     settled(page)
     assert "sort=datum" in page.url
     expect(page.locator(RESULT_LINKS).first).to_have_text(site.initiatives[0].title)
-    dates = page.locator("#kb-browse-results .kb-result__date").all_inner_texts()
-    assert dates == [i.date.dutch for i in site.initiatives][:20]
+    # an initiative's row is its card: the line under the title says who, when and what kind
+    lines = page.locator("#kb-browse-results .kb-card .kb-meta").all_inner_texts()
+    assert lines == [card_facts(i) for i in site.initiatives][:20]
 
 
 def test_examples_are_marked_in_results_and_can_be_left_out(page, site):

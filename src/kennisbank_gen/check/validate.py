@@ -45,6 +45,7 @@ RESERVED_SLUGS = {
 SITE_SECTIONS = {
     "initiatieven": "de initiatieven (gebruik previous_slugs)",
     "zoeken": "de zoekpagina",
+    "vergelijken": "de pagina om initiatieven te vergelijken",
     "kwaliteitskader": "het kwaliteitskader",
     "aanbevelingen-en-tips": "het overzicht van aanbevelingen en tips",
     "open-data": "de pagina open data",

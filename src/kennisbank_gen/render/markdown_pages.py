@@ -21,15 +21,29 @@ from markupsafe import Markup
 from ..config import SiteConfig
 from ..errors import FindingsError
 from ..findings import Finding
-from ..read.framework import Criterion, Value
 from ..read.load import shown_path
 from . import pages
 from .cite import Cite, bibtex, cite, of_initiative, of_item, ris
 from .exports import EXPORTS, render_exports
 from .markdown_html import field_markdown, md
-from .model import GuidanceItem, GuidanceSet, Initiative, Rating, Site
+from .model import GuidanceItem, GuidanceSet, Initiative, Site
+from .profile import (
+    LEVEL_SORT,
+    card_facts,
+    level_sort_keys,
+    profile_data,
+    rank_text,
+    rating_meter,
+    tone,
+    value_meter,
+)
 from .search import ASSETS as SEARCH_ASSETS
 from .search import BROWSE_PAGE, SUMMARY_WEIGHT, WORDS, facets, page_data, word_list
+
+#: two to four initiatives side by side (`?vergelijk=<slug>`), drawn by COMPARE_SCRIPT, which
+#: overrides/main.html loads on every page (it also adds the picker to lists of initiatives)
+COMPARE_PAGE = "vergelijken.md"
+COMPARE_SCRIPT = "kennisbank-compare.js"
 
 _YAML_UNSAFE = re.compile(
     "[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff']"
@@ -57,83 +71,6 @@ def front_matter_json(text: str) -> Markup:
     return Markup(_YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted))
 
 
-#: the meter of a judging criterion: the same length for every criterion, in as many blocks as
-#: its scale has steps (viewBox units; the stylesheet sets its size in the text's em)
-METER_WIDTH = 40
-METER_HEIGHT = 10
-METER_GAP = 2
-
-
-def _number(x: float) -> str:
-    return f"{x:.2f}".rstrip("0").rstrip(".")
-
-
-def meter(level: int, steps: int) -> Markup:
-    """The symbol of a judgement: a bar of fixed length cut into `steps` blocks, `level` of them
-    filled, so "3 van 4" and "3 van 3" read against their own scale. Shape, not colour, carries
-    it (filled against outlined blocks, also in greyscale and in forced colours); always next to
-    its text ("3 van 4") and hidden from screen readers."""
-    block = (METER_WIDTH - METER_GAP * (steps - 1)) / steps
-    filled, empty = [], []
-    for n in range(steps):
-        x = n * (block + METER_GAP)
-        if n < level:
-            filled.append(f"M{_number(x)} 0h{_number(block)}v{METER_HEIGHT}h-{_number(block)}z")
-        else:  # the outline inside the block, so filled and empty blocks are the same size
-            inner = block - 1.5
-            empty.append(
-                f"M{_number(x + 0.75)} 0.75h{_number(inner)}v{METER_HEIGHT - 1.5}"
-                f"h-{_number(inner)}z"
-            )
-    paths = f'<path d="{"".join(filled)}" fill="currentColor"/>' if filled else ""
-    if empty:
-        paths += (
-            f'<path d="{"".join(empty)}" fill="none" stroke="currentColor" stroke-width="1.5"/>'
-        )
-    return Markup(
-        f'<svg class="kb-meter" viewBox="0 0 {METER_WIDTH} {METER_HEIGHT}" aria-hidden="true" '
-        f'focusable="false">{paths}</svg>'
-    )
-
-
-#: where a judgement has no level ("Niet bekend", "Niet van toepassing"): no symbol, just the
-#: room one takes, so the words line up with the other rows
-NO_METER = Markup('<span class="kb-meter kb-meter--none" aria-hidden="true"></span>')
-
-
-def rating_meter(rating: Rating) -> Markup:
-    """A rating's symbol: the meter of a judgement with a level on its scale, else NO_METER."""
-    if rating.criterion.kind != "judgement" or not rating.level:
-        return NO_METER
-    return meter(rating.level, rating.criterion.steps)
-
-
-def value_meter(value: Value | None, criterion: Criterion) -> Markup:
-    """The symbol of one value of a criterion (None: "Niet bekend"), for the framework page and
-    a record's criteria: a meter for a judgement's step on its scale, nothing otherwise."""
-    if value is None or criterion.kind != "judgement" or not criterion.level(value):
-        return Markup("")
-    return meter(criterion.level(value), criterion.steps)
-
-
-def tone(level: int, criterion: Criterion) -> str:
-    """A CSS class suffix: judgements are coloured from strong to weak, descriptions stay
-    neutral (they say what, not how good); colour only repeats what shape and text say."""
-    if level == 0:
-        return "none"
-    if criterion.kind != "judgement":
-        return "neutral"
-    if level == criterion.steps:
-        return "strong"
-    return "weak" if level == 1 else "middle"
-
-
-def rank_text(level: int, criterion: Criterion) -> str:
-    """What the meter says, in words: "3 van 4" for a judgement's step on its scale; nothing
-    for a description (a fact, not a level) or a value off the scale."""
-    return f"{level} van {criterion.steps}" if level and criterion.kind == "judgement" else ""
-
-
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("kennisbank_gen.render", "templates"),
@@ -148,6 +85,10 @@ def _environment() -> Environment:
     env.globals["value_meter"] = value_meter
     env.globals["tone"] = tone
     env.globals["rank_text"] = rank_text
+    env.globals["card_facts"] = card_facts
+    env.globals["profile_data"] = profile_data
+    env.globals["level_sort_keys"] = level_sort_keys
+    env.globals["level_sort"] = LEVEL_SORT.format
     env.filters["front_matter_json"] = front_matter_json
     env.filters["front_matter"] = front_matter
     env.globals["search_data"] = page_data
@@ -409,8 +350,11 @@ def render_site(
             r.file(page.name, content_page(page, content_dir.parent))
     if r.wants(BROWSE_PAGE):
         r.page(BROWSE_PAGE, pages.SearchPage, facets=facets(site))
+    r.page(COMPARE_PAGE, pages.ComparePage)
     if r.wants(WORDS):
         r.file(WORDS, word_list(site))
-    for name in ("kennisbank.css", "kennisbank-a11y.js", "kennisbank-page.js", *SEARCH_ASSETS):
+    for name in ("kennisbank.css", "kennisbank-a11y.js", "kennisbank-page.js", COMPARE_SCRIPT):
+        r.asset(name)
+    for name in SEARCH_ASSETS:
         r.asset(name)
     return r.pages

@@ -1,17 +1,20 @@
 """What each page template receives: one documented dataclass per kind of page.
 
-Every template gets the fields of `Page` (the whole site model, the site settings and a `link`
-helper); a kind of page adds its own. A template author reads this file to see what a page can
-use; `render.Renderer.page` passes exactly these fields (Jinja2 runs with StrictUndefined, so a
-name that is not here fails the build instead of rendering as empty text).
+Every template gets the fields of `Page` (the whole site model, the site settings, and the
+`link` and `href` helpers); a kind of page adds its own. A template author reads this file to
+see what a page can use; `render.Renderer.page` passes exactly these fields (Jinja2 runs with
+StrictUndefined, so a name that is not here fails the build instead of rendering as empty
+text).
 
 Filters every template has (`render._environment`): `md` (plain text, Markdown- and
 HTML-escaped), `front_matter` (a title or description for the front matter, HTML-escaped),
 `front_matter_json` (text already safe where the theme puts it, such as JSON-LD), `meter` (a
 rating's symbol in the quality profile), `trusted_markdown` (a Markdown field that the check
-stage accepted). Globals: `value_meter(value, criterion)`, `tone(level, criterion)`,
-`rank_text(level, criterion)` (the quality profile), `search_data(page)` and
-`search_summary_weight` (the hidden Pagefind block, `_pagefind.md.j2`).
+stage accepted). Globals (`profile.py`): `value_meter(value, criterion)`, `tone(level,
+criterion)`, `rank_text(level, criterion)` (the quality profile), `card_facts(i)` (a card's line
+of facts), `card_of(i, href)` (a card, drawn once), `profile_data(i)` and `search_data(page)`,
+`search_summary_weight` (the hidden Pagefind block, `_pagefind.md.j2`), `level_sort_keys(i,
+date)` and `level_sort(id)` (sorting by a judging criterion).
 """
 
 from __future__ import annotations
@@ -206,6 +209,14 @@ class SearchPage(Page):
     TEMPLATE = "search_page.md.j2"
 
     facets: list[Facet]
+
+
+@dataclass(frozen=True)
+class ComparePage(Page):
+    """`vergelijken.md`: two to four initiatives side by side, chosen in the address and drawn
+    by assets/kennisbank-compare.js from their own pages."""
+
+    TEMPLATE = "compare.md.j2"
 
 
 @dataclass(frozen=True)
