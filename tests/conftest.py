@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import http.server
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -96,6 +97,35 @@ def built_project(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def built_site(built_project: Path) -> Path:
     return built_project / "site"
+
+
+def synthetic_records(root: Path, n: int) -> None:
+    """Write `n` synthetic records (fictional, valid: benchmarks/synthetic.py) into a project."""
+    spec = importlib.util.spec_from_file_location("synthetic", REPO / "benchmarks" / "synthetic.py")
+    synthetic = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synthetic)
+    synthetic.write_records(root, n)
+
+
+@pytest.fixture(scope="session")
+def paged_project(tmp_path_factory) -> Path:
+    """The bundled content with enough synthetic records added for three pages of each
+    initiatives overview (render/pages.py PER_PAGE), built once per session."""
+    from kennisbank_gen.publish import build
+    from kennisbank_gen.render.pages import PER_PAGE
+
+    root = copy_project(tmp_path_factory.mktemp("paged") / "project")
+    bundled = len(list((root / "initiatives").glob("*.yml")))
+    synthetic_records(root, max(1, 2 * PER_PAGE + 1 - bundled))  # at least three pages
+    build(root, today=TODAY)
+    return root
+
+
+@pytest.fixture(scope="session")
+def paged_site_url(paged_project: Path):
+    server, url = serve_directory(paged_project / "site")
+    yield url
+    server.shutdown()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -64,9 +64,15 @@ def test_page_matches_golden_file(rendered, golden):
 
 
 def test_bundled_overview_counts_every_record():
-    """On the bundled content: properties, not numbers."""
+    """On the bundled content: properties, not numbers. Every record is on one page of the
+    overview (`initiatieven/index.md`, then `initiatieven/pagina/<n>.md`)."""
     records = validate(REPO, today=TODAY).project.records
-    overview = render(REPO)["initiatieven/index.md"]
+    files = render(REPO)
+    overview = files["initiatieven/index.md"]
     assert re.search(rf"^{len(records)} initiatieven:", overview, re.MULTILINE)
-    for doc in records:
-        assert f"({Path(doc.path).stem}.md)" in overview
+    pages = [overview] + [
+        text for path, text in files.items() if re.fullmatch(r"initiatieven/pagina/\d+\.md", path)
+    ]
+    card = re.compile(r'<li class="kb-card" data-kb-slug="([^"]+)"')
+    slugs = [slug for text in pages for slug in card.findall(text)]
+    assert sorted(slugs) == sorted(Path(doc.path).stem for doc in records)

@@ -12,13 +12,16 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import TODAY
+from conftest import REPO, TODAY
 from jsonschema import Draft202012Validator
 
 from kennisbank_gen.check.validate import validate
+from kennisbank_gen.config import SiteConfig
 from kennisbank_gen.publish import build
 
 FIXTURES = Path(__file__).parent / "fixtures"
+#: the bundled site's settings (its address goes into permalinks and canonical links)
+SITE = SiteConfig.from_mkdocs(REPO / "mkdocs.yml")
 SETS = {
     "inspectie-2023": ("aanbevelingen/inspectie-2023", 21),
     "inholland-docenten": ("tips/inholland-docenten", 11),
@@ -50,7 +53,7 @@ def test_every_item_has_a_page_with_summary_source_and_citation(built_site, set_
         text = page.get_text(" ", strip=True)
         for heading in ("Samenvatting", "Initiatieven die hierbij aansluiten", "Bron", "Citeren"):
             assert heading in text, (url, heading)
-        assert f"https://kennisbank.example.org/{url}/" in text  # permalink in the citation
+        assert SITE.permalink(f"{url}/") in text  # permalink in the citation
 
 
 def test_cross_links_render_both_ways(built_project):
@@ -129,7 +132,7 @@ def test_renamed_record_keeps_its_old_address(project):
     assert target == f"initiatieven/{new}/"
     assert (project / "site" / target / "index.html").is_file()
     canonical = redirect.find("link", rel="canonical")["href"]
-    assert canonical == f"https://kennisbank.example.org/initiatieven/{new}/"
+    assert canonical == SITE.permalink(f"initiatieven/{new}/")
 
 
 @pytest.mark.browser

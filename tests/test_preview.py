@@ -16,6 +16,9 @@ from mkdocs.config import load_config
 from kennisbank_gen.editors.preview import Preview
 from kennisbank_gen.editors.preview_banner import SCRIPT, serve_options
 from kennisbank_gen.editors.preview_site import PreviewSite
+from kennisbank_gen.read.project import read_project
+from kennisbank_gen.render.markdown_pages import listing_pages
+from kennisbank_gen.render.model import build_model
 
 SLUG = "inspectie-sociale-veiligheid-kunst-mode-2023"
 OTHER = "buddyprogramma-eerstejaars-hogeschool-middenland"
@@ -61,27 +64,29 @@ def test_a_saved_record_is_rendered_and_built_first_and_reaches_every_page_that_
     record = root / "initiatives" / f"{SLUG}.yml"
     _edit(record, "title: Sturen op", "title: Herzien sturen op")
     page = f"initiatieven/{SLUG}/index.html"
+    site = build_model(read_project(root))
+    listed = listing_pages(site, [site.initiative(SLUG)])  # the overview page of each order
+    assert len(listed) == 2
+    shown = [page] + [f"{p.removesuffix('.md').removesuffix('/index')}/index.html" for p in listed]
     published = []
-    preview.update({record}, publish=lambda: published.append(_html(site_dir, page)))
+    preview.update({record}, publish=lambda: published.append([_html(site_dir, p) for p in shown]))
 
     first, second = preview.steps
     own = {f"initiatieven/{SLUG}.md", SCRIPT}
-    assert own <= first.rendered and all(
-        p.startswith(f"initiatieven/{SLUG}") for p in first.rendered - {SCRIPT}
+    assert own | listed <= first.rendered and all(
+        p.startswith(f"initiatieven/{SLUG}") for p in first.rendered - {SCRIPT} - listed
     )
-    assert first.written == {f"initiatieven/{SLUG}.md"} | {
-        p for p in first.rendered if p.endswith((".bib", ".ris"))
-    }
-    assert first.built and set(first.built) == first.written
     citations = {p for p in first.rendered if p.endswith((".bib", ".ris"))}
+    assert first.written == {f"initiatieven/{SLUG}.md"} | citations | listed
+    assert first.built and set(first.built) == first.written
     assert len(citations) == 2 and not citations & second.written
-    assert "Herzien sturen op" in published[0]  # the first reload already shows it
+    # the first reload already shows it, on its page and on the overviews that list it
+    assert all("Herzien sturen op" in html for html in published[0])
     assert len(published) == 2  # and the second step reloads once more
 
-    # the rest: listings, guidance pages that list it, exports; not the record page again
-    assert f"initiatieven/{SLUG}.md" not in second.written
-    for path in ("initiatieven/index.md", "initiatieven/op-titel.md", "initiatieven.json"):
-        assert path in second.written
+    # the rest: guidance pages that list it, exports; not the record page or overviews again
+    assert not (first.written & second.written)
+    assert "initiatieven.json" in second.written
     for path in (page, "initiatieven/index.html", "initiatieven/op-titel/index.html", ITEM_PAGE):
         assert "Herzien sturen op" in _html(site_dir, path), path
     titles = [i["title"] for i in json.loads(_html(site_dir, "initiatieven.json"))["initiatives"]]
@@ -189,10 +194,13 @@ def test_a_stopped_second_step_is_finished_by_the_next_update(served):
 
     preview.update({record}, pending=lambda: bool(preview.steps[1].written) and pending())
     assert preview.site.stale  # some pages were written but not built
-    assert "Onderbroken" not in _html(site_dir, "initiatieven/op-titel/index.html")
+    # a page that lists the record (a recommendation it answers), left for the next update
+    left = [p for p in preview.site.stale if p.endswith(".md") and p.startswith("aanbevelingen/")]
+    html = [f"{p.removesuffix('.md').removesuffix('/index')}/index.html" for p in left]
+    assert html and all("Onderbroken" not in _html(site_dir, p) for p in html)
     preview.update(set())
     assert not preview.site.stale
-    assert "Onderbroken" in _html(site_dir, "initiatieven/op-titel/index.html")
+    assert all("Onderbroken" in _html(site_dir, p) for p in html)
 
 
 def test_mkdocs_yml_or_the_theme_overrides_change_builds_everything(served):

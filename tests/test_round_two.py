@@ -38,7 +38,7 @@ def edit(file: Path, old: str, new: str) -> None:
             r", gevonden niets",
         ),
         (
-            "site_url: https://kennisbank.example.org/",
+            "site_url: https://kennisbankstudentenwelzijn.nl/",
             "site_url: 3",
             r"mkdocs\.yml:\d+:\d+: site_url: verwacht een tekst voor site_url, gevonden 3",
         ),

@@ -22,6 +22,7 @@ PAGES = {
     "initiatives by title": "initiatieven/op-titel/",
     "initiative": "initiatieven/inspectie-sociale-veiligheid-kunst-mode-2023/",
     "browse and search": "zoeken/",
+    "compare": "vergelijken/",
     "guidance overview": "aanbevelingen-en-tips/",
     "recommendation": "aanbevelingen/inspectie-2023/07/",
     "PDCA overview": "aanbevelingen/inspectie-2023/",

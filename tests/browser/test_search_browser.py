@@ -312,6 +312,8 @@ def test_facets_keyboard_only(page, site):
     page.keyboard.press("Tab")  # the search button
     page.keyboard.press("Tab")  # the sort order ("Filters (n)" is for narrow screens only)
     expect(page.locator("#kb-browse-sort")).to_be_focused()
+    page.keyboard.press("Tab")  # "Ga naar de resultaten" (test_keyboard.py), then the filters
+    expect(page.locator(".kb-skip-results")).to_be_focused()
     page.keyboard.press("Tab")  # the first facet value: Type, initiatief
     first = box(page, "type", "initiatief")
     expect(first).to_be_focused()

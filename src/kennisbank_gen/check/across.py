@@ -23,11 +23,13 @@ from .slugs import PREVIOUS_URL_PATTERN
 RESERVED_SLUGS = {
     "index": "het overzicht van de initiatieven",
     "op-titel": "het overzicht op titel",
+    "pagina": "de volgende pagina's van het overzicht",
 }
 #: the first part of this site's own addresses: a former address there would hide a page
 SITE_SECTIONS = {
     "initiatieven": "de initiatieven (gebruik previous_slugs)",
     "zoeken": "de zoekpagina",
+    "vergelijken": "de pagina om initiatieven te vergelijken",
     "kwaliteitskader": "het kwaliteitskader",
     "aanbevelingen-en-tips": "het overzicht van aanbevelingen en tips",
     "open-data": "de pagina open data",

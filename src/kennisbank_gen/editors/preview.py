@@ -1,8 +1,9 @@
 """What the preview does after a change: regenerate the docs tree and build only what changed.
 
-One update has two steps. First the pages of the files that were saved (a record's page and its
-citation files, a content page, a guidance set's pages, the framework page) are rendered from
-the new model, written and built, and the browser reloads: the editor sees their change at once.
+One update has two steps. First the pages of the files that were saved (a record's page, its
+citation files and the overview pages that list it; a content page; a guidance set's pages; the
+framework page) are rendered from the new model, written and built, and the browser reloads: the
+editor sees their change at once.
 Then everything else is rendered, only the docs files whose content changed are written, and
 only those are built (small pages first); a change that arrives meanwhile stops this second step,
 and the next update finishes what it left (`PreviewSite.stale`). While the project has findings,
@@ -27,7 +28,7 @@ from ..publish.output import MARKER, owned_tree
 from ..publish.recipe import Prepared, prepare
 from ..read.project import FRAMEWORK_DIR
 from ..render.cms import admin_files
-from ..render.markdown_pages import Cancelled, Templates, render_site
+from ..render.markdown_pages import Cancelled, Templates, listing_pages, render_site
 from . import preview_banner
 from .preview_site import PreviewSite
 
@@ -202,7 +203,8 @@ class Preview:
         started = time.perf_counter()
         sources = {p.relative_to(self.root).as_posix() for p in changed}
         site = prepared.site
-        wanted = {i.page for i in site.initiatives if i.source in sources}
+        saved = [i for i in site.initiatives if i.source in sources]
+        wanted = {i.page for i in saved} | listing_pages(site, saved)  # and where it is listed
         for gset, doc in zip(site.guidance_sets, prepared.report.project.guidance, strict=True):
             if doc.path in sources:
                 wanted |= {gset.page, *(item.page for item in gset.items)}
