@@ -24,7 +24,10 @@ def test_a_framework_id_with_a_final_line_break_is_refused(project, vocabulary):
     then wrote raw line breaks into records, round after round."""
     file = project / "quality_framework" / "vocabularies.yml"
     text, found = re.subn(
-        r"\bid: preventie(?=[,}\n])", 'id: "preventie\\n"', file.read_text(encoding="utf-8"), 1
+        r"\bid: preventie(?=[,}\n])",
+        'id: "preventie\\n"',
+        file.read_text(encoding="utf-8"),
+        count=1,
     )
     assert found, "the framework has a theme preventie"
     file.write_text(text, encoding="utf-8")
