@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from hostile_site import gate_page
 
-from kennisbank_gen.editors.preview_banner import banner_script
-from kennisbank_gen.editors.serve import PreviewServer, reload_script_allowed
+from kennisbank_gen.editors.preview import Preview
+from kennisbank_gen.editors.preview_banner import BANNER_ID, banner_script
+from kennisbank_gen.editors.serve import PreviewServer, _error_page, reload_script_allowed
 from kennisbank_gen.findings import Finding
 from kennisbank_gen.render.csp import SITE_POLICY, script_hash
 
@@ -131,8 +132,8 @@ def test_pages_get_the_live_reload_script_and_the_web_form_does_not(tmp_path, mo
     form at /admin/ must not reload under the editor's hands."""
     for rel in ("index.html", "initiatieven/index.html", "admin/index.html"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(f"<html><body>{rel}</body></html>", encoding="utf-8")
-    server = PreviewServer(None, "127.0.0.1", 0, str(tmp_path), mount_path)
+        (tmp_path / rel).write_text(gate_page(rel), encoding="utf-8")
+    server = PreviewServer(Preview(tmp_path, 8081), "127.0.0.1", 0, str(tmp_path), mount_path)
     try:
         server.watch(str(tmp_path))  # the server injects its script only while watching
 
@@ -152,7 +153,7 @@ def test_the_live_reload_script_is_allowed_by_its_hash_in_the_page_policy_only(t
     """MkDocs' reload script is inline and new on every request: the preview adds its hash to
     the page's Content-Security-Policy, which otherwise allows only the theme's scripts."""
     (tmp_path / "index.html").write_text(gate_page("<p>tekst</p>"), encoding="utf-8")
-    server = PreviewServer(None, "127.0.0.1", 0, str(tmp_path), "/")
+    server = PreviewServer(Preview(tmp_path, 8081), "127.0.0.1", 0, str(tmp_path), "/")
     try:
         server.watch(str(tmp_path))
         served = b"".join(server._serve_request({"PATH_INFO": "/"}, lambda *_: None))
@@ -165,3 +166,47 @@ def test_the_live_reload_script_is_allowed_by_its_hash_in_the_page_policy_only(t
     with_reload = f"script-src 'self' '{script_hash(script)}'"
     assert policy == SITE_POLICY.replace("script-src 'self'", with_reload)
     assert reload_script_allowed(b"<p>geen beleid</p>") == b"<p>geen beleid</p>"
+
+
+CLEAN = gate_page("<h1>Over</h1><p>Gewone tekst.</p>")
+HOSTILE = gate_page("<h1>Over</h1><script>window.pwned = 1</script>")
+
+
+@pytest.mark.parametrize("mount_path", ["/", "/kennisbank/"])
+def test_every_page_the_preview_sends_passes_the_output_gate(tmp_path, mount_path):
+    """A page the gate refuses (here one put into the served directory by hand, past the
+    build) is not sent: the banner names the page and the problem instead; the page still gets
+    the live-reload script, so it shows up once fixed."""
+    site = tmp_path / "site"
+    for rel, text in (("index.html", CLEAN), ("over/index.html", HOSTILE), ("404.html", HOSTILE)):
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text, encoding="utf-8")
+    reported: list[str] = []
+    server = PreviewServer(
+        Preview(tmp_path, 8081, report=reported.append), "127.0.0.1", 0, str(site), mount_path
+    )
+    try:
+        server.watch(str(site))  # the server injects its script only while watching
+        headers: dict[str, str] = {}
+
+        def served(path: str) -> str:
+            def start_response(status, header_list, exc_info=None):
+                headers.update(header_list)
+
+            body = server.serve_request({"PATH_INFO": mount_path + path}, start_response)
+            return b"".join(body).decode("utf-8")
+
+        home = served("")
+        assert "Gewone tekst." in home and "/livereload/" in home
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        refused = served("over/")
+        assert "pwned" not in refused and "/livereload/" in refused
+        assert f'id="{BANNER_ID}"' in refused and "over/index.html" in refused
+        assert "verwacht geen inline script" in refused
+        assert len(reported) == 1 and "over/index.html" in reported[0]
+        served("over/")
+        assert len(reported) == 1  # said once, not at every request
+        not_found = _error_page(server, str(site), 404)
+        assert b"pwned" not in not_found and BANNER_ID.encode() in not_found
+    finally:
+        server.server_close()

@@ -14,6 +14,7 @@ good version.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -109,6 +110,8 @@ class Preview:
         self.root = root.absolute()  # file events name absolute paths
         self.site: PreviewSite | None = None
         self.cms_port = cms_port
+        #: the project file each docs page is made from (`source_of`)
+        self.sources: dict[str, str] = {}
         self.report = report
         self.templates = Templates()
         self.docs: DocsTree | None = None
@@ -170,6 +173,25 @@ class Preview:
             f"Opnieuw gemaakt: {len(first.written | second.written)} van "
             f"{len(self.docs.known or ())} bestanden gewijzigd."
         )
+
+    def source_of(self, page: str) -> str:
+        """The file a page of the served site (`over/index.html`) is made from: a record, a
+        content page, a guidance set, the framework, or else the docs file or the page itself."""
+        docs = self.site.source_of(page) if self.site is not None else None
+        if docs is None:
+            return page
+        docs_dir = Path(os.path.relpath(self.docs.directory, self.root)).as_posix()
+        return self.sources.get(docs) or f"{docs_dir}/{docs}"
+
+    def _sources(self, prepared: Prepared) -> dict[str, str]:
+        """The project file each generated docs page is made from."""
+        site = prepared.site
+        sources = {i.page: i.source for i in site.initiatives}
+        for gset, doc in zip(site.guidance_sets, prepared.report.project.guidance, strict=True):
+            sources |= dict.fromkeys([gset.page, *(item.page for item in gset.items)], doc.path)
+        sources |= {p.name: f"content/{p.name}" for p in (self.root / "content").glob("*.md")}
+        sources["kwaliteitskader.md"] = f"{FRAMEWORK_DIR}/"
+        return sources
 
     def _watched(self, path: Path) -> bool:
         """Whether `path` is a source the docs tree is made from (else: the theme, a full
@@ -234,6 +256,7 @@ class Preview:
             site, config, self.root / "content", templates=self.templates, cancelled=pending
         )
         files |= admin_files(self.root, site, config, self.cms_port) | self._banner([])
+        self.sources = self._sources(prepared)
         self.templates.forget_unused(site)
         step.rendered = set(files)
         step.seconds["render"] = time.perf_counter() - started

@@ -3,6 +3,9 @@ overrides change, the preview regenerates the docs tree and builds only the page
 (preview.py), first those of the saved file; MkDocs' development server serves the site and
 reloads the browser after each step.
 
+Every page the preview sends passes the build's output gate first (preview_gate.py): a page it
+refuses is not shown, the banner naming file and problem is.
+
 With `--cms`, Decap CMS's local backend (`decap-server`, from `make cms-install`) runs alongside,
 so the web form at `/admin/` reads and writes the working copy: a saved record appears in the
 preview like any other change.
@@ -31,6 +34,7 @@ from ..render.cms import ADMIN_DIR, LOCAL_BACKEND_PORT, cms_installed
 from ..render.csp import script_hash
 from . import preview_banner
 from .preview import Preview
+from .preview_gate import PageGate
 from .preview_site import PreviewSite
 
 DECAP_SERVER = "cms/node_modules/decap-server/dist/index.js"
@@ -65,23 +69,37 @@ class PreviewServer(LiveReloadServer):
     each of its steps. A burst of events (a save is often a write and a rename) is one update,
     started once no event came for `QUIET_SECONDS`. The web form (`/admin/`) gets no reload
     script: a rebuild (each save, and each branch decap-server checks out) would reload it under
-    the editor's hands, losing what is typed."""
+    the editor's hands, losing what is typed. Every HTML page passes `gate` before it gets the
+    reload script (the gate would refuse that script: it is not the site's); every answer says
+    `nosniff`, so no file is read as another type than the one it is sent as."""
 
     QUIET_SECONDS = 0.1
 
     def __init__(self, preview: Preview, host: str, port: int, root: str, mount_path: str):
         super().__init__(lambda: None, host, port, root, mount_path)
         self.preview = preview
+        self.gate = PageGate(self.url, preview.source_of, preview.report)
         self.changed: set[Path] = set()
         self.build_delay = self.QUIET_SECONDS
         self.observer = Observer()
-        self._request = threading.local()  # the path this request thread serves
+        self._request = threading.local()  # the path and page this request thread serves
+
+    def serve_request(self, environ, start_response):
+        def with_nosniff(status, headers, exc_info=None):
+            headers = [*headers, ("X-Content-Type-Options", "nosniff")]
+            return start_response(status, headers, exc_info)
+
+        return super().serve_request(environ, with_nosniff)
 
     def _serve_request(self, environ, start_response):
-        self._request.path = environ.get("PATH_INFO", "")
+        path = self._request.path = environ.get("PATH_INFO", "")
+        page = path[len(self.mount_path) :] if path.startswith(self.mount_path) else path
+        self._request.page = page + "index.html" if page.endswith("/") or not page else page
         return super()._serve_request(environ, start_response)
 
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+        page = getattr(self._request, "page", "")
+        content = self.gate.served(page, content)
         if getattr(self._request, "path", "").startswith(f"{self.mount_path}{ADMIN_DIR}/"):
             return content
         return reload_script_allowed(super()._inject_js_into_html(content, epoch))
@@ -207,7 +225,7 @@ def _serve_from(root: Path, dev_addr: str, cms_port: int, site_dir: str) -> None
     mount_path = urlsplit(config().site_url or "/").path
     preview.serve(PreviewSite(config, _serve_url(host, port, mount_path)))
     server = PreviewServer(preview, host, port, site_dir, mount_path)
-    server.error_handler = lambda code: _error_page(site_dir, code)
+    server.error_handler = lambda code: _error_page(server, site_dir, code)
     for name in WATCHED:
         if (root / name).is_dir():
             server.watch(str(root / name))
@@ -221,10 +239,10 @@ def _serve_from(root: Path, dev_addr: str, cms_port: int, site_dir: str) -> None
         server.shutdown()
 
 
-def _error_page(site_dir: str, code: int) -> bytes | None:
-    """The site's own 404 page, as `mkdocs serve` shows it."""
+def _error_page(server: PreviewServer, site_dir: str, code: int) -> bytes | None:
+    """The site's own 404 page, as `mkdocs serve` shows it (through the gate)."""
     page = join(site_dir, f"{code}.html")
     if code in (404, 500) and isfile(page):
         with open(page, "rb") as f:
-            return f.read()
+            return server.gate.served(f"{code}.html", f.read())
     return None
