@@ -14,10 +14,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hostile_site import gate_page
 
+from kennisbank_gen.cli import main
 from kennisbank_gen.editors.preview import Preview
-from kennisbank_gen.editors.preview_banner import BANNER_ID, banner_script
+from kennisbank_gen.editors.preview_banner import BANNER_ID, SCRIPT, banner_script, serve_options
 from kennisbank_gen.editors.serve import PreviewServer, _error_page, reload_script_allowed
 from kennisbank_gen.findings import Finding
 from kennisbank_gen.render.csp import SITE_POLICY, script_hash
@@ -126,29 +128,6 @@ def test_banner_script_puts_findings_on_the_page_as_text_only():
     assert json.loads(re.search(r"var findings = (.*);", banner_script([])).group(1)) == []
 
 
-@pytest.mark.parametrize("mount_path", ["/", "/kennisbank/"])
-def test_pages_get_the_live_reload_script_and_the_web_form_does_not(tmp_path, mount_path):
-    """A rebuild (each save, each branch decap-server checks out) reloads the site's pages; the
-    form at /admin/ must not reload under the editor's hands."""
-    for rel in ("index.html", "initiatieven/index.html", "admin/index.html"):
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(gate_page(rel), encoding="utf-8")
-    server = PreviewServer(Preview(tmp_path, 8081), "127.0.0.1", 0, str(tmp_path), mount_path)
-    try:
-        server.watch(str(tmp_path))  # the server injects its script only while watching
-
-        def served(path: str) -> str:
-            body = server._serve_request({"PATH_INFO": mount_path + path}, lambda *_: None)
-            return b"".join(body).decode("utf-8")
-
-        assert "/livereload/" in served("")
-        assert "/livereload/" in served("initiatieven/")
-        form = served("admin/")
-        assert "admin/index.html" in form and "/livereload/" not in form
-    finally:
-        server.server_close()
-
-
 def test_the_live_reload_script_is_allowed_by_its_hash_in_the_page_policy_only(tmp_path):
     """MkDocs' reload script is inline and new on every request: the preview adds its hash to
     the page's Content-Security-Policy, which otherwise allows only the theme's scripts."""
@@ -183,7 +162,7 @@ def test_every_page_the_preview_sends_passes_the_output_gate(tmp_path, mount_pat
         (site / rel).write_text(text, encoding="utf-8")
     reported: list[str] = []
     server = PreviewServer(
-        Preview(tmp_path, 8081, report=reported.append), "127.0.0.1", 0, str(site), mount_path
+        Preview(tmp_path, report=reported.append), "127.0.0.1", 0, str(site), mount_path
     )
     try:
         server.watch(str(site))  # the server injects its script only while watching
@@ -210,3 +189,62 @@ def test_every_page_the_preview_sends_passes_the_output_gate(tmp_path, mount_pat
         assert b"pwned" not in not_found and BANNER_ID.encode() in not_found
     finally:
         server.server_close()
+
+
+def _serve_command(project: Path, *options: str) -> subprocess.CompletedProcess:
+    kennisbank = Path(sys.executable).parent / "kennisbank"
+    return subprocess.run(
+        [kennisbank, "serve", "--project", project, *options],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_a_port_in_use_is_a_dutch_message_naming_dev_addr(project: Path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = _serve_command(project, "--dev-addr", f"127.0.0.1:{port}")
+    assert done.returncode == 1
+    assert done.stderr.startswith(
+        f"De preview start niet: --dev-addr 127.0.0.1:{port}: die poort is al in gebruik"
+    )
+    assert "Traceback" not in done.stdout + done.stderr and "Preview:" not in done.stdout
+    assert not (project / "build").exists()  # said before the first build, not after
+
+
+@pytest.mark.parametrize(
+    "dev_addr, said",
+    [
+        ("foo", "--dev-addr: verwacht IP-adres:poort, zoals 127.0.0.1:8000, gevonden 'foo'"),
+        ("127.0.0.1:99999", "--dev-addr: verwacht IP-adres:poort"),
+        ("127.0.0.1:", "--dev-addr: verwacht IP-adres:poort"),
+        ("example.org:8000", "--dev-addr: verwacht IP-adres:poort"),
+        ("192.0.2.1:8000", "--dev-addr 192.0.2.1:8000: dat adres hoort niet bij deze computer"),
+    ],
+)
+def test_a_wrong_dev_addr_is_a_dutch_message(project: Path, dev_addr: str, said: str):
+    result = CliRunner().invoke(main, ["serve", "--project", str(project), "--dev-addr", dev_addr])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"De preview start niet: {said}")
+    assert "Error" not in result.output and not (project / "build").exists()
+
+
+def test_mkdocs_yml_that_mkdocs_refuses_is_a_message_not_a_traceback(project: Path):
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  name: material", "  name: geen-thema"), encoding="utf-8")
+    addr = f"127.0.0.1:{_free_port()}"
+    result = CliRunner().invoke(main, ["serve", "--project", str(project), "--dev-addr", addr])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "De preview start niet: mkdocs.yml is niet in orde" in result.output
+
+
+def test_an_empty_extra_javascript_is_no_scripts_not_a_crash(project: Path):
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    start, end = text.index("extra_javascript:"), text.index("extra:")
+    config.write_text(text[:start] + "extra_javascript:\n\n" + text[end:], encoding="utf-8")
+    assert serve_options(project) == {"extra_javascript": [SCRIPT]}

@@ -17,9 +17,6 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
-from urllib.parse import urlsplit
-
-import yaml
 
 from ..config import SiteConfig
 from ..findings import Finding
@@ -98,12 +95,6 @@ def serve_options(root: Path) -> dict:
     scripts = SiteConfig.from_mkdocs(root / "mkdocs.yml").extra_javascript
     return {"extra_javascript": [*scripts, SCRIPT]}
 
-
-def address(root: Path, dev_addr: str) -> str:
-    """The address the preview serves (MkDocs mounts the site at site_url's path)."""
-    data = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
-    path = urlsplit(data.get("site_url") or "/").path or "/"
-    return f"http://{dev_addr}{path}"
 
 
 #: the banner's look (the script's, as style attributes: they load nothing)
