@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -378,3 +379,32 @@ def test_git_mode_outside_a_git_repository_says_so(tmp_path):
     assert done.returncode == 1
     assert done.stderr.startswith("De preview start niet: --cms-mode git: verwacht een git-")
     assert "Traceback" not in done.stderr and backend_processes(root) == []
+
+
+def test_the_backend_goes_with_the_preview_even_after_kill_9(tmp_path):
+    """decap-server stops when its standard input closes: a preview killed outright leaves no
+    backend behind."""
+    root = copy_project(tmp_path / "project")
+    (root / "cms").symlink_to(REPO / "cms", target_is_directory=True)
+    starter = (
+        "import pathlib, shutil, sys, time\n"
+        "from kennisbank_gen.editors.form_server import LocalBackend\n"
+        f"backend = LocalBackend(shutil.which('node'), pathlib.Path({str(root / 'cms')!r}), "
+        f"pathlib.Path({str(root)!r}), 'http://127.0.0.1:1', 'fs')\n"
+        "backend.wait_until_ready()\n"
+        "print(backend.process.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    node()
+    parent = subprocess.Popen([sys.executable, "-c", starter], stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(parent.stdout.readline())
+        assert backend_processes(root) == [str(pid)]
+    finally:
+        parent.kill()  # SIGKILL: no cleanup of its own
+        parent.wait()
+        parent.stdout.close()
+    deadline = time.monotonic() + 30
+    while backend_processes(root) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert backend_processes(root) == []

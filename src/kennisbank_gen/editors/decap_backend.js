@@ -6,7 +6,8 @@
 // empty private working directory, and these arguments: the folder whose node_modules hold
 // decap-server, the Unix socket to listen on, and the mode (fs or git). It listens on that socket
 // only, never on a TCP port: its one client is the form server (editors/form_server.py), which
-// forwards only the requests that read or write records.
+// forwards only the requests that read or write records. It stops when its standard input
+// closes: the preview holds the other end, so the backend goes with it, even after `kill -9`.
 "use strict";
 
 const { createRequire } = require("node:module");
@@ -22,6 +23,8 @@ async function main() {
   const register = { fs: registerLocalFs, git: registerLocalGit }[mode];
   if (!register) throw new Error(`unknown mode ${mode}`);
   await register(app, { logLevel: process.env.LOG_LEVEL || "warn" });
+  process.stdin.on("end", () => process.exit(0));
+  process.stdin.resume();
   const server = app.listen(socket);
   server.on("error", (error) => {
     process.stderr.write(`${error.message}\n`);

@@ -34,6 +34,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -109,7 +110,9 @@ class _UnixConnection(http.client.HTTPConnection):
 class LocalBackend:
     """decap-server's handlers (decap_backend.js) in a Node.js process of their own: an explicit
     environment (`backend_environment`), an empty private working directory (nothing there to
-    read), listening on a Unix socket in that directory."""
+    read), listening on a Unix socket in that directory. It stops when its standard input
+    closes, so it goes with the preview even when that is killed (`kill -9`). What it writes to
+    standard error is passed on; its last line says why, when it does not start."""
 
     def __init__(self, node: str, modules: Path, root: Path, origin: str, mode: str):
         self.directory = tempfile.mkdtemp(prefix="kennisbank-form-")  # mode 0700
@@ -119,17 +122,26 @@ class LocalBackend:
             [node, str(script), str(modules), self.socket, mode],
             env=backend_environment(root, origin),
             cwd=self.directory,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE,  # never written: its end is the parent's end
             stderr=subprocess.PIPE,
             text=True,
         )
+        self.said: list[str] = []
+        self._stderr = threading.Thread(target=self._pass_on_stderr, daemon=True)
+        self._stderr.start()
+
+    def _pass_on_stderr(self) -> None:
+        for line in self.process.stderr:
+            self.said.append(line.rstrip("\n"))
+            sys.stderr.write(line)
 
     def wait_until_ready(self) -> None:
         """Return once the backend answers; BackendError when it stopped or never answers."""
         deadline = time.monotonic() + BACKEND_START_SECONDS
         while True:
             if self.process.poll() is not None:
-                said = (self.process.stderr.read() or "").strip().splitlines()
+                self._stderr.join(timeout=5)
+                said = [line for line in self.said if line.strip()]
                 raise BackendError(
                     "de lokale backend van het invulformulier (decap-server) startte niet"
                     + (f": {said[-1]}" if said else "")
@@ -156,15 +168,17 @@ class LocalBackend:
             connection.close()
 
     def stop(self) -> None:
-        if self.process.poll() is None:
+        self.process.stdin.close()  # it stops by itself; terminate in case it does not
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
             self.process.terminate()
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.process.stderr:
-            self.process.stderr.close()
+        self._stderr.join(timeout=5)
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
@@ -266,6 +280,7 @@ class FormServer(ThreadingHTTPServer):
 
 class _FormRequest(BaseHTTPRequestHandler):
     server: FormServer
+    timeout = 60  # a request that stops half-way does not keep its thread
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # refusals are reported in `refuse`; the rest is not news
