@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, copy_project
+from test_backend_guard import RAW, RECORD, SLUG, persist
 
 from kennisbank_gen.editors.backend_guard import Rules
 from kennisbank_gen.editors.form_server import (
@@ -28,9 +29,6 @@ from kennisbank_gen.editors.form_server import (
 )
 from kennisbank_gen.render.cms import cms_installed
 
-SLUG = "via-het-formulier"
-RECORD = f"initiatives/{SLUG}.yml"
-RAW = "title: Via het formulier\n"
 FILES = {"admin/index.html": "<!doctype html><title>Redactie</title>", "admin/config.yml": "x: 1\n"}
 
 
@@ -87,24 +85,6 @@ def ask(server: FormServer, body: object, method: str = "POST", **headers: str):
         return response.status, dict(response.getheaders()), json.loads(text) if text else None
     finally:
         connection.close()
-
-
-def persist(path: str = RECORD, slug: str = SLUG, workflow: bool = False, **options) -> dict:
-    return {
-        "action": "persistEntry",
-        "params": {
-            "branch": "main",
-            "dataFiles": [{"path": path, "slug": slug, "raw": RAW}],
-            "assets": [],
-            "options": {
-                "collectionName": "initiatives",
-                "commitMessage": f"Nieuw record: {slug}",
-                "useWorkflow": workflow,
-                "status": "draft",
-                **options,
-            },
-        },
-    }
 
 
 def snapshot(root: Path) -> dict[str, str]:

@@ -43,6 +43,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .backend_guard import EMPTY_ANSWERS, Rules, refusal
+from .preview_banner import plain_page
 
 API_PATH = "/api/v1"
 FORM_PATH = "/admin/"
@@ -185,33 +186,19 @@ class LocalBackend:
 def pointer_page(form_url: str | None) -> str:
     """The preview's `/admin/`: where the web form is (`form_url`), or how to start it."""
     if form_url:
-        where = (
-            f'<p>Het invulformulier staat op een eigen adres: <a href="{html.escape(form_url)}">'
-            f"{html.escape(form_url)}</a>.</p>"
-        )
+        link = html.escape(form_url)
+        where = f'Het invulformulier staat op een eigen adres: <a href="{link}">{link}</a>.'
     else:
         where = (
-            "<p>Start de preview met het invulformulier: <code>kennisbank serve --cms</code> "
-            "(of <code>make cms</code>); het adres staat dan in het terminalvenster.</p>"
+            "Start de preview met het invulformulier: <code>kennisbank serve --cms</code> (of "
+            "<code>make cms</code>); het adres staat dan in het terminalvenster."
         )
-    return f"""<!doctype html>
-<html lang="nl">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>Invulformulier · preview</title>
-</head>
-<body>
-<main>
-<h1>Invulformulier</h1>
-{where}
-<p>Het formulier heeft in de preview een eigen adres, zodat geen pagina van de site de lokale
-backend kan bereiken (zie SECURITY.md).</p>
-</main>
-</body>
-</html>
-"""
+    return plain_page(
+        "Invulformulier",
+        f"<h1>Invulformulier</h1>\n<p>{where}</p>\n<p>Het formulier heeft in de preview een "
+        "eigen adres, zodat geen pagina van de site de lokale backend kan bereiken (zie "
+        "SECURITY.md).</p>",
+    )
 
 
 def _strict_object(pairs: list[tuple[str, object]]) -> dict:

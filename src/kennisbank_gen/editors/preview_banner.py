@@ -104,23 +104,36 @@ _BANNER_STYLE = (
 )
 
 
-def refused_page(page: str, source: str, problems: list[str]) -> str:
-    """What the preview serves instead of a page the output gate refuses: the banner naming the
-    page, its source file and each problem, as escaped text; nothing of the page itself."""
-    where = html.escape(source)
-    items = "\n".join(f"<li><code>{where}</code> {html.escape(p)}</li>" for p in problems)
-    count = len(problems)
+def plain_page(title: str, main: str) -> str:
+    """A page of the preview's own, outside the theme: no script, nothing loaded; `main` is
+    HTML the caller escaped."""
     return f"""<!doctype html>
 <html lang="nl">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>Pagina niet getoond · preview</title>
+<title>{html.escape(title)} · preview</title>
 </head>
 <body style="margin:0">
 <main>
-<section id="{BANNER_ID}" role="alert" aria-labelledby="{BANNER_ID}-kop" style="{_BANNER_STYLE}">
+{main}
+</main>
+</body>
+</html>
+"""
+
+
+def refused_page(page: str, source: str, problems: list[str]) -> str:
+    """What the preview serves instead of a page the output gate refuses: the banner naming the
+    page, its source file and each problem, as escaped text; nothing of the page itself."""
+    where = html.escape(source)
+    items = "\n".join(f"<li><code>{where}</code> {html.escape(p)}</li>" for p in problems)
+    count = len(problems)
+    return plain_page(
+        "Pagina niet getoond",
+        f"""<section id="{BANNER_ID}" role="alert" aria-labelledby="{BANNER_ID}-kop" \
+style="{_BANNER_STYLE}">
 <h1 id="{BANNER_ID}-kop" style="margin:0 0 .5rem;font-size:1.2rem;color:inherit">De preview toont \
 deze pagina niet: de uitvoercontrole weigert haar ({count} \
 {"probleem" if count == 1 else "problemen"})</h1>
@@ -130,8 +143,5 @@ Herstel het bestand hieronder; zodra het klopt, toont de preview de pagina weer.
 <ul style="margin:0">
 {items}
 </ul>
-</section>
-</main>
-</body>
-</html>
-"""
+</section>""",
+    )
