@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from hostile_site import gate_page
 
 from kennisbank_gen.cli import main
+from kennisbank_gen.editors.form_server import pointer_page
 from kennisbank_gen.editors.preview import Preview
 from kennisbank_gen.editors.preview_banner import BANNER_ID, SCRIPT, banner_script, serve_options
 from kennisbank_gen.editors.serve import PreviewServer, _error_page, reload_script_allowed
@@ -155,9 +156,12 @@ HOSTILE = gate_page("<h1>Over</h1><script>window.pwned = 1</script>")
 def test_every_page_the_preview_sends_passes_the_output_gate(tmp_path, mount_path):
     """A page the gate refuses (here one put into the served directory by hand, past the
     build) is not sent: the banner names the page and the problem instead; the page still gets
-    the live-reload script, so it shows up once fixed."""
+    the live-reload script, allowed by its policy, so it shows up once fixed. The preview's own
+    /admin/ (where the web form is) passes the gate too."""
     site = tmp_path / "site"
-    for rel, text in (("index.html", CLEAN), ("over/index.html", HOSTILE), ("404.html", HOSTILE)):
+    pointer = pointer_page("http://127.0.0.1:8081/admin/")
+    pages = {"index.html": CLEAN, "over/index.html": HOSTILE, "404.html": HOSTILE}
+    for rel, text in (pages | {"admin/index.html": pointer}).items():
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_text(text, encoding="utf-8")
     reported: list[str] = []
@@ -182,6 +186,10 @@ def test_every_page_the_preview_sends_passes_the_output_gate(tmp_path, mount_pat
         assert "pwned" not in refused and "/livereload/" in refused
         assert f'id="{BANNER_ID}"' in refused and "over/index.html" in refused
         assert "verwacht geen inline script" in refused
+        assert _reload_script_allowed_by_policy(refused)
+        form = served("admin/")
+        assert BANNER_ID not in form and 'href="http://127.0.0.1:8081/admin/"' in form
+        assert _reload_script_allowed_by_policy(form)
         assert len(reported) == 1 and "over/index.html" in reported[0]
         served("over/")
         assert len(reported) == 1  # said once, not at every request
@@ -189,6 +197,12 @@ def test_every_page_the_preview_sends_passes_the_output_gate(tmp_path, mount_pat
         assert b"pwned" not in not_found and BANNER_ID.encode() in not_found
     finally:
         server.server_close()
+
+
+def _reload_script_allowed_by_policy(page: str) -> bool:
+    script = re.search(r"<script>(.*?)</script>", page, re.S).group(1)
+    policy = re.search(r'Content-Security-Policy" content="([^"]*)"', page).group(1)
+    return "livereload(" in script and f"script-src 'self' '{script_hash(script)}'" in policy
 
 
 def _serve_command(project: Path, *options: str) -> subprocess.CompletedProcess:

@@ -106,10 +106,13 @@ def tree(root: Path) -> dict[str, str]:
     return found
 
 
-def run_attacks(browser, preview: Preview, address: str) -> dict[str, str]:
+def run_attacks(
+    browser, preview: Preview, address: str, bypass_csp: bool = False
+) -> dict[str, str]:
     """Open the page at `address` and run ATTACKS in it, as a script of that page would;
-    what each attempt got."""
-    context = browser.new_context(locale="nl-NL")
+    what each attempt got. With `bypass_csp`, the page's Content-Security-Policy is not
+    applied (it would stop the requests in the browser, before the form server refuses them)."""
+    context = browser.new_context(locale="nl-NL", bypass_csp=bypass_csp)
     page = context.new_page()
     try:
         page.goto(address)
@@ -133,8 +136,15 @@ def assert_held(results: dict[str, str], preview: Preview, before: dict[str, str
 def test_a_script_on_a_preview_page_cannot_reach_the_form_or_its_backend(browser, preview):
     before = tree(preview.root)
     log_before = len(preview.output())
-    # a page of the preview, with a script that got past the gate
+    # a page of the preview, with a script that got past the gate: the page's policy
+    # (connect-src, form-action 'self', frame-src 'none') keeps every request to the form's
+    # origin in the browser
     results = run_attacks(browser, preview, preview.url + "over/")
+    assert_held(results, preview, before)
+    assert "verwacht een verzoek van het formulier" not in preview.output()[log_before:]
+    log_before = len(preview.output())
+    # and without that policy, the form server refuses them
+    results = run_attacks(browser, preview, preview.url + "over/", bypass_csp=True)
     assert_held(results, preview, before)
     # the preview's own /admin/ points to the form and holds nothing of it
     pointer = results["read-preview-admin"]

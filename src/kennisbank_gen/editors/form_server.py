@@ -42,6 +42,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..render.csp import ADMIN_PAGE, policy_for
 from .backend_guard import EMPTY_ANSWERS, Rules, refusal
 from .preview_banner import plain_page
 
@@ -198,6 +199,7 @@ def pointer_page(form_url: str | None) -> str:
         f"<h1>Invulformulier</h1>\n<p>{where}</p>\n<p>Het formulier heeft in de preview een "
         "eigen adres, zodat geen pagina van de site de lokale backend kan bereiken (zie "
         "SECURITY.md).</p>",
+        policy_for(ADMIN_PAGE),  # the policy the gate wants on admin/index.html
     )
 
 

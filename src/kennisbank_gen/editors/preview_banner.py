@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..config import SiteConfig
 from ..findings import Finding
+from ..render.csp import SITE_POLICY, meta
 
 SCRIPT = "assets/kennisbank-preview.js"
 BANNER_ID = "kb-preview-findings"
@@ -104,12 +105,22 @@ _BANNER_STYLE = (
 )
 
 
-def plain_page(title: str, main: str) -> str:
+#: the policy of the page sent instead of a refused one: the site's, with the banner's style
+#: attributes allowed (the preview's own text; the page holds nothing of the refused one)
+REFUSED_PAGE_POLICY = "; ".join(
+    "style-src-attr 'unsafe-inline'" if part.startswith("style-src-attr ") else part
+    for part in SITE_POLICY.split("; ")
+)
+
+
+def plain_page(title: str, main: str, policy: str) -> str:
     """A page of the preview's own, outside the theme: no script, nothing loaded; `main` is
-    HTML the caller escaped."""
+    HTML the caller escaped; `policy` its Content-Security-Policy (first in its head, as the
+    output gate wants it)."""
     return f"""<!doctype html>
 <html lang="nl">
 <head>
+{meta(policy)}
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
@@ -144,4 +155,5 @@ Herstel het bestand hieronder; zodra het klopt, toont de preview de pagina weer.
 {items}
 </ul>
 </section>""",
+        REFUSED_PAGE_POLICY,
     )
