@@ -20,7 +20,7 @@ from hostile_site import gate_page
 from kennisbank_gen.cli import main
 from kennisbank_gen.editors.form_server import pointer_page
 from kennisbank_gen.editors.preview import Preview
-from kennisbank_gen.editors.preview_banner import BANNER_ID, SCRIPT, banner_script, serve_options
+from kennisbank_gen.editors.preview_banner import BANNER_ID, banner_script
 from kennisbank_gen.editors.serve import PreviewServer, _error_page, reload_script_allowed
 from kennisbank_gen.findings import Finding
 from kennisbank_gen.render.csp import SITE_POLICY, script_hash
@@ -249,16 +249,22 @@ def test_a_wrong_dev_addr_is_a_dutch_message(project: Path, dev_addr: str, said:
 def test_mkdocs_yml_that_mkdocs_refuses_is_a_message_not_a_traceback(project: Path):
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("  name: material", "  name: geen-thema"), encoding="utf-8")
+    # a setting the site accepts (SiteConfig) in a form MkDocs refuses: a list, not a text
+    refused = text.replace("site_name:", "site_author: [Redactie, Beheer]\nsite_name:", 1)
+    config.write_text(refused, encoding="utf-8")
     addr = f"127.0.0.1:{_free_port()}"
     result = CliRunner().invoke(main, ["serve", "--project", str(project), "--dev-addr", addr])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert "De preview start niet: mkdocs.yml is niet in orde" in result.output
 
 
-def test_an_empty_extra_javascript_is_no_scripts_not_a_crash(project: Path):
+def test_an_empty_extra_javascript_is_a_located_finding_not_a_crash(project: Path):
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     start, end = text.index("extra_javascript:"), text.index("extra:")
     config.write_text(text[:start] + "extra_javascript:\n\n" + text[end:], encoding="utf-8")
-    assert serve_options(project) == {"extra_javascript": [SCRIPT]}
+    addr = f"127.0.0.1:{_free_port()}"
+    result = CliRunner().invoke(main, ["serve", "--project", str(project), "--dev-addr", addr])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    assert "extra_javascript: verwacht een lijst" in result.output
+    assert "mkdocs.yml is niet in orde" in result.output and "Preview:" not in result.output

@@ -97,7 +97,6 @@ def serve_options(root: Path) -> dict:
     return {"extra_javascript": [*scripts, SCRIPT]}
 
 
-
 #: the banner's look (the script's, as style attributes: they load nothing)
 _BANNER_STYLE = (
     "background:#fff3cd;color:#3d2e00;border:3px solid #b45309;padding:1rem 1.25rem;"
