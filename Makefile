@@ -69,8 +69,8 @@ test: $(STAMP) $(CMS_STAMP) ## ruff en alle tests (installeert ook de testhulpmi
 serve: $(SITE_STAMP) ## voorvertoning op http://127.0.0.1:8000/, bouwt opnieuw bij elke wijziging
 	$(BIN)/kennisbank serve
 
-# The preview and the web form's local backend together: open http://127.0.0.1:8000/admin/
-cms: $(SITE_STAMP) $(CMS_STAMP) ## voorvertoning met het invulformulier: http://127.0.0.1:8000/admin/
+# The preview and the web form together: the form has its own address, http://127.0.0.1:8081/admin/
+cms: $(SITE_STAMP) $(CMS_STAMP) ## voorvertoning met het invulformulier op een eigen adres: http://127.0.0.1:8081/admin/
 	$(BIN)/kennisbank serve --cms
 
 validate: $(SITE_STAMP) ## controleer alle records in initiatives/

@@ -15,6 +15,7 @@ from mkdocs.config import load_config
 
 from kennisbank_gen.editors.preview import Preview
 from kennisbank_gen.editors.preview_banner import SCRIPT, serve_options
+from kennisbank_gen.editors.preview_gate import PageGate
 from kennisbank_gen.editors.preview_site import PreviewSite
 from kennisbank_gen.read.project import read_project
 from kennisbank_gen.render.markdown_pages import listing_pages
@@ -263,3 +264,21 @@ def test_after_many_updates_the_site_is_what_a_full_generation_and_build_make(se
     updated, full = _tree(site_dir), _tree(tmp_path / "fresh-site")
     assert sorted(updated) == sorted(full)
     assert [p for p in full if updated[p] != full[p]] == []
+
+
+def test_the_gate_lets_every_page_of_the_bundled_content_through_and_names_sources(served):
+    """The preview's gate checks against the preview's own host: no page the build would ship
+    is refused there; a refused page names the file it is made from."""
+    _root, preview, site_dir = served
+    gate = PageGate(SERVE_URL, preview.source_of, pytest.fail)
+    pages = sorted(site_dir.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        content = page.read_bytes()
+        assert gate.served(page.relative_to(site_dir).as_posix(), content) is content, page
+    assert preview.source_of(f"initiatieven/{SLUG}/index.html") == f"initiatives/{SLUG}.yml"
+    assert preview.source_of("over/index.html") == "content/over.md"
+    assert preview.source_of("kwaliteitskader/index.html") == "quality_framework/"
+    item = preview.source_of(ITEM_PAGE)
+    assert item.startswith("content/guidance/") and item.endswith(".yml")
+    assert preview.source_of("404.html") == "404.html"  # the theme's, not a docs file

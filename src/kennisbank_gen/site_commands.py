@@ -95,9 +95,10 @@ def _refuse_placeholder_address(root: Path) -> None:
 @click.option(
     "--cms",
     is_flag=True,
-    help="Start ook de lokale backend van het invulformulier (decap-server): wijzig op /admin/.",
+    help="Start ook het invulformulier, op een eigen adres (http://127.0.0.1:<cms-port>/admin/), "
+    "met zijn lokale backend (decap-server).",
 )
-@cms_port_option("Poort van de lokale backend op 127.0.0.1 (met --cms).")
+@cms_port_option("Poort van het invulformulier op 127.0.0.1 (met --cms).")
 @click.option(
     "--cms-mode",
     type=click.Choice(["fs", "git"]),

@@ -1,11 +1,12 @@
 """The editors' web form (`/admin/`, Decap CMS) in Chromium, against its local backend.
 
-`kennisbank serve --cms` (what `make cms` runs) starts the preview and `decap-server` on free
-ports of 127.0.0.1 in a copy of the project; the tests fill in the form with the keyboard only,
-choosing what CONTRIBUTING.md's walk-through names (tests/form_walkthrough.py), save, and check
-that the file written validates and shows up in the rebuilt preview; that typing a label and
-Enter stores that label's id, for every term and criterion value; that an edit changes only the
-edited field's bytes; and that a wrong date is refused with validate's message and fix.
+`kennisbank serve --cms` (what `make cms` runs) starts the preview, and the form with its local
+backend (`decap-server`) on an origin of its own, on free ports of 127.0.0.1 in a copy of the
+project; the tests fill in the form with the keyboard only, choosing what CONTRIBUTING.md's
+walk-through names (tests/form_walkthrough.py), save, and check that the file written validates
+and shows up in the rebuilt preview; that typing a label and Enter stores that label's id, for
+every term and criterion value; that an edit changes only the edited field's bytes; and that a
+wrong date is refused with validate's message and fix.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import yaml
 from conftest import REPO, TODAY, copy_project
 from site_pages import axe_violations, watch_violations
 from test_cms_record import LAYOUT
+from test_form_server import backend_processes
 from test_search import add_criterion
 
 from kennisbank_gen.check.validate import validate
@@ -50,8 +52,10 @@ def free_port() -> int:
 
 
 def answers(url: str, data: bytes | None = None) -> bool:
+    """Whether `url` answers; `data` is POSTed as the form would (JSON, from the form's origin)."""
     try:
-        headers = {"Content-Type": "application/json"}
+        origin = "/".join(url.split("/")[:3])
+        headers = {"Content-Type": "application/json", "Origin": origin}
         with urllib.request.urlopen(urllib.request.Request(url, data, headers), timeout=2):
             return True
     except OSError:
@@ -77,7 +81,8 @@ class Preview:
         self.root = root
         self.port, self.cms_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
-        self.api = f"http://127.0.0.1:{self.cms_port}/api/v1"
+        self.form = f"http://127.0.0.1:{self.cms_port}/"  # the form's own origin
+        self.api = f"{self.form}api/v1"
         command = [str(KENNISBANK), "serve", "--cms", "--project", str(root)]
         command += ["--dev-addr", f"127.0.0.1:{self.port}", "--cms-port", str(self.cms_port)]
         command += ["--cms-mode", mode]
@@ -106,8 +111,8 @@ class Preview:
                 self.process.wait()
         self.log.close()
 
-    def get(self, path: str) -> str:
-        with urllib.request.urlopen(self.url + path, timeout=5) as response:
+    def get(self, path: str, base: str | None = None) -> str:
+        with urllib.request.urlopen((base or self.url) + path, timeout=5) as response:
             return response.read().decode("utf-8")
 
     def wait_for(self, path: str, text: str, timeout: float = 60) -> str:
@@ -125,9 +130,12 @@ class Preview:
 
 
 def started(server: Preview):
+    assert backend_processes(server.root), "no decap-server for this project"
+    assert f"Invulformulier: {server.form}admin/" in server.output()  # where to go
     yield server
     server.stop()
-    assert not answers(server.api, b'{"action": "info"}'), "decap-server outlived the preview"
+    assert not answers(server.api, b'{"action": "info"}'), "the form outlived the preview"
+    assert backend_processes(server.root) == [], "decap-server outlived the preview"
 
 
 @pytest.fixture
@@ -145,7 +153,7 @@ def preview(request, tmp_path):
 @pytest.fixture
 def admin(browser, preview):
     """The form's page; at the end, no Content-Security-Policy violation may have happened."""
-    context = browser.new_context(base_url=preview.url, locale="nl-NL")
+    context = browser.new_context(base_url=preview.form, locale="nl-NL")
     violations = watch_violations(context)
     page = context.new_page()
     page.errors = []
@@ -288,7 +296,7 @@ def test_a_record_made_with_the_form_validates_and_appears_in_the_preview(admin,
     page = preview.wait_for(f"initiatieven/{SLUG}/", "alleen</strong>")
     assert TITLE in page and "Niet bekend" in page
     # the site's pages reload after the rebuild; the form does not (it would lose what is typed)
-    assert "/livereload/" in page and "/livereload/" not in preview.get("admin/")
+    assert "/livereload/" in page and "/livereload/" not in preview.get("admin/", preview.form)
     admin.wait_for_timeout(1000)  # a reload would have started by now
     assert admin.evaluate("window.typedBeforeTheRebuild") is True
     assert admin.errors == []

@@ -130,6 +130,13 @@ class PreviewSite:
             self.built.append(path)
         return True
 
+    def source_of(self, page: str) -> str | None:
+        """The docs file (relative to docs_dir) a file of the served site (`over/index.html`)
+        is built from; None for files the theme or MkDocs made."""
+        docs_dir = self.config.docs_dir if self.config is not None else None
+        files = [f for f in list(self.files) if f.src_dir == docs_dir]
+        return next((f.src_uri for f in files if f.dest_uri == page), None)
+
     def _build(self, file: File, pages) -> None:
         if IN_SERVE(file.inclusion):
             excluded = file.inclusion.is_excluded()
