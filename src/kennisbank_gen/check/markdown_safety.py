@@ -131,12 +131,13 @@ def renders_safely(body: str) -> bool:
     return check.safe
 
 
-def _mask_code_spans(body: str) -> str:
-    """The body with the content of fenced code blocks and code spans blanked out (same length,
-    newlines kept): Python-Markdown escapes what they hold, so markup there is text."""
+def _mask_code_spans(body: str, fill: str = " ") -> str:
+    """The body with the content of fenced code blocks and code spans blanked out with `fill`
+    (same length, newlines kept): Python-Markdown escapes what they hold, so markup there is
+    text."""
 
     def blank(text: str) -> str:
-        return re.sub(r"[^\n]", " ", text)
+        return re.sub(r"[^\n]", fill, text)
 
     def fenced(m: re.Match) -> str:
         start, end = m.start("code") - m.start(), m.end("code") - m.start()
@@ -150,7 +151,7 @@ def _mask_code_spans(body: str) -> str:
         return body
     chars = list(body)
     for start, end in spans:
-        chars[start:end] = " " * (end - start)
+        chars[start:end] = fill * (end - start)
     return "".join(chars)
 
 
@@ -185,7 +186,11 @@ def _body_problems(body: str) -> list[tuple[int, str, str, str]]:
     has the last word (backticks can pair up differently from any pattern).
     """
     masked = _mask_code_spans(body)
-    problems, nesting = _problems_in(masked), _nesting_problems(masked) + _block_problems(body)
+    # (code blanked with a letter there: blanks would read as indentation, so a long line of
+    # code, or a list item that starts with a code span, would look nested dozens of levels)
+    problems = _problems_in(masked)
+    nesting = _nesting_problems(_mask_code_spans(body, "x") if masked != body else body)
+    nesting += _block_problems(body)
     if masked != body and not nesting:
         everything = _problems_in(body)
         if len(everything) > len(problems) and not renders_safely(body):
