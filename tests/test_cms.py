@@ -28,8 +28,8 @@ def site_of(root):
 
 
 @pytest.fixture(scope="module")
-def config():
-    return cms.cms_config(*site_of(REPO))
+def config(bundled_project):
+    return cms.cms_config(*site_of(bundled_project))
 
 
 def collection(config) -> dict:
@@ -88,8 +88,8 @@ def test_a_criterion_that_may_be_unknown_is_optional():
     assert "required" not in known and "Niet bekend" not in known["hint"]
 
 
-def test_guidance_is_a_select_of_the_real_items_with_their_titles(config):
-    site, _ = site_of(REPO)
+def test_guidance_is_a_select_of_the_real_items_with_their_titles(config, bundled_project):
+    site, _ = site_of(bundled_project)
     options = fields(config)["guidance"]["options"]
     assert [o["value"] for o in options] == list(site.items)
     item = site.items["inspectie-2023/07"]

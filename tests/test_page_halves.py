@@ -93,9 +93,10 @@ def write_extra_page(project: Path, text: str) -> None:
     ],
     ids=["the output gate sees its pages", "strict mode counts its warnings"],
 )
-def test_what_the_child_renders_can_fail_the_build(request, project, monkeypatch, text, said):
+def test_what_the_child_renders_can_fail_the_build(request, small_project, monkeypatch, text, said):
     if delegated(request):
         return
+    project = small_project
     build(project, today=TODAY)
     before = tree_digest(project / "site")
     write_extra_page(project, text)
@@ -106,9 +107,10 @@ def test_what_the_child_renders_can_fail_the_build(request, project, monkeypatch
     assert tree_digest(project / "site") == before
 
 
-def test_a_child_that_dies_fails_the_build_and_changes_nothing(request, project, monkeypatch):
+def test_a_child_that_dies_fails_the_build_and_changes_nothing(request, small_project, monkeypatch):
     if delegated(request):
         return
+    project = small_project
     build(project, today=TODAY)
     before = tree_digest(project / "site")
     split_every_build(monkeypatch)

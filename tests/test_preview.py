@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import copy_project
+from conftest import FIXTURE_EXAMPLE, FIXTURE_REPORT, FIXTURE_STUDY, copy_fixture_project
 from mkdocs.config import load_config
 
 from kennisbank_gen.editors.preview import Preview
@@ -21,8 +21,8 @@ from kennisbank_gen.read.project import read_project
 from kennisbank_gen.render.markdown_pages import listing_pages
 from kennisbank_gen.render.model import build_model
 
-SLUG = "inspectie-sociale-veiligheid-kunst-mode-2023"
-OTHER = "buddyprogramma-eerstejaars-hogeschool-middenland"
+SLUG = FIXTURE_REPORT
+OTHER = FIXTURE_EXAMPLE
 SERVE_URL = "http://127.0.0.1:8000/"
 ITEM_PAGE = "aanbevelingen/inspectie-2023/01/index.html"  # a guidance item the record answers
 
@@ -46,7 +46,7 @@ def _start(root: Path, site_dir: Path) -> Preview:
 
 @pytest.fixture
 def served(tmp_path: Path):
-    root = copy_project(tmp_path / "project")
+    root = copy_fixture_project(tmp_path / "project")
     return root, _start(root, tmp_path / "site"), tmp_path / "site"
 
 
@@ -154,7 +154,7 @@ def test_a_saved_guidance_set_renders_its_own_pages_first_and_reaches_the_record
     assert "tips/inholland-docenten/index.md" in first
     assert "tips/inholland-docenten/01.md" in first
     assert not any(p.startswith("initiatieven/") for p in first)
-    record = "initiatieven/inholland-verbondenheid-rol-docent/index.html"  # lists its tips
+    record = f"initiatieven/{FIXTURE_STUDY}/index.html"  # lists its tips
     for path in ("tips/inholland-docenten/index.html", "tips/inholland-docenten/01/index.html"):
         assert "Hogeschool Inholland (proef)" in _html(site_dir, path)
     assert "Hogeschool Inholland (proef)" in _html(site_dir, record)
@@ -221,7 +221,7 @@ def test_mkdocs_yml_or_the_theme_overrides_change_builds_everything(served):
 def test_a_project_given_as_a_relative_path_still_updates_just_the_saved_page(
     tmp_path: Path, monkeypatch
 ):
-    root = copy_project(tmp_path / "project")
+    root = copy_fixture_project(tmp_path / "project")
     monkeypatch.chdir(root)
     preview = _start(Path("."), tmp_path / "site")
     record = root / "initiatives" / f"{SLUG}.yml"  # file events name absolute paths

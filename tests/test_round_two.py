@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import TODAY
+from conftest import TODAY, edit_record, records_where
 from test_hostile import assert_no_crash, kennisbank
 
 from kennisbank_gen.findings import Finding, format_text, neutralise
@@ -185,11 +185,8 @@ TRIGGERS = ("=", "+", "-", "@", "\t")
 def test_csv_has_no_formula_in_any_cell_with_any_separator(project):
     from kennisbank_gen.publish import build
 
-    record = project / "initiatives" / "buddyprogramma-eerstejaars-hogeschool-middenland.yml"
-    edit(
-        record,
-        "title: Buddyprogramma voor eerstejaars",
-        'title: "Buddy;=HYPERLINK(\\"https://evil.example\\")\\r=1+1, -2"',
+    edit_record(
+        records_where(project)[0], title='Buddy;=HYPERLINK("https://evil.example")\r=1+1, -2'
     )
     edit(
         project / "quality_framework" / "criteria.yml",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import FIXTURE_REPORT, copy_fixture_project
 from hostile_site import gate_page
 
 from kennisbank_gen.cli import main
@@ -25,7 +26,7 @@ from kennisbank_gen.editors.serve import PreviewServer, _error_page, reload_scri
 from kennisbank_gen.findings import Finding
 from kennisbank_gen.render.csp import SITE_POLICY, script_hash
 
-SLUG = "inspectie-sociale-veiligheid-kunst-mode-2023"
+SLUG = FIXTURE_REPORT
 
 
 def _free_port() -> int:
@@ -72,7 +73,8 @@ def _get(url: str) -> str:
 
 
 @pytest.mark.slow
-def test_serve_regenerates_on_record_change_and_survives_bad_input(project: Path):
+def test_serve_regenerates_on_record_change_and_survives_bad_input(tmp_path: Path):
+    project = copy_fixture_project(tmp_path / "project")
     with serving(project) as (base, process):
         url = f"{base}initiatieven/{SLUG}/"
         _wait_for(lambda: "Sturen op blijvende" in _get(url))
@@ -102,7 +104,8 @@ def _status(url: str) -> int:
 
 
 @pytest.mark.slow
-def test_served_preview_shows_a_new_record_and_drops_a_deleted_one(project: Path):
+def test_served_preview_shows_a_new_record_and_drops_a_deleted_one(tmp_path: Path):
+    project = copy_fixture_project(tmp_path / "project")
     with serving(project) as (base, _process):
         _wait_for(lambda: "Sturen op blijvende" in _get(f"{base}initiatieven/{SLUG}/"))
         record = project / "initiatives" / f"{SLUG}.yml"

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from conftest import REPO
 from playwright.sync_api import expect
+from site_pages import PAGES
 
 from kennisbank_gen.config import SiteConfig
 from kennisbank_gen.read.project import read_project
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.browser
 
 SCREENS = {"phone": {"width": 390, "height": 844}, "wide": {"width": 1280, "height": 800}}
 RESULT_LINKS = "#kb-browse-results a.kb-result__title"
-INITIATIVE = "initiatieven/inspectie-sociale-veiligheid-kunst-mode-2023/"
+INITIATIVE = PAGES["initiative"]
 
 
 @pytest.fixture(scope="module")
@@ -153,8 +154,8 @@ def test_examples_are_marked_in_results_and_can_be_left_out(page, site):
         expect(row.locator(".kb-example-flag")).to_have_count(1 if record.example else 0)
     page.locator('#kb-browse input[name="echt"][value="ja"]').check()
     settled(page)
-    expect(page.locator(RESULT_LINKS)).to_have_count(min(len(real), 20))
-    assert {t for t in page.locator(RESULT_LINKS).all_inner_texts()} == {i.title for i in real}
+    expect(page.locator(RESULT_LINKS)).to_have_count(min(len(real), 20))  # the first 20
+    assert set(page.locator(RESULT_LINKS).all_inner_texts()) <= {i.title for i in real}
     # the header search flags them as well
     page.locator("#kb-search-input").fill(examples[0].title)
     option = page.locator(".kb-search [role=option]").filter(has_text=examples[0].title).first
