@@ -10,7 +10,7 @@ SITE_STAMP := $(VENV)/.installed-site
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help site release test serve cms cms-install validate bench lint format lock clean
+.PHONY: help site release test check-content serve cms cms-install validate bench lint format lock clean
 
 # The web form (/admin/) needs Node.js and npm. decap-server and yaml come from cms/package-lock.json
 # (integrity hashes); the Decap CMS browser bundle is fetched with `npm pack` (its npm dependencies
@@ -65,6 +65,20 @@ test: $(STAMP) $(CMS_STAMP) ## ruff en alle tests (installeert ook de testhulpmi
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# The content lane: what a pull request that changes only records gets (.ci/lanes.py decides;
+# `make test` is the full lane). Validates, builds (with the output gate), then runs the privacy
+# gate and opens the pages of the records changed since BASE in a browser, on that built site.
+# In the workflow: `make check-content BASE=origin/main FORMAT=github`.
+BASE ?= origin/main
+FORMAT ?= text
+CONTENT_TESTS := tests/browser/test_privacy.py tests/browser/test_content_pages.py
+check-content: $(STAMP) ## de controle van een pull request met alleen records (BASE=origin/main)
+	$(BIN)/kennisbank validate --format $(FORMAT)
+	$(BIN)/kennisbank build
+	changed="$$($(BIN)/python .ci/lanes.py records --base $(BASE))" && \
+	KENNISBANK_RECORD_SEEDS=none KENNISBANK_BUILT_PROJECT="$(CURDIR)" \
+	KENNISBANK_CHANGED_RECORDS="$$changed" $(BIN)/python -m pytest -p no:cacheprovider $(CONTENT_TESTS)
 
 serve: $(SITE_STAMP) ## voorvertoning op http://127.0.0.1:8000/, bouwt opnieuw bij elke wijziging
 	$(BIN)/kennisbank serve
