@@ -72,7 +72,7 @@ test: $(STAMP) $(CMS_STAMP) ## ruff en alle tests (installeert ook de testhulpmi
 # In the workflow: `make check-content BASE=origin/main FORMAT=github`.
 BASE ?= origin/main
 FORMAT ?= text
-CONTENT_TESTS := tests/browser/test_privacy.py tests/browser/test_content_pages.py
+CONTENT_TESTS := tests/browser/test_privacy.py tests/browser/test_changed_records.py
 check-content: $(STAMP) ## de controle van een pull request met alleen records (BASE=origin/main)
 	$(BIN)/kennisbank validate --format $(FORMAT)
 	$(BIN)/kennisbank build

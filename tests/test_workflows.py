@@ -84,7 +84,7 @@ def test_the_content_lane_validates_builds_and_runs_the_content_tests():
     assert ".ci/lanes.py records --base $(BASE)" in recipe
     assert "KENNISBANK_BUILT_PROJECT" in recipe and "KENNISBANK_RECORD_SEEDS=none" in recipe
     tests = re.search(r"^CONTENT_TESTS := (.*)$", makefile, re.MULTILINE).group(1).split()
-    assert tests == ["tests/browser/test_privacy.py", "tests/browser/test_content_pages.py"]
+    assert tests == ["tests/browser/test_privacy.py", "tests/browser/test_changed_records.py"]
     assert all((REPO / t).is_file() for t in tests)
 
 
