@@ -29,9 +29,10 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
+from kennisbank_gen.check.across import RESERVED_SLUGS, title_key
 from kennisbank_gen.check.record_schema import URL_PATTERN, record_schema
 from kennisbank_gen.check.slugs import SLUG_MAX, propose, slug_problem
-from kennisbank_gen.check.validate import RESERVED_SLUGS, title_key, validate
+from kennisbank_gen.check.validate import validate
 from kennisbank_gen.read.framework import Framework
 from kennisbank_gen.read.guidance import guidance_ids
 from kennisbank_gen.read.project import read_project
