@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -39,7 +40,8 @@ def quality_section(page: BeautifulSoup) -> dict[str, list[str]]:
             label = tag.get_text(" ", strip=True).removesuffix(" (kenmerk)")
             rows[label] = []
         else:
-            rows[label].append(tag.get_text(" ", strip=True))
+            # (a judgement's value ends in its step on the scale, "(3 van 4)")
+            rows[label].append(re.sub(r" \(\d+ van \d+\)$", "", tag.get_text(" ", strip=True)))
     return rows
 
 

@@ -92,7 +92,14 @@ def test_initiative_pages_carry_every_facet_value_of_their_record(site, rendered
         front = yaml.safe_load(rendered[i.page].split("---")[1])
         sort = {key: html.unescape(value) for key, value in front["sort"].items()}
         y, m, d = i.date.sort_key
-        assert sort == {"date": f"{y:04d}-{m:02d}-{d:02d}", "title": i.title.casefold()}
+        day = f"{y:04d}-{m:02d}-{d:02d}"
+        # and per judging criterion, "strong to weak": its step ("Niet bekend": 0), then the date
+        levels = {
+            f"niveau-{r.criterion.id}": f"{r.level}-{day}"
+            for r in i.ratings
+            if r.criterion.kind == "judgement"
+        }
+        assert sort == {"date": day, "title": i.title.casefold(), **levels}, i.slug
 
 
 def test_search_excerpts_come_from_summary_and_body_only(site, rendered):
