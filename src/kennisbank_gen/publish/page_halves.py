@@ -33,7 +33,7 @@ from typing import Any
 import jinja2
 from mkdocs.exceptions import Abort
 
-from ..read.halves import can_split
+from ..read.halves import can_split, die_with_parent
 from .feeder import Feeder
 from .site_builder import CHILD_FAILED, CollectWarnings
 
@@ -121,8 +121,10 @@ class PageHalves:
         """Fork; in both processes the build goes on, each with its own half."""
         halves = cls(child_half(files))
         read_end, write_end = os.pipe()
+        parent = os.getpid()
         halves._pid = os.fork()
         if halves._pid == 0:
+            die_with_parent(parent)
             os.close(read_end)
             halves.in_child = True
             halves._stream = os.fdopen(write_end, "wb")

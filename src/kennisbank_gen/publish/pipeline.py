@@ -19,6 +19,7 @@ through here as well, from a thread, so `take` holds a lock.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import pickle
 import subprocess
@@ -31,7 +32,7 @@ from typing import Any
 from mkdocs.plugins import BasePlugin, event_priority
 
 from ..errors import BuildError
-from ..read.halves import two_cores_to_fork
+from ..read.halves import die_with_parent, two_cores_to_fork
 from .feeder import Feeder
 from .gate import html_pages, refuse, site_host, unreadable
 from .page_halves import PageHalves, split_allowed
@@ -44,8 +45,8 @@ BATCH = 25
 GATE_WORKERS = 2 if two_cores_to_fork() else 1
 #: the gate's worker process (`gate.serve`), with this package importable
 GATE_WORKER = (
-    "import sys; from kennisbank_gen.publish.gate import serve; "
-    "serve(sys.stdin.buffer, sys.stdout.buffer)"
+    "import os, sys; from kennisbank_gen.publish.gate import serve; "
+    "os._exit(serve(sys.stdin.buffer, sys.stdout.buffer))"
 )
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
@@ -69,6 +70,7 @@ class GateWorker:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 env={**os.environ, "PYTHONPATH": path},
+                preexec_fn=functools.partial(die_with_parent, os.getpid()),
             )
         except OSError as exc:
             raise BuildError(f"de uitvoercontrole kon niet starten: {exc}") from None

@@ -15,7 +15,9 @@ from __future__ import annotations
 import base64
 import collections
 import contextlib
+import functools
 import json
+import os
 import subprocess
 import threading
 from pathlib import Path
@@ -24,6 +26,7 @@ from typing import IO, Any
 from pagefind.service import get_executable
 
 from ..errors import BuildError
+from ..read.halves import die_with_parent
 from .feeder import Feeder
 
 #: the service's index options (`pagefind.index.IndexConfig`)
@@ -64,6 +67,7 @@ class SearchIndex:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
+                preexec_fn=functools.partial(die_with_parent, os.getpid()),
             )
         except OSError as exc:
             raise BuildError(f"de zoekindex (Pagefind) kon niet starten: {exc}") from None

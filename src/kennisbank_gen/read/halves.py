@@ -11,12 +11,17 @@ whole records about 0.4 s of pickling). Below FROM_ITEMS the fork is not worth i
 where forking is unsafe or impossible: not on a single core, not outside Linux, not in a process
 with other threads (the preview server). A child that fails changes nothing: its half is then
 done here, so the result is always the same as without a child.
+
+Every child process of a build, forked or started, dies with it (`die_with_parent`): a build
+killed with `kill -9` leaves no child rendering on and holding the build lock.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import traceback
@@ -28,6 +33,33 @@ R = TypeVar("R")
 
 #: fewer items than this are done in one process
 FROM_ITEMS = 2000
+#: the exit status of a child whose parent had already gone when it started
+ORPHANED = 3
+_PR_SET_PDEATHSIG = 1
+
+
+def _prctl() -> Callable[[int, int], int] | None:
+    if sys.platform != "linux":  # pragma: no cover - prctl is Linux's
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong]
+    return prctl
+
+
+#: looked up once, here: a child calls it between fork and exec (`preexec_fn`)
+_PRCTL = _prctl()
+
+
+def die_with_parent(parent: int) -> None:
+    """In a child process, first thing (after `fork`, or as Popen's `preexec_fn`): be killed
+    (SIGKILL) when `parent`, the process that made it, ends; when it has ended already (before
+    the request took effect), exit now. Linux only (`PR_SET_PDEATHSIG`, kept across exec); elsewhere
+    just the check. The signal comes when the *thread* that made the child ends: make children from
+    the main thread only (as `can_split` and the build do)."""
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(ORPHANED)
 
 
 def _cores() -> int:
@@ -53,7 +85,8 @@ def can_split(count: int, from_items: int | None = None) -> bool:
     )
 
 
-def _child(work: Callable[[list[T]], R], items: list[T], conn) -> None:
+def _child(work: Callable[[list[T]], R], items: list[T], conn, parent: int) -> None:
+    die_with_parent(parent)
     try:
         result = ("ok", work(items))
     except BaseException:  # the parent redoes this half; it only needs to know
@@ -83,7 +116,9 @@ def in_halves(
     first, second = items[:middle], items[middle:]
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(child_work or work, first, sender), daemon=True)
+    child = context.Process(
+        target=_child, args=(child_work or work, first, sender, os.getpid()), daemon=True
+    )
     child.start()
     sender.close()
     try:
