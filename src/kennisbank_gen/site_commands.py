@@ -95,7 +95,7 @@ def _refuse_placeholder_address(root: Path) -> None:
 @click.option(
     "--cms",
     is_flag=True,
-    help="Start ook het invulformulier, op een eigen adres (http://127.0.0.1:<cms-port>/admin/), "
+    help="Start ook het invulformulier, op een eigen adres (http://127.0.0.1:POORT/admin/), "
     "met zijn lokale backend (decap-server).",
 )
 @cms_port_option("Poort van het invulformulier op 127.0.0.1 (met --cms).")
