@@ -323,6 +323,30 @@ def browser():
         chromium.close()
 
 
+#: the two screens browser tests look at: a laptop, and a phone (about what 400 % zoom of 1280 px
+#: looks like)
+WIDE = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def wide(browser, site_url):
+    """A fresh page on a laptop's screen (`WIDE`)."""
+    context = browser.new_context(base_url=site_url, locale="nl-NL", viewport=WIDE)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, site_url):
+    """A fresh page on a phone (`PHONE`, touch)."""
+    context = browser.new_context(
+        base_url=site_url, locale="nl-NL", viewport=PHONE, is_mobile=True, has_touch=True
+    )
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
 def page(browser, site_url):
     """A fresh browser page; `page.offsite_requests` lists every request that left localhost."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from conftest import PHONE, WIDE
 from playwright.sync_api import expect
 from site_pages import (
     PAGES,
@@ -32,8 +33,6 @@ from kennisbank_gen.render.pages import PER_PAGE
 
 pytestmark = pytest.mark.browser
 
-NARROW = {"width": 390, "height": 844}  # a phone; about what 400 % zoom of 1280 px looks like
-WIDE = {"width": 1280, "height": 800}
 MAX_TABS = 400  # a guard against endless loops, far more than any page has
 
 CONTROLS = """() => {
@@ -67,19 +66,9 @@ FOCUSED = """() => {
 
 
 @pytest.fixture
-def wide(browser, site_url):
-    context = browser.new_context(base_url=site_url, locale="nl-NL", viewport=WIDE)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def narrow(browser, site_url):
-    context = browser.new_context(
-        base_url=site_url, locale="nl-NL", viewport=NARROW, has_touch=True, is_mobile=True
-    )
-    yield context.new_page()
-    context.close()
+def narrow(phone):
+    """The narrow screen of these tests is conftest's phone."""
+    return phone
 
 
 def assert_no_violations(page) -> None:
@@ -336,7 +325,7 @@ def test_accessibility_statement_describes_these_tests(built_project):
         "axe-core",
         "WCAG 2.0, 2.1 en 2.2, niveau A en AA",
         f"{WIDE['width']} pixels",
-        f"{NARROW['width']} pixels",
+        f"{PHONE['width']} pixels",
         "Ga naar inhoud",
         "Chromium",
         "Escape",

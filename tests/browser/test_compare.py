@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from conftest import WIDE
 from playwright.sync_api import expect
 from site_pages import axe_violations, open_page
 
@@ -22,8 +23,6 @@ from kennisbank_gen.render.profile import card_facts
 
 pytestmark = pytest.mark.browser
 
-WIDE = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
 ROWS = "#kb-browse-results li.kb-result"
 MAX_TABS = 200
 
@@ -31,22 +30,6 @@ MAX_TABS = 200
 @pytest.fixture(scope="module")
 def site(built_project: Path):
     return build_model(read_project(built_project))
-
-
-@pytest.fixture
-def wide(browser, site_url):
-    context = browser.new_context(base_url=site_url, locale="nl-NL", viewport=WIDE)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def phone(browser, site_url):
-    context = browser.new_context(
-        base_url=site_url, locale="nl-NL", viewport=PHONE, is_mobile=True, has_touch=True
-    )
-    yield context.new_page()
-    context.close()
 
 
 def settled(page) -> None:

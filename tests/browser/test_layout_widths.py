@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import PHONE
 from site_pages import PAGES, open_page, require
 
 from kennisbank_gen.read.project import read_project
@@ -22,7 +23,6 @@ pytestmark = pytest.mark.browser
 
 WIDTHS = (1280, 1024, 768, 390)
 HEIGHT = 800
-PHONE = {"width": 390, "height": 844}
 #: page types that need more records than the bundled content has: on the paged project
 PAGED = {"initiatives page 2": "initiatieven/pagina/2/"}
 #: pages with a choice of initiatives to compare (the first records of the bundled content)
@@ -113,15 +113,6 @@ def test_nothing_is_wider_than_the_window_or_under_a_sidebar(
         f"{url} is {measured['scrollWidth']} px wide in a {width} px window"
     )
     assert measured["overlaps"] == [], "\n".join(measured["overlaps"][:10])
-
-
-@pytest.fixture
-def phone(browser, site_url):
-    context = browser.new_context(
-        base_url=site_url, locale="nl-NL", viewport=PHONE, is_mobile=True, has_touch=True
-    )
-    yield context.new_page()
-    context.close()
 
 
 def test_on_a_phone_an_initiative_shows_title_and_summary_before_its_profile(
