@@ -82,7 +82,11 @@ def test_a_former_address_of_a_record_and_of_a_set_is_a_finding(project):
 
 @pytest.mark.parametrize(
     ("name", "taken"),
-    [("index.md", "de startpagina"), ("kwaliteitskader.md", "het kwaliteitskader")],
+    [
+        ("index.md", "de startpagina"),
+        ("kwaliteitskader.md", "het kwaliteitskader"),
+        ("vergelijken.md", "de pagina om initiatieven te vergelijken"),
+    ],
 )
 def test_a_hand_written_page_on_a_generated_address_is_a_finding(project, name, taken):
     (project / "content" / name).write_text("# Eigen pagina\n", encoding="utf-8")
