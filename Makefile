@@ -64,7 +64,7 @@ release: $(SITE_STAMP) $(CMS_STAMP) ## bouw de site om te publiceren (weigert ee
 test: $(STAMP) $(CMS_STAMP) ## ruff en alle tests (installeert ook de testhulpmiddelen)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # The content lane: what a pull request that changes only records gets (.ci/lanes.py decides;
 # `make test` is the full lane). Validates, builds (with the output gate), then runs the privacy
