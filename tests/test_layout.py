@@ -10,7 +10,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "kennisbank_gen"
 #: what each place may import from (besides the shared modules at the top of the package)
-SHARED = {"errors", "findings", "config", "schema_errors", "clock"}
+SHARED = {"errors", "findings", "config", "schema_errors", "clock", "pool"}
 ALLOWED = {
     "read": {"read"},
     "check": {"read", "check"},

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 from hostile_site import gate_page
+from watchdog.events import FileSystemEventHandler
 
 from kennisbank_gen.editors.preview_banner import banner_script
-from kennisbank_gen.editors.serve import PreviewServer, reload_script_allowed
 from kennisbank_gen.findings import Finding
+from kennisbank_gen.publish.mkdocs_site import LiveReload, reload_script_allowed
 from kennisbank_gen.render.csp import SITE_POLICY, script_hash
 
 SLUG = "inspectie-sociale-veiligheid-kunst-mode-2023"
@@ -132,12 +133,13 @@ def test_pages_get_the_live_reload_script_and_the_web_form_does_not(tmp_path, mo
     for rel in ("index.html", "initiatieven/index.html", "admin/index.html"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(f"<html><body>{rel}</body></html>", encoding="utf-8")
-    server = PreviewServer(None, "127.0.0.1", 0, str(tmp_path), mount_path)
+    server = LiveReload(None, "127.0.0.1", 0, str(tmp_path), mount_path, "admin")
     try:
-        server.watch(str(tmp_path))  # the server injects its script only while watching
+        # the server injects its script only while watching
+        server.watch(str(tmp_path), handler=FileSystemEventHandler())
 
         def served(path: str) -> str:
-            body = server._serve_request({"PATH_INFO": mount_path + path}, lambda *_: None)
+            body = server.get_app()({"PATH_INFO": mount_path + path}, lambda *_: None)
             return b"".join(body).decode("utf-8")
 
         assert "/livereload/" in served("")
@@ -152,10 +154,10 @@ def test_the_live_reload_script_is_allowed_by_its_hash_in_the_page_policy_only(t
     """MkDocs' reload script is inline and new on every request: the preview adds its hash to
     the page's Content-Security-Policy, which otherwise allows only the theme's scripts."""
     (tmp_path / "index.html").write_text(gate_page("<p>tekst</p>"), encoding="utf-8")
-    server = PreviewServer(None, "127.0.0.1", 0, str(tmp_path), "/")
+    server = LiveReload(None, "127.0.0.1", 0, str(tmp_path), "/", "admin")
     try:
-        server.watch(str(tmp_path))
-        served = b"".join(server._serve_request({"PATH_INFO": "/"}, lambda *_: None))
+        server.watch(str(tmp_path), handler=FileSystemEventHandler())
+        served = b"".join(server.get_app()({"PATH_INFO": "/"}, lambda *_: None))
     finally:
         server.server_close()
     page = served.decode("utf-8")

@@ -16,19 +16,16 @@ import signal
 import subprocess
 import tempfile
 import threading
-import traceback
 from os.path import isfile, join
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
-from mkdocs.config import load_config
-from mkdocs.livereload import LiveReloadServer, _serve_url, _timestamp
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
-from watchdog.observers import Observer
 
+from ..pool import Pool
+from ..publish.mkdocs_site import LiveReload, load
 from ..render.cms import ADMIN_DIR, LOCAL_BACKEND_PORT, cms_installed
-from ..render.csp import script_hash
 from . import preview_banner
 from .preview import Preview
 from .preview_site import PreviewSite
@@ -39,9 +36,9 @@ WATCHED = ("initiatives", "content", "quality_framework", "overrides")
 
 
 class _Changes(FileSystemEventHandler):
-    """Collects the paths that changed and wakes the server's update loop."""
+    """Hands the paths that changed to the server (`LiveReload.changed`)."""
 
-    def __init__(self, server: PreviewServer, only: str | None = None):
+    def __init__(self, server: LiveReload, only: str | None = None):
         self.server = server
         self.only = only  # in the project directory itself, only mkdocs.yml is a source
 
@@ -50,95 +47,8 @@ class _Changes(FileSystemEventHandler):
             return
         paths = {Path(os.fsdecode(p)) for p in (event.src_path, getattr(event, "dest_path", ""))}
         paths = {p for p in paths if str(p) != "." and self.only in (None, p.name)}
-        if not paths:
-            return
-        with self.server._rebuild_cond:
-            self.server.changed |= paths
-            self.server._want_rebuild = True
-            self.server._rebuild_cond.notify_all()
-
-
-class PreviewServer(LiveReloadServer):
-    """MkDocs' development server (it serves the files, injects the live-reload script and
-    answers the browsers' reload polls) with the preview's own update loop: file events from
-    inotify rather than polling, the changed paths handed to `Preview.update`, and a reload after
-    each of its steps. A burst of events (a save is often a write and a rename) is one update,
-    started once no event came for `QUIET_SECONDS`. The web form (`/admin/`) gets no reload
-    script: a rebuild (each save, and each branch decap-server checks out) would reload it under
-    the editor's hands, losing what is typed."""
-
-    QUIET_SECONDS = 0.1
-
-    def __init__(self, preview: Preview, host: str, port: int, root: str, mount_path: str):
-        super().__init__(lambda: None, host, port, root, mount_path)
-        self.preview = preview
-        self.changed: set[Path] = set()
-        self.build_delay = self.QUIET_SECONDS
-        self.observer = Observer()
-        self._request = threading.local()  # the path this request thread serves
-
-    def _serve_request(self, environ, start_response):
-        self._request.path = environ.get("PATH_INFO", "")
-        return super()._serve_request(environ, start_response)
-
-    def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
-        if getattr(self._request, "path", "").startswith(f"{self.mount_path}{ADMIN_DIR}/"):
-            return content
-        return reload_script_allowed(super()._inject_js_into_html(content, epoch))
-
-    def watch(
-        self, path: str, func: None = None, *, recursive: bool = True, only: str | None = None
-    ) -> None:
-        """Watch `path` (with `only`: just the file of that name in it)."""
-        path = os.path.abspath(path)
-        if path not in self._watched_paths:
-            self._watched_paths[path] = 1
-            handler = _Changes(self, only)
-            self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
-
-    def _build_loop(self) -> None:
-        while True:
-            with self._rebuild_cond:
-                while not self._rebuild_cond.wait_for(
-                    lambda: self._want_rebuild or self._shutdown, timeout=self.shutdown_delay
-                ):
-                    pass  # time-outs let Ctrl+C through
-                if self._shutdown:
-                    break
-                while self._rebuild_cond.wait(timeout=self.build_delay):
-                    pass  # until the burst of events is over
-                changed, self.changed = self.changed, set()
-                self._want_rebuild = False
-                with self._epoch_cond:
-                    self._wanted_epoch = _timestamp()  # requests wait for the first step
-            try:
-                self.preview.update(changed, self._publish, lambda: self._want_rebuild)
-            except Exception:  # a bug, not bad input: say so and keep serving
-                traceback.print_exc()
-            with self._epoch_cond:  # requests wait no longer, even when nothing was published
-                self._visible_epoch = self._wanted_epoch
-                self._epoch_cond.notify_all()
-
-    def _publish(self) -> None:
-        """Serve what is built now and reload the browsers."""
-        with self._epoch_cond:
-            if self._visible_epoch == self._wanted_epoch:  # a later step: a newer version
-                self._wanted_epoch = _timestamp()
-            self._visible_epoch = self._wanted_epoch
-            self._epoch_cond.notify_all()
-
-
-def reload_script_allowed(page: bytes) -> bytes:
-    """The page with the live-reload script MkDocs just put before `</body>` (an inline script,
-    new for every request) allowed by its hash in the page's Content-Security-Policy, which
-    allows only the theme's own inline scripts (render/csp.py). Only this one page's answer
-    allows it; a page without a policy is left as it is."""
-    start = page.rfind(b"<script>")
-    end = page.find(b"</script>", start)
-    if start < 0 or end < 0:
-        return page
-    allowed = f"script-src 'self' '{script_hash(page[start + 8 : end].decode('utf-8'))}'"
-    return page.replace(b"script-src 'self'", allowed.encode("ascii"), 1)
+        if paths:
+            self.server.changed(paths)
 
 
 def start_local_backend(root: Path, port: int, mode: str = "fs") -> subprocess.Popen:
@@ -165,13 +75,20 @@ def start_local_backend(root: Path, port: int, mode: str = "fs") -> subprocess.P
     return subprocess.Popen([node, str(root / DECAP_SERVER)], env=env, cwd=root)
 
 
-def serve(root: Path, dev_addr: str, cms_port: int | None = None, cms_mode: str = "fs") -> None:
-    """Live preview; with `cms_port`, also the web form's local backend on that port."""
+def serve(
+    root: Path,
+    dev_addr: str,
+    cms_port: int | None = None,
+    cms_mode: str = "fs",
+    jobs: int | None = None,
+) -> None:
+    """Live preview; with `cms_port`, also the web form's local backend on that port. The first
+    build runs on `jobs` processes (the pool); updates, beside the server's threads, here."""
     backend = start_local_backend(root, cms_port, cms_mode) if cms_port else None
     if backend is not None and threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)  # stopped like Ctrl+C: the backend stops too
     try:
-        _serve(root, dev_addr, cms_port or LOCAL_BACKEND_PORT)
+        _serve(root, dev_addr, cms_port or LOCAL_BACKEND_PORT, Pool(jobs))
     finally:
         if backend is not None:
             backend.terminate()
@@ -182,36 +99,32 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def _serve(root: Path, dev_addr: str, cms_port: int) -> None:
+def _serve(root: Path, dev_addr: str, cms_port: int, pool: Pool) -> None:
     site_dir = tempfile.mkdtemp(prefix="kennisbank-preview-")
     try:
-        _serve_from(root, dev_addr, cms_port, site_dir)
+        _serve_from(root, dev_addr, cms_port, site_dir, pool)
     finally:
         shutil.rmtree(site_dir, ignore_errors=True)
 
 
-def _serve_from(root: Path, dev_addr: str, cms_port: int, site_dir: str) -> None:
+def _serve_from(root: Path, dev_addr: str, cms_port: int, site_dir: str, pool: Pool) -> None:
     def config():
-        return load_config(
-            config_file=str(root / "mkdocs.yml"),
-            site_dir=site_dir,
-            dev_addr=dev_addr,
-            strict=False,
-            **preview_banner.serve_options(root),
-        )
+        options = preview_banner.serve_options(root)
+        return load(root / "mkdocs.yml", site_dir, dev_addr=dev_addr, strict=False, **options)
 
     preview = Preview(root, cms_port)
-    if not preview.start():
+    if not preview.start(pool):
         raise SystemExit(1)
     host, port = config().dev_addr
-    mount_path = urlsplit(config().site_url or "/").path
-    preview.serve(PreviewSite(config, _serve_url(host, port, mount_path)))
-    server = PreviewServer(preview, host, port, site_dir, mount_path)
+    mount_path = "/" + urlsplit(config().site_url or "/").path.strip("/")
+    serve_url = f"http://{host}:{port}{mount_path.rstrip('/')}/"
+    preview.serve(PreviewSite(config, serve_url, pool))
+    server = LiveReload(preview.update, host, port, site_dir, mount_path, ADMIN_DIR)
     server.error_handler = lambda code: _error_page(site_dir, code)
     for name in WATCHED:
         if (root / name).is_dir():
-            server.watch(str(root / name))
-    server.watch(str(root), recursive=False, only="mkdocs.yml")
+            server.watch(str(root / name), handler=_Changes(server))
+    server.watch(str(root), recursive=False, handler=_Changes(server, only="mkdocs.yml"))
     click.echo(f"Preview: {preview_banner.address(root, dev_addr)} (stoppen: Ctrl+C)")
     try:
         server.serve()

@@ -27,10 +27,8 @@ Chromium settles it; template contents are read too. Refused:
 
 from __future__ import annotations
 
-import pickle
 import re
 from pathlib import Path
-from typing import BinaryIO
 
 import turbohtml
 
@@ -280,16 +278,6 @@ def refuse(problems: list[tuple[str, str]]) -> None:
     more = f"\n  ... en nog {len(lines) - 20}" if len(lines) > 20 else ""
     count = f"{len(lines)} {'probleem' if len(lines) == 1 else 'problemen'}"
     raise BuildError(f"de uitvoercontrole weigert de site ({count}):\n  {shown}{more}")
-
-
-def serve(requests: BinaryIO, answer: BinaryIO) -> None:
-    """The gate as a worker process (`pipeline`): reads pickled `(host, pages)` batches until
-    None, then writes the pickled list of what it refuses in all of them."""
-    problems = []
-    while (batch := pickle.load(requests)) is not None:
-        problems += pages_problems(*batch)
-    pickle.dump(problems, answer)
-    answer.flush()
 
 
 def unreadable(rel: str, exc: Exception) -> tuple[str, str]:
