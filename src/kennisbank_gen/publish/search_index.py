@@ -4,7 +4,7 @@ The output pass (`output_pass`) gives Pagefind a slim copy of each page (`slim_c
 from the element marked `data-pagefind-body` on, with the page's `<html>` tag (its language) and
 title. Pagefind indexes only what such an element holds, and reads nothing of what comes before
 it in a page (the head, the header, the navigation: more than half of a Material page), so
-the index is the same (tests/test_build_pipeline.py compares it with what Pagefind's command
+the index is the same (tests/test_output_pass.py compares it with what Pagefind's command
 line makes of the whole site) for two thirds of Pagefind's parsing: at 1,000 records 1.6 s of
 CPU instead of 2.5. A page whose marker cannot be found after `<body`, or that has Pagefind
 attributes before it, is given whole; a page without the marker is left out when any page has
