@@ -22,6 +22,7 @@ from kennisbank_gen.errors import BuildError
 from kennisbank_gen.pool import Pool
 from kennisbank_gen.publish import build, docs_tree, mkdocs_site, output_pass
 from kennisbank_gen.publish.mkdocs_site import load
+from kennisbank_gen.publish.output import MARKER
 
 pytestmark = [pytest.mark.slow, needs_fork]
 
@@ -53,7 +54,12 @@ def every_step_on_workers(monkeypatch) -> list[int]:
 
 
 def without_index(site: Path) -> dict[str, str]:
-    return {rel: digest for rel, digest in tree_digest(site).items() if "pagefind" not in rel}
+    """The site's files but the search index and the build's marker (plain MkDocs has neither)."""
+    return {
+        rel: digest
+        for rel, digest in tree_digest(site).items()
+        if "pagefind" not in rel and rel != MARKER
+    }
 
 
 def test_workers_build_what_one_process_and_mkdocs_itself_build(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kennisbank_gen.publish.docs_tree import DocsTree
+from kennisbank_gen.publish.output import MARKER, owned_tree
 
 
 def test_only_changed_files_are_written_and_a_kept_tree_does_not_read_back(tmp_path, monkeypatch):
@@ -25,10 +26,11 @@ def test_only_changed_files_are_written_and_a_kept_tree_does_not_read_back(tmp_p
 
 
 def test_pruning_removes_what_is_not_wanted_and_the_folders_it_empties(tmp_path):
-    tree = DocsTree(tmp_path)
+    tree = DocsTree(owned_tree(tmp_path))
     tree.write({"a.md": "a", "oud/b.md": "b", "oud/diep/c.md": "c", "blijft/d.md": "d"})
     assert tree.prune({"a.md", "blijft/d.md"}) == {"oud/b.md", "oud/diep/c.md"}
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+        MARKER,
         "a.md",
         "blijft",
         "blijft/d.md",
