@@ -9,7 +9,8 @@ changes one record's summary on disk (written in place, as the web form's local 
 editors save) and polls over HTTP until the new text appears:
 
 - `page`: on the record's own page (the figure the issue sets a goal for);
-- `listing`: on both initiative overviews (`initiatieven/`, `initiatieven/op-titel/`) too: the
+- `listing`: on both initiative overviews (by date and by title: the page of each that lists
+  the record, `initiatieven/pagina/<n>/`, found by following their "Volgende" links) too: the
   time until every page that shows the summary is up to date.
 
 Between saves it waits until the overviews show the previous change, so each save meets an idle
@@ -38,6 +39,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -95,6 +97,20 @@ def _wait(urls: dict[str, str], text: str, start: float) -> dict[str, float]:
     return seen
 
 
+def _listing_page(first: str, slug: str) -> str:
+    """The page of an overview (from its first page on, by its "Volgende" links) that lists the
+    initiative `slug`."""
+    url = first
+    while True:
+        html = _get(url)
+        if f'data-kb-slug="{slug}"' in html:
+            return url
+        following = re.search(r'<a href="([^"]+)" rel="next"', html)
+        if not following:
+            raise SystemExit(f"no page of {first} lists {slug}")
+        url = urllib.parse.urljoin(url, following.group(1))
+
+
 def measure_preview(
     root: Path, records: int, saves: int = 5, bundled: bool = False, src: Path | None = None
 ) -> dict:
@@ -112,11 +128,7 @@ def measure_preview(
     record = root / "initiatives" / f"{slug}.yml"
     port = _free_port()
     base = f"http://127.0.0.1:{port}/"
-    urls = {
-        "page": f"{base}initiatieven/{slug}/",
-        "index": f"{base}initiatieven/",
-        "by_title": f"{base}initiatieven/op-titel/",
-    }
+    urls = {"page": f"{base}initiatieven/{slug}/"}
     kennisbank = Path(sys.executable).parent / "kennisbank"
     log = (root / "serve.log").open("w")
     start = time.perf_counter()
@@ -131,7 +143,10 @@ def measure_preview(
     try:
         first = with_marker(record.read_text(encoding="utf-8"), "kbstart")
         record.write_text(first, encoding="utf-8")  # before the first build: nothing to wait on
-        started_s = _wait(urls, "kbstart", start)["by_title"]
+        started_s = _wait(urls, "kbstart", start)["page"]
+        urls["index"] = _listing_page(f"{base}initiatieven/", slug)
+        urls["by_title"] = _listing_page(f"{base}initiatieven/op-titel/", slug)
+        started_s = max(_wait(urls, "kbstart", start).values())
         for _ in range(saves):
             time.sleep(0.5)
             marker = f"kb{secrets.token_hex(5)}"

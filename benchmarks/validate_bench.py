@@ -7,6 +7,8 @@ by side on those files:
 
 - validate, in process: `check.validate.validate(..., records=False)`, what the command runs;
 - validate, the command: `kennisbank validate` as a subprocess (start-up counts for an editor);
+- validate one file (`kennisbank validate FILE`, what `new` and pre-commit run): FILE is checked
+  on its own and against every other record of the project (titles, slugs, former addresses);
 - validate with `--jobs 1` (no worker process) and with the previous schema engine (`jsonschema`,
   the reference, through the same pipeline: KENNISBANK_SCHEMA_ENGINE=jsonschema);
 - check-jsonschema: `check-jsonschema --schemafile` with the schema `kennisbank schema -o`
@@ -65,6 +67,16 @@ def _in_process(root: Path, jobs: int | None = None) -> float:
     seconds, report = _timed(lambda: validate(root, today=clock.today(), records=False, pool=pool))
     if report.blocking():
         raise SystemExit(f"synthetic records have findings: {report.findings[:3]}")
+    return seconds
+
+
+def _one_file(root: Path, file: Path) -> float:
+    pool = Pool()
+    seconds, report = _timed(
+        lambda: validate(root, [file], today=clock.today(), records=False, pool=pool)
+    )
+    if report.blocking():
+        raise SystemExit(f"synthetic record has findings: {report.findings[:3]}")
     return seconds
 
 
@@ -141,6 +153,7 @@ def measure_validate(root: Path) -> dict:
     result["bare_load_s"] = _bare_load(files)
     result["validate_s"] = _in_process(root)
     result["validate_cli_s"] = _command(root, "validate")
+    result["validate_one_file_s"] = _one_file(root, files[len(files) // 2])
     result["validate_one_core_s"] = _one_core(root)
     result["reference_engine_s"] = _reference_engine(root)
     result["check_jsonschema_s"] = _check_jsonschema(root, files)
@@ -171,6 +184,7 @@ def main() -> None:
     rows = [
         ("validate, in process", r["validate_s"]),
         ("kennisbank validate (command)", r["validate_cli_s"]),
+        ("validate FILE, against the others", r["validate_one_file_s"]),
         ("validate, one core", r["validate_one_core_s"]),
         ("validate, jsonschema engine (previous)", r["reference_engine_s"]),
         ("check-jsonschema --schemafile", r["check_jsonschema_s"]),

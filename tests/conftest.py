@@ -1,7 +1,9 @@
 """Shared fixtures: a private copy of the project per test, a built site, and a real browser.
 
 Tests never build in the working tree: each works on a copy under tmp_path, so tests (and people)
-can run side by side.
+can run side by side. Every copy holds the bundled content plus a batch of generated records
+(`generated_records`: records `validate` accepts, as editors write them), so a test that reads
+the bundled content asserts only what `validate` guarantees of any record.
 """
 
 from __future__ import annotations
@@ -9,18 +11,23 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import http.server
+import importlib.util
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
+import generated_records
 import pytest
+import yaml
 
 from kennisbank_gen.clock import ENV as TODAY_ENV
 from kennisbank_gen.pool import usable_cpus
 from kennisbank_gen.read.dates import PartialDate
+from kennisbank_gen.read.load import load_text
 from kennisbank_gen.read.project import read_project
 
 REPO = Path(__file__).resolve().parent.parent
@@ -68,8 +75,24 @@ TODAY = content_today(REPO)
 os.environ[TODAY_ENV] = TODAY.isoformat()
 
 
-def copy_project(target: Path) -> Path:
-    """A copy of the project's inputs (records, content, framework, mkdocs.yml) in `target`."""
+#: the seeds of this run's generated records: `KENNISBANK_RECORD_SEEDS`, or else the fixed seed
+#: plus a random one (set here, so that the commands and pytest processes tests start use them)
+os.environ.setdefault(generated_records.SEEDS_ENV, generated_records.default_seeds())
+SEEDS = generated_records.seeds_from_env()
+#: where the first process of a run keeps the batch, so pytest processes it starts reuse it
+BATCH_ENV = "KENNISBANK_RECORD_BATCH"
+
+
+def pytest_report_header() -> str:
+    count = len(SEEDS) * generated_records.PER_SEED
+    return (
+        f"generated records: {count} ({generated_records.PER_SEED} per seed), seeds "
+        f"{generated_records.SEEDS_ENV}={os.environ[generated_records.SEEDS_ENV]}"
+        " (set it to repeat this run's records; 'none' for the bundled content alone)"
+    )
+
+
+def _copy_inputs(target: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_INPUTS:
         src = REPO / name
@@ -80,17 +103,149 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+@functools.cache
+def generated_batch() -> Path | None:
+    """A folder with this run's generated records, made (and checked: `validate` accepts the
+    project with them) once per run; None without seeds."""
+    if not SEEDS:
+        return None
+    if os.environ.get(BATCH_ENV):
+        return Path(os.environ[BATCH_ENV])
+    files = generated_records.generated_files(REPO, SEEDS, TODAY)
+    batch = Path(tempfile.mkdtemp(prefix="kennisbank-records-"))
+    for name, text in files.items():
+        (batch / name).write_text(text, encoding="utf-8")
+    with tempfile.TemporaryDirectory() as scratch:
+        root = _copy_inputs(Path(scratch) / "project")
+        for record in batch.iterdir():
+            shutil.copy2(record, root / "initiatives" / record.name)
+        generated_records.assert_accepted(root, files, TODAY)
+    os.environ[BATCH_ENV] = str(batch)
+    _MADE.append(batch)
+    return batch
+
+
+_MADE: list[Path] = []
+
+
+def pytest_unconfigure(config) -> None:
+    """The process that made the batch removes it (the processes it started have ended)."""
+    for batch in _MADE:
+        shutil.rmtree(batch, ignore_errors=True)
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the project's inputs (records, content, framework, mkdocs.yml) in `target`,
+    with this run's generated records among the records."""
+    _copy_inputs(target)
+    if batch := generated_batch():
+        for record in batch.iterdir():
+            shutil.copy2(record, target / "initiatives" / record.name)
+    return target
+
+
+#: a small project of the tests' own (four records, the framework, the guidance sets): for tests
+#: that need particular records, named and worded as they expect (the bundled ones may change)
+FIXTURE_PROJECT = REPO / "tests" / "fixtures" / "golden-project"
+#: its records, by slug
+FIXTURE_REPORT = "rapport-sociale-veiligheid-kunstvakopleidingen"  # links, guidance, every field
+FIXTURE_STUDY = "studie-verbondenheid-en-de-docent"  # the source of the teacher tips
+FIXTURE_EXAMPLE = "eenzaamheid-onder-mbo-studenten"  # a fictional example
+
+
+def copy_fixture_project(target: Path) -> Path:
+    """A copy of FIXTURE_PROJECT that builds (the theme overrides are the project's own)."""
+    shutil.copytree(FIXTURE_PROJECT, target, ignore=shutil.ignore_patterns("expected"))
+    shutil.copytree(REPO / "overrides", target / "overrides")
+    return target
+
+
+def records_where(root: Path, test=lambda data: True) -> list[Path]:
+    """The record files of the project under `root` whose data passes `test`, by file name: tests
+    pick records by what they hold, never by slug or title (editors rename and reword them)."""
+    return [root / doc.path for doc in read_project(root).records if test(doc.data)]
+
+
+def record_data(file: Path) -> dict:
+    """A record's fields, as the project's loader reads them (dates as text)."""
+    return load_text(file.read_text(encoding="utf-8"), file.name).data
+
+
+def edit_record(file: Path, **fields) -> dict:
+    """Rewrite a record with `fields` changed (None: left out); returns its new data."""
+    data = {k: v for k, v in {**record_data(file), **fields}.items() if v is not None}
+    file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return data
+
+
+def _fields_given(data: dict) -> int:
+    """How much a record states: its fields, criteria, links and guidance references."""
+    return (
+        len(data)
+        + len(data["quality"])
+        + len(data.get("links", []))
+        + len(data.get("guidance", []))
+    )
+
+
+@functools.cache
+def bundled_records() -> dict[str, dict]:
+    """Slug -> data of each record in a copy of the project (the generated ones included)."""
+    batch = generated_batch()
+    files = [*(REPO / "initiatives").glob("*.yml"), *(batch.glob("*.yml") if batch else [])]
+    return {file.stem: record_data(file) for file in sorted(files, key=lambda f: f.name)}
+
+
+def fullest_record() -> str:
+    """The slug of the record that states the most (fields, criteria, links, guidance): for
+    tests of a page with every part."""
+    records = bundled_records()
+    return max(records, key=lambda slug: _fields_given(records[slug]))
+
+
+def sparsest_record() -> str:
+    """The slug of the record that states the least (criteria "Niet bekend", no links)."""
+    records = bundled_records()
+    return min(records, key=lambda slug: _fields_given(records[slug]))
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
 
 
+@pytest.fixture
+def small_project(tmp_path: Path) -> Path:
+    """A copy of the tests' own small project (FIXTURE_PROJECT), for tests of the build's
+    machinery (the swap, the lock, failing workers): they need a project that builds, not the
+    bundled content, and its build costs half as much."""
+    return copy_fixture_project(tmp_path / "project")
+
+
 @pytest.fixture(scope="session")
-def built_project(tmp_path_factory) -> Path:
-    """The bundled content, built once per session; returns the project root (site in site/)."""
+def bundled_project(tmp_path_factory) -> Path:
+    """The bundled content with the generated records, copied once per session: for tests that
+    only read it (a test that changes a project uses `project`)."""
+    return copy_project(tmp_path_factory.mktemp("bundled") / "project")
+
+
+#: a project already built by `kennisbank build` (the content lane, `make check-content`: the
+#: pull request's working tree, built once, is what its tests read)
+BUILT_ENV = "KENNISBANK_BUILT_PROJECT"
+
+
+@pytest.fixture(scope="session")
+def built_project(request) -> Path:
+    """`bundled_project`, built once per session; returns the project root (site in site/)."""
     from kennisbank_gen.publish import build
 
-    root = copy_project(tmp_path_factory.mktemp("built") / "project")
+    if built := os.environ.get(BUILT_ENV):
+        assert not SEEDS, (
+            f"{BUILT_ENV} is the project as it is: set {generated_records.SEEDS_ENV}=none"
+        )
+        assert (Path(built) / "site" / "index.html").is_file(), f"{built}: not built"
+        return Path(built)
+    root = request.getfixturevalue("bundled_project")
     build(root, today=TODAY)
     return root
 
@@ -98,6 +253,35 @@ def built_project(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def built_site(built_project: Path) -> Path:
     return built_project / "site"
+
+
+def synthetic_records(root: Path, n: int) -> None:
+    """Write `n` synthetic records (fictional, valid: benchmarks/synthetic.py) into a project."""
+    spec = importlib.util.spec_from_file_location("synthetic", REPO / "benchmarks" / "synthetic.py")
+    synthetic = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synthetic)
+    synthetic.write_records(root, n)
+
+
+@pytest.fixture(scope="session")
+def paged_project(tmp_path_factory) -> Path:
+    """The bundled content with enough synthetic records added for three pages of each
+    initiatives overview (render/pages.py PER_PAGE), built once per session."""
+    from kennisbank_gen.publish import build
+    from kennisbank_gen.render.pages import PER_PAGE
+
+    root = copy_project(tmp_path_factory.mktemp("paged") / "project")
+    bundled = len(list((root / "initiatives").glob("*.yml")))
+    synthetic_records(root, max(1, 2 * PER_PAGE + 1 - bundled))  # at least three pages
+    build(root, today=TODAY)
+    return root
+
+
+@pytest.fixture(scope="session")
+def paged_site_url(paged_project: Path):
+    server, url = serve_directory(paged_project / "site")
+    yield url
+    server.shutdown()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -129,12 +313,40 @@ def browser():
         if os.environ.get("KENNISBANK_REQUIRE_BROWSER") == "1":
             pytest.fail(message + "; KENNISBANK_REQUIRE_BROWSER=1 is set")
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Playwright's `expect` waits 5 s for a page to show what it should; on a loaded machine
+    # (CI's two shared cores, several test runs at once) search results can take longer. A guard
+    # against hangs, never an assertion on time: wait as long as the actions do.
+    expect.set_options(timeout=30_000)
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+#: the two screens browser tests look at: a laptop, and a phone (about what 400 % zoom of 1280 px
+#: looks like)
+WIDE = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def wide(browser, site_url):
+    """A fresh page on a laptop's screen (`WIDE`)."""
+    context = browser.new_context(base_url=site_url, locale="nl-NL", viewport=WIDE)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, site_url):
+    """A fresh page on a phone (`PHONE`, touch)."""
+    context = browser.new_context(
+        base_url=site_url, locale="nl-NL", viewport=PHONE, is_mobile=True, has_touch=True
+    )
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture

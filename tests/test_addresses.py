@@ -22,11 +22,15 @@ def edit(file, old: str, new: str) -> None:
 def test_a_framework_id_with_a_final_line_break_is_refused(project, vocabulary):
     """`$` matches before a final line break: "preventie\\n" was an id, and `validate --fix`
     then wrote raw line breaks into records, round after round."""
-    edit(
-        project / "quality_framework" / "vocabularies.yml",
-        "{id: preventie, label: Preventie}",
-        '{id: "preventie\\n", label: Preventie}',
+    file = project / "quality_framework" / "vocabularies.yml"
+    text, found = re.subn(
+        r"\bid: preventie(?=[,}\n])",
+        'id: "preventie\\n"',
+        file.read_text(encoding="utf-8"),
+        count=1,
     )
+    assert found, "the framework has a theme preventie"
+    file.write_text(text, encoding="utf-8")
     result = kennisbank("validate", cwd=project)
     assert_no_crash(result)
     assert result.returncode == 2, result.stderr
@@ -78,7 +82,11 @@ def test_a_former_address_of_a_record_and_of_a_set_is_a_finding(project):
 
 @pytest.mark.parametrize(
     ("name", "taken"),
-    [("index.md", "de startpagina"), ("kwaliteitskader.md", "het kwaliteitskader")],
+    [
+        ("index.md", "de startpagina"),
+        ("kwaliteitskader.md", "het kwaliteitskader"),
+        ("vergelijken.md", "de pagina om initiatieven te vergelijken"),
+    ],
 )
 def test_a_hand_written_page_on_a_generated_address_is_a_finding(project, name, taken):
     (project / "content" / name).write_text("# Eigen pagina\n", encoding="utf-8")

@@ -68,3 +68,12 @@ def test_linear_benchmark_prints_each_shape_with_its_ratio():
     out = run_script("linear_bench.py", "--sizes", "1000", "2000", "--shapes", "braces", "links")
     for shape in ("braces", "links"):
         assert re.search(rf"^{shape}\s+\d+\.\d{{3}}\s+\d+\.\d{{3}}\s+\d+\.\d", out, re.M), out
+
+
+def test_suite_times_prints_wall_and_cpu_seconds_per_test_and_file():
+    out = run_script("suite_times.py", "--top", "5", "tests/test_lanes.py", "-k", "no_change")
+    test = "tests/test_lanes.py::test_no_change_at_all_runs_the_full_lane"
+    assert re.search(rf"^\s+\d+\.\d\s+\d+\.\d  {re.escape(test)}$", out, re.M), out
+    assert re.search(r"^\s+\d+\.\d\s+\d+\.\d\s+1  tests/test_lanes\.py$", out, re.M), out
+    assert re.search(r"^\s+\d+\.\d\s+\d+\.\d\s+1  all tests$", out, re.M), out
+    assert "load average" in out

@@ -3,6 +3,7 @@ says, whatever characters it holds; the downloads parse back with reference-mana
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -12,7 +13,6 @@ import rispy
 import yaml
 from bibtexparser.bparser import BibTexParser
 from bs4 import BeautifulSoup
-from conftest import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pybtex.database import parse_string
@@ -49,18 +49,18 @@ def unlatex(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def site():
-    return build_model(read_project(REPO))
+def site(bundled_project):
+    return build_model(read_project(bundled_project))
 
 
 @pytest.fixture(scope="module")
-def config():
-    return SiteConfig.from_mkdocs(REPO / "mkdocs.yml")
+def config(bundled_project):
+    return SiteConfig.from_mkdocs(bundled_project / "mkdocs.yml")
 
 
 @pytest.fixture(scope="module")
-def rendered(site, config):
-    return render_site(site, config, REPO / "content")
+def rendered(site, config, bundled_project):
+    return render_site(site, config, bundled_project / "content")
 
 
 DAY = PartialDate(2023, 5, 15)
@@ -160,20 +160,20 @@ def test_ris_parses_back_to_the_fields():
     assert "Fictief voorbeeld" in entry["notes"][0]
 
 
-def test_every_bundled_record_and_item_has_downloads_that_parse(site, rendered):
+def test_every_bundled_record_and_item_has_downloads_that_parse(site, config, rendered):
     for i in site.initiatives:
         entry = parse_bibtex(rendered[f"{i.url}{i.slug}.bib"])
         assert unlatex(entry["title"]) == i.title
         assert [unlatex(a) for a in entry["author"].split(" and ")] == list(i.initiators)
         [ris] = rispy.loads(rendered[f"{i.url}{i.slug}.ris"])
         assert ris["title"] == i.title and ris["year"] == str(i.date.year)
-    for item in site.items.values():
+    for item in site.items.values():  # our summary: ours, no date of its own
         key = item.id.replace("/", "-")
         entry = parse_bibtex(rendered[f"{item.url}{key}.bib"])
-        assert unlatex(entry["author"]) == item.set.publisher
-        assert entry["year"] == str(item.set.year)
+        assert unlatex(entry["author"]) == config.site_name
+        assert "year" not in entry and item.set.publisher in unlatex(entry["note"])
         [ris] = rispy.loads(rendered[f"{item.url}{key}.ris"])
-        assert ris["urls"] == [f"https://kennisbank.example.org/{item.url}"]
+        assert ris["urls"] == [config.permalink(item.url)]
 
 
 def test_apa_reference_dutch_conventions():
@@ -222,16 +222,17 @@ def test_json_ld_parses_and_matches_the_record(site, config, rendered):
 
 
 def test_citation_meta_tags_for_zotero_and_scholar(site, rendered):
-    i = next(x for x in site.initiatives if len(x.initiators) > 0)
-    front = yaml.safe_load(rendered[i.page].split("---")[1])
-    tags = [tuple(t) for t in front["head"]["meta"]]
-    assert ("name", "citation_title", i.title.replace("&", "&amp;")) in tags
-    authors = [t[2] for t in tags if t[1] == "citation_author"]
-    assert authors == [a.replace("&", "&amp;") for a in i.initiators]
-    dates = [t[2] for t in tags if t[1] == "citation_publication_date"]
-    assert dates == [i.date.iso.replace("-", "/")]
-    og = {t[1] for t in tags if t[0] == "property"}
-    assert {"og:title", "og:description", "og:url", "og:type", "og:site_name"} <= og
+    for i in (x for x in site.initiatives if not x.example):  # (examples: no citation tags)
+        front = yaml.safe_load(rendered[i.page].split("---")[1])
+        # (contents the theme prints into attributes: already escaped, test below)
+        tags = [(kind, name, html.unescape(value)) for kind, name, value in front["head"]["meta"]]
+        assert ("name", "citation_title", i.title) in tags
+        authors = [t[2] for t in tags if t[1] == "citation_author"]
+        assert authors == list(i.initiators)
+        dates = [t[2] for t in tags if t[1] == "citation_publication_date"]
+        assert dates == [i.date.iso.replace("-", "/")]
+        og = {t[1] for t in tags if t[0] == "property"}
+        assert {"og:title", "og:description", "og:url", "og:type", "og:site_name"} <= og
 
 
 def test_meta_tag_contents_are_escaped_for_attributes(config):
@@ -240,3 +241,75 @@ def test_meta_tag_contents_are_escaped_for_attributes(config):
         value = yaml.safe_load(f"v: {front_matter(content)}")["v"]
         html = f'<meta content="{value}">'
         assert BeautifulSoup(html, "html.parser").meta["content"] == content
+
+
+# --- who is cited, and what a fictional record says (issue 20, point 6) -----------------------
+
+
+def test_a_fictional_record_says_so_in_apa_citation_tags_and_open_graph(site, config):
+    for i in site.initiatives:
+        c = cite.of_initiative(i, config)
+        text = cite.apa_text(c, "1 januari 2027")
+        tags = {name: content for _, name, content in cite.meta_tags(c)}
+        marked = [
+            f"{i.title} [Fictief voorbeeld]." in text,
+            tags["citation_title"] == f"{i.title} [Fictief voorbeeld]",
+            tags["og:title"] == f"{i.title} [Fictief voorbeeld]",
+            tags["og:description"].startswith("Fictief voorbeeld. "),
+        ]
+        assert marked == [i.example] * 4, (i.slug, text, tags)
+        if not i.example:
+            assert "Fictief" not in text + " ".join(tags.values())
+    assert any(i.example for i in site.initiatives) and not all(i.example for i in site.initiatives)
+
+
+def test_a_recommendation_is_cited_as_our_summary_with_its_original_beside_it(site, config):
+    item = site.items["inspectie-2023/07"]
+    s = item.set
+    c = cite.of_item(item, config)
+    text = cite.apa_text(c, "1 januari 2027")
+    assert text == (
+        f"{config.site_name}. (z.d.). Aanbeveling 7: {item.title} [Samenvatting van aanbeveling 7"
+        f" uit {s.publisher} ({s.year}), {s.source_title}]. Geraadpleegd op 1 januari 2027, van "
+        f"{config.permalink(item.url)}"
+    )
+    html = BeautifulSoup(cite.apa_html(c), "html.parser")
+    assert [em.get_text() for em in html.find_all("em")] == [c.title, s.source_title]
+    assert " ".join(html.get_text().split()) == " ".join(cite.apa_text(c, cite.NO_DATE).split())
+    original = cite.original_text(c.summary_of)
+    assert original == f"{s.publisher}. ({s.year}). {s.source_title}. {s.source_url}"
+    page = BeautifulSoup(cite.original_html(c.summary_of), "html.parser")
+    assert page.em.get_text() == s.source_title and page.a["href"] == s.source_url
+    assert " ".join(page.get_text().split()) == original
+    # ours in every form: no date of our own, the original named as the source
+    tags = [(name, content) for _, name, content in cite.meta_tags(c)]
+    assert ("citation_author", config.site_name) in tags
+    assert not [n for n, _ in tags if n == "citation_publication_date"]
+    entry = parse_bibtex(cite.bibtex(c))
+    assert unlatex(entry["author"]) == config.site_name and "year" not in entry
+    assert f"Samenvatting van aanbeveling 7 uit {s.publisher} ({s.year})" in unlatex(entry["note"])
+    [ris] = rispy.loads(cite.ris(c))
+    assert ris["authors"] == [config.site_name] and "year" not in ris
+    data = json.loads(cite.script_json(cite.json_ld_data(c, config)))
+    assert [a["name"] for a in data["author"]] == [config.site_name]
+    assert "datePublished" not in data and data["isBasedOn"]["name"] == s.source_title
+
+
+def test_item_pages_offer_both_citations(site, rendered):
+    for item in site.items.values():
+        page = BeautifulSoup(rendered[item.page], "html.parser")
+        ours, original = page.select(".kb-citation")
+        assert ours.get_text().startswith("Kennisbank Studentenwelzijn. (z.d.).")
+        assert original.get_text().startswith(f"{item.set.publisher}. ({item.set.year}).")
+        buttons = [b["data-kb-copy"] for b in page.select("button[data-kb-copy]")]
+        assert buttons == [ours["id"], original["id"]]
+    for i in site.initiatives:
+        page = BeautifulSoup(rendered[i.page], "html.parser")
+        assert len(page.select(".kb-citation")) == 1  # the initiative's own page: one
+
+
+def test_the_bundled_site_has_its_real_address(config, rendered, site):
+    assert config.site_url == "https://kennisbankstudentenwelzijn.nl/"
+    assert not config.placeholder_address
+    i = site.initiatives[0]
+    assert f"https://kennisbankstudentenwelzijn.nl/{i.url}" in rendered[i.page]

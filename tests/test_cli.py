@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from conftest import REPO
 from jsonschema import Draft202012Validator
-from test_corpus import INVALID, VALID, expected
+from test_corpus import INVALID, VALID, corpus_project, expected
 
 from kennisbank_gen.cli import ELSEWHERE, _job_summary, main, summary_text
 from kennisbank_gen.findings import Finding
@@ -46,11 +47,17 @@ GITHUB_LINE = re.compile(
 
 
 def run(*args: str | Path, env: dict | None = None):
-    """`kennisbank ARGS` in-process; `--project` defaults to the repository."""
-    args = [str(a) for a in args]
+    """`kennisbank ARGS` in-process; `--project` defaults to the corpus's project (the
+    repository's framework and guidance, no records: `validate FILE` checks FILE against the
+    project's records), where the corpus files named lie at the same relative paths."""
     if args and args[0] in ("validate", "schema") and "--project" not in args:
-        args += ["--project", str(REPO)]
-    return CliRunner(env=env).invoke(main, args, catch_exceptions=False)
+        root = corpus_project()
+        args = tuple(
+            root / a.relative_to(REPO) if isinstance(a, Path) and a.is_relative_to(REPO) else a
+            for a in args
+        )
+        args += ("--project", root)
+    return CliRunner(env=env).invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
 def expected_lines(*files: Path) -> list[str]:
@@ -102,6 +109,32 @@ def test_bundled_project_validates_by_default(project: Path):
     result = run("validate", "--project", project)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1].startswith("0 fout(en)")
+
+
+def test_validate_file_checks_it_against_the_whole_project(tmp_path: Path):
+    """What `new` and pre-commit run: a title another record has is caught before the pull
+    request, on the file being added (although it sorts first), naming the other record."""
+    root = tmp_path / "project"
+    for name in ("quality_framework", "content"):
+        shutil.copytree(REPO / name, root / name)
+    (root / "initiatives").mkdir()
+    record = (VALID / "minimaal.yml").read_text(encoding="utf-8")
+    (root / "initiatives" / "zz-bestaand.yml").write_text(record, encoding="utf-8")
+    added = root / "initiatives" / "aa-nieuw.yml"
+    added.write_text(record.replace("title: Minimaal record", "title: MINIMAAL  record"), "utf-8")
+    result = run("validate", added, "--project", root)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:-1] == [
+        "initiatives/aa-nieuw.yml:2:8: title: verwacht een unieke titel, gevonden de titel van "
+        "initiatives/zz-bestaand.yml"
+    ]
+    # the whole project: both records are told, each naming the other
+    whole = run("validate", "--project", root).stdout.splitlines()
+    assert [line.split(":")[0] for line in whole[:-1]] == [
+        "initiatives/aa-nieuw.yml",
+        "initiatives/zz-bestaand.yml",
+    ]
+    assert whole[1].endswith("gevonden de titel van initiatives/aa-nieuw.yml")
 
 
 @pytest.mark.parametrize(
@@ -202,12 +235,14 @@ def test_console_script_runs_as_a_process(tmp_path: Path):
 
 def test_text_format_lists_every_finding_and_a_summary():
     result = run("validate", "--format", "text", *MIXED)
-    *lines, summary = result.stdout.splitlines()
+    *lines, summary, fixes = result.stdout.splitlines()
     assert sorted(lines) == sorted(expected_lines(*MIXED))
     assert lines == sorted(lines, key=lambda line: sort_key(line)[:3])  # in file order
     n_warn = sum(line.endswith(" (waarschuwing)") for line in lines)
     assert n_warn == 1
     assert summary == f"{len(lines) - n_warn} fout(en), {n_warn} waarschuwing(en)"
+    # (unknown-field.yml: the misspelt name, which --fix renames)
+    assert fixes == "1 hiervan herstelt `kennisbank validate --fix` voor je."
     for line in lines:
         assert re.match(r"^tests/corpus/invalid/[a-z-]+\.yml:\d+:\d+: ", line), line
 
@@ -380,6 +415,50 @@ def test_every_command_is_listed_and_found():
         command = main.get_command(ctx, name)
         assert isinstance(command, click.Command) and command.name == name
     assert set(ELSEWHERE) < set(main.list_commands(ctx))
+
+
+#: English words that have no place in a Dutch help text (click's own "Usage", "Show this
+#: message and exit" and "Show the version and exit" are click's, not ours)
+ENGLISH = {"the", "and", "to", "with", "from", "for", "on", "into", "this", "instead", "also"}
+ENGLISH |= {"are", "an", "write", "show", "build", "edit", "refuse", "port", "preview", "local"}
+
+
+def _help_texts(command: click.Command, name: str):
+    ctx = click.Context(command, info_name=name)
+    yield name, command.help or ""
+    for param in command.params:
+        if isinstance(param, click.Option) and param.name not in ("help", "version"):
+            yield f"{name} {param.opts[-1]}", param.help or ""
+    if isinstance(command, click.Group):
+        for sub in command.list_commands(ctx):
+            yield from _help_texts(command.get_command(ctx, sub), f"{name} {sub}")
+
+
+def test_every_help_text_is_dutch():
+    texts = dict(_help_texts(main, "kennisbank"))
+    assert len(texts) > 30  # every command and option
+    english = {
+        where: sorted(set(re.findall(r"[a-z]+", text.lower())) & ENGLISH)
+        for where, text in texts.items()
+    }
+    assert {where: words for where, words in english.items() if words} == {}
+    assert all(texts.values()), [where for where, text in texts.items() if not text]
+
+
+@pytest.mark.parametrize("command", sorted(["validate", "schema", *ELSEWHERE]))
+def test_outside_a_project_every_command_says_so_and_names_project(tmp_path: Path, command):
+    result = CliRunner().invoke(main, [command, "--project", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"Geen project in {tmp_path}")
+    assert "--project MAP" in result.stderr and "Traceback" not in result.output
+    assert result.stdout == ""
+
+
+def test_a_folder_of_records_is_a_project(tmp_path: Path):
+    (tmp_path / "initiatives").mkdir()
+    result = CliRunner().invoke(main, ["validate", "--project", str(tmp_path)])
+    assert "Geen project" not in result.output
+    assert "quality_framework/criteria.yml" in result.output  # what it lacks is said next
 
 
 def test_validate_starts_without_the_site_builder():

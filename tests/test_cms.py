@@ -28,8 +28,8 @@ def site_of(root):
 
 
 @pytest.fixture(scope="module")
-def config():
-    return cms.cms_config(*site_of(REPO))
+def config(bundled_project):
+    return cms.cms_config(*site_of(bundled_project))
 
 
 def collection(config) -> dict:
@@ -61,7 +61,7 @@ def test_vocabularies_are_selects_showing_labels_and_storing_ids(config):
         ("themes", "themes", True),
         ("status", "statuses", False),
     ]:
-        assert f[name]["widget"] == "select"
+        assert f[name]["widget"] == cms.SELECT_WIDGET  # Decap's select, options ranked
         assert f[name]["options"] == [
             {"label": t.label, "value": t.id} for t in framework.vocabularies[vocabulary]
         ]
@@ -88,8 +88,8 @@ def test_a_criterion_that_may_be_unknown_is_optional():
     assert "required" not in known and "Niet bekend" not in known["hint"]
 
 
-def test_guidance_is_a_select_of_the_real_items_with_their_titles(config):
-    site, _ = site_of(REPO)
+def test_guidance_is_a_select_of_the_real_items_with_their_titles(config, bundled_project):
+    site, _ = site_of(bundled_project)
     options = fields(config)["guidance"]["options"]
     assert [o["value"] for o in options] == list(site.items)
     item = site.items["inspectie-2023/07"]
@@ -100,11 +100,10 @@ def test_body_is_markdown_and_dates_are_in_the_records_format(config):
     f = fields(config)
     assert f["body"]["widget"] == "markdown"
     assert f["body"]["editor_components"] == []  # no images: the validator refuses them
-    assert f["date"]["widget"] == "string"
-    assert (
-        f["date"]["pattern"][0]
-        == record_schema(read_project(REPO).framework)["properties"]["date"]["pattern"]
-    )
+    assert f["date"]["widget"] == cms.DATE_WIDGET  # refused with validate's message and fix
+    date = record_schema(read_project(REPO).framework)["properties"]["date"]
+    rule = cms.date_rule(read_project(REPO).framework)
+    assert (rule["pattern"], rule["expected"]) == (date["pattern"], date["x-expected"])
     assert f["last_reviewed"]["format"] == "YYYY-MM-DD"
 
 
@@ -137,19 +136,34 @@ def test_the_admin_page_is_built_only_when_the_cms_is_installed(project):
     (project / "cms").symlink_to(REPO / "cms", target_is_directory=True)
     generate(project, today=TODAY, cms_port=9999)
     admin = docs / "admin"
-    assert {"index.html", "config.yml", "kennisbank-cms.js", "decap-cms.js"} <= {
-        p.name for p in admin.iterdir()
-    }
+    assert {
+        "index.html",
+        "config.yml",
+        "kennisbank-cms.js",
+        "kennisbank-record.js",
+        "decap-cms.js",
+    } <= {p.name for p in admin.iterdir()}
     config = yaml.safe_load((admin / "config.yml").read_text(encoding="utf-8"))
     assert config["local_backend"]["url"] == "http://127.0.0.1:9999/api/v1"
     script = (admin / "kennisbank-cms.js").read_text(encoding="utf-8")
     assert "__RECORD_ORDER__" not in script and '"quality": ["evaluation"' in script
+    assert "__DATE_RULE__" not in script and '"maart": 3' in script
     page = (admin / "index.html").read_text(encoding="utf-8")
     assert not re.search(r"(src|href)=\"?(https?:)?//", page)  # everything from the site, no CDN
     assert csp.meta(csp.ADMIN_POLICY) in page  # the web form's Content-Security-Policy
     assert "data-pagefind-body" not in page  # not in the search index
     for md in docs.rglob("*.md"):
         assert "admin/" not in md.read_text(encoding="utf-8"), md  # not linked from pages
+
+
+@pytest.mark.slow
+def test_a_build_without_the_forms_packages_says_admin_was_left_out(project):
+    result = CliRunner().invoke(main, ["build", "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    assert "Zonder het invulformulier: /admin/ is weggelaten, want cms/node_modules/ ontbreekt" in (
+        result.stderr
+    )
+    assert not (project / "site" / "admin").exists()
 
 
 def test_kennisbank_cms_prints_the_configuration_the_build_uses(project):

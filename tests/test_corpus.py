@@ -6,7 +6,12 @@ Layout (see tests/corpus/):
 - `invalid/<case>.yml`: one problem per file; the file states its expected findings in
   `# expect: line:col field: message` comment lines (`(waarschuwing)` marks a warning). Files that
   cannot hold a comment (empty, not UTF-8) have theirs in `invalid/expectations.yml`;
-- `cross/<case>/*.yml`: rules across records, validated together, expectations per file.
+- `cross/<case>/*.yml`: rules across records, validated together, expectations per file; each
+  file, validated alone in a project that holds the others, gets exactly its own.
+
+The corpus is validated in a project of its own (`corpus_project`: this repository's framework,
+guidance and pages, no records), so what it says never depends on the bundled records: a file
+named on the command line is checked against every record of its project.
 
 A `# xfail: reason` line marks a known validator bug: the expectation states the correct
 behaviour and the test is a strict xfail until the bug is fixed.
@@ -14,8 +19,12 @@ behaviour and the test is a strict xfail until the bug is fixed.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import functools
 import random
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,7 +33,8 @@ from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kennisbank_gen.check.validate import check_collection, check_record, validate
+from kennisbank_gen.check.across import check_collection
+from kennisbank_gen.check.validate import check_record, validate
 from kennisbank_gen.errors import FindingsError
 from kennisbank_gen.findings import Finding
 from kennisbank_gen.read.framework import load_framework
@@ -83,8 +93,27 @@ INVALID_FILES = [p for p in record_files(INVALID) if p != EXPECTATIONS]
 CROSS_DIRS = sorted(p for p in CROSS.iterdir() if p.is_dir())
 
 
+@functools.cache
+def corpus_project() -> Path:
+    """A project with this repository's framework, guidance sets and pages, the corpus at
+    tests/corpus as here (so findings name the same paths), and no records of its own."""
+    root = Path(tempfile.mkdtemp(prefix="kb-corpus-"))
+    atexit.register(shutil.rmtree, root, True)
+    for name in ("quality_framework", "content"):
+        shutil.copytree(REPO / name, root / name)
+    (root / "initiatives").mkdir()
+    shutil.copytree(CORPUS, root / "tests" / "corpus")
+    return root
+
+
+def validate_corpus(paths: list[Path], today: dt.date = TODAY):
+    """`validate` of corpus files (or folders), in `corpus_project`."""
+    root = corpus_project()
+    return validate(root, [root / p.relative_to(REPO) for p in paths], today=today)
+
+
 def findings_of(*paths: Path) -> list[Finding]:
-    return validate(REPO, list(paths), today=TODAY).findings
+    return validate_corpus(list(paths)).findings
 
 
 @pytest.mark.parametrize("file", [case(f, f.name) for f in VALID_FILES])
@@ -95,7 +124,7 @@ def test_valid_record_has_no_findings(file: Path):
 def test_valid_records_together_have_no_findings():
     clean = [f for f in VALID_FILES if not header(f, "xfail")]
     assert [f.text() for f in findings_of(*clean)] == []
-    assert len(validate(REPO, clean, today=TODAY).project.records) == len(clean)
+    assert len(validate_corpus(clean).project.records) == len(clean)
 
 
 @pytest.mark.parametrize("file", [case(f, f.name) for f in INVALID_FILES])
@@ -115,6 +144,27 @@ def test_cross_record_case_has_exactly_the_expected_findings(directory: Path):
     findings = findings_of(directory)
     assert actual(findings) == want
     assert len(findings) == len(want)
+
+
+@pytest.mark.parametrize("directory", [case(d, d.name) for d in CROSS_DIRS])
+def test_a_file_validated_alone_gets_its_cross_record_findings(directory: Path, tmp_path: Path):
+    """`kennisbank validate FILE` (what `new` and pre-commit run) checks FILE against every
+    record of the project: each file of a case, added to a project holding the others, gets
+    exactly the findings it gets when all are validated together, naming the same others; the
+    others get none (they are not what was asked about)."""
+    root = tmp_path / "project"
+    for name in ("quality_framework", "content"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copytree(directory, root / "initiatives")
+    prefix = f"{rel(directory)}/"
+    for file in record_files(directory):
+        want = {
+            (path.replace(prefix, "initiatives/"), line.replace(prefix, "initiatives/"))
+            for path, line in expected(file)
+        }
+        findings = validate(root, [root / "initiatives" / file.name], today=TODAY).findings
+        assert actual(findings) == want, file.name
+        assert len(findings) == len(want)
 
 
 def test_corpus_is_complete():
@@ -139,14 +189,14 @@ def test_rules_are_covered():
 
 
 def test_warning_is_not_blocking_unless_strict():
-    report = validate(REPO, [INVALID / "summary-too-long.yml"], today=TODAY)
+    report = validate_corpus([INVALID / "summary-too-long.yml"])
     assert [f.severity for f in report.findings] == ["warning"]
     assert report.blocking() == []
     assert report.blocking(strict=True) == report.findings
 
 
 def test_bare_year_is_read_as_text():
-    report = validate(REPO, [VALID / "alleen-jaartal.yml"], today=TODAY)
+    report = validate_corpus([VALID / "alleen-jaartal.yml"])
     assert report.project.records[0].data["date"] == "2023"
 
 
@@ -163,8 +213,8 @@ def test_oversized_file_is_a_finding(tmp_path: Path):
 def test_future_date_uses_today():
     """The future-date rule compares with the day of validation, not a fixed date."""
     file = VALID / "minimaal.yml"  # date: 2024-03-15
-    assert validate(REPO, [file], today=dt.date(2024, 3, 15)).findings == []
-    [finding] = validate(REPO, [file], today=dt.date(2024, 3, 14)).findings
+    assert validate_corpus([file], dt.date(2024, 3, 15)).findings == []
+    [finding] = validate_corpus([file], dt.date(2024, 3, 14)).findings
     assert finding.rule == "future-date"
     assert (
         finding.message == "verwacht een datum niet na vandaag (2024-03-14), gevonden '2024-03-15'"

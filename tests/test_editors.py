@@ -12,17 +12,20 @@ import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import REPO, TODAY
+from conftest import REPO, TODAY, record_data, records_where
+from form_walkthrough import CHOSEN, GITHUB_ONLY, walkthrough_words
 
 from kennisbank_gen.check.fields import FIELDS
 from kennisbank_gen.check.record_schema import record_schema
 from kennisbank_gen.check.slugs import PROPOSED_MAX, SLUG_MAX, propose, slug_problem, slugify
-from kennisbank_gen.check.validate import validate
+from kennisbank_gen.check.validate import check_record, validate
 from kennisbank_gen.cli import main
 from kennisbank_gen.editors.contributing import BEGIN, END, field_reference, updated_contributing
 from kennisbank_gen.editors.new import SCHEMA_FILE, SCHEMA_LINE
 from kennisbank_gen.publish import generate
 from kennisbank_gen.read.framework import load_framework
+from kennisbank_gen.read.load import load_text
+from kennisbank_gen.render.cms import DECAP_DIST
 
 FLAGS = [
     "--title",
@@ -131,7 +134,8 @@ def _assert_valid_new_record(project: Path, rel: str) -> str:
     assert text.splitlines()[0] == SCHEMA_LINE
     # the validator, on this file alone and on the whole project
     assert run("validate", str(project / rel), "--project", str(project), "--strict").exit_code == 0
-    assert validate(project, today=TODAY).findings == []
+    report = validate(project, today=TODAY)
+    assert report.blocking() == [] and [f for f in report.findings if f.path == rel] == []
     # and what an editor's YAML extension sees: the committed schema accepts it
     schema = json.loads((REPO / SCHEMA_FILE).read_text(encoding="utf-8"))
     jsonschema.validate(yaml.safe_load(text), schema)
@@ -186,6 +190,45 @@ def test_new_without_input_demands_a_criterion_that_may_not_be_unknown(project):
     result = CliRunner().invoke(main, ["new", "--no-input", "--project", str(project)])
     assert result.exit_code == 2
     assert "--quality evaluation=..." in result.output
+
+
+def _without_quality(flags: list[str]) -> list[str]:
+    out, skip = [], False
+    for flag in flags:
+        if skip:
+            skip = False
+        elif flag == "--quality":
+            skip = True
+        else:
+            out.append(flag)
+    return out
+
+
+def test_new_without_input_leaves_out_the_criteria_the_source_may_not_state(project):
+    """As the dialogue does: no `--quality` for a criterion with `unknown: true` ("Niet
+    bekend" on the site); every other criterion still needs one."""
+    framework = load_framework(project / "quality_framework", project)
+    demanded = [c for c in framework.criteria if not c.unknown]
+    flags = _without_quality(FLAGS)
+    for c in demanded:
+        flags += ["--quality", f"{c.id}={c.values[0].id}"]
+    result = run("new", "--no-input", "--project", str(project), *flags)
+    assert result.exit_code == 0, result.output
+    text = _assert_valid_new_record(project, "initiatives/samen-sterk-peer-support.yml")
+    quality = yaml.safe_load(text)["quality"]
+    assert quality == {
+        c.id: c.values[0].id if not c.multiple else [c.values[0].id] for c in demanded
+    }
+
+
+def test_new_never_offers_validate_fix_for_a_file_it_did_not_write(project):
+    flags = list(FLAGS)
+    flags[flags.index("--date") + 1] = "maart 2024"
+    result = run("new", "--no-input", "--project", str(project), *flags)
+    assert result.exit_code == 1
+    assert "gevonden 'maart 2024'; schrijf 2024-03" in result.output  # the fix, for the option
+    assert "--fix" not in result.output
+    assert not (project / "initiatives" / "samen-sterk-peer-support.yml").exists()
 
 
 @pytest.mark.parametrize(
@@ -288,9 +331,12 @@ def test_new_interactive_prompts_in_dutch_and_asks_again_on_bad_answers(project)
 
 
 def test_new_interactive_rejects_an_existing_title_and_keeps_asking(project):
-    existing = next((project / "initiatives").glob("*.yml"))
-    title = yaml.safe_load(existing.read_text())["title"]
+    existing = records_where(project)[0]
+    title = record_data(existing)["title"]
+    # (the file name given: else the one the title proposes may be the existing file's, and
+    # that clash is reported first)
     flags = [f for f in FLAGS if f not in ("--title", "Samen sterk: peer support")]
+    flags += ["--slug", "een-nieuwe-titel"]
     result = run(
         "new", "--project", str(project), *flags, input=f"{title}\nEen nieuwe titel\n\n\n\n\n"
     )
@@ -353,6 +399,21 @@ def test_contributing_follows_a_changed_framework(project, framework):
     assert text.startswith("# Bijdragen aan de Kennisbank Studentenwelzijn")
     assert run("contributing", "--check", "--project", str(project)).exit_code == 0
     assert field_reference(framework) not in text  # the old reference is gone
+
+
+def test_the_form_walkthrough_names_what_the_form_shows(framework):
+    """Every word the guide tells an editor to choose in the web form is one the browser tests
+    choose in the local modes (tests/browser/test_cms_browser.py), or the GitHub sign-in's."""
+    assert walkthrough_words() == CHOSEN | GITHUB_ONLY
+    bundle = REPO / DECAP_DIST / "decap-cms.js"
+    if bundle.is_file():  # Decap's own Dutch for the GitHub sign-in
+        assert '"Inloggen met GitHub"' in bundle.read_text(encoding="utf-8")
+    # the date refusal it quotes is what validate (and the form) says
+    record = (REPO / "tests/corpus/valid/minimaal.yml").read_text(encoding="utf-8")
+    doc = load_text(record.replace("date: 2024-03-15", "date: maart 2024"), "x.yml")
+    [finding] = check_record(doc, framework, TODAY)
+    guide = " ".join((REPO / "CONTRIBUTING.md").read_text(encoding="utf-8").split())
+    assert f"`{finding.message}`" in guide
 
 
 def _fenced(text: str, info: str) -> list[str]:
@@ -422,9 +483,13 @@ def test_built_initiative_pages_link_to_their_yaml_source(built_project):
         assert not re.search(rf'href="{re.escape(repo_url)}/[^"]*\.md"', html)
 
 
-def test_bundled_records_carry_the_schema_line_contributing_promises():
-    records = sorted((REPO / "initiatives").glob("*.yml"))
-    assert records
-    for record in records:
-        first = record.read_text(encoding="utf-8").splitlines()[0]
-        assert first == SCHEMA_LINE, record.name
+def test_the_schema_line_is_a_convenience_not_a_rule(project):
+    """`new` (and the web form) write the `$schema` line, which editors' YAML extensions read;
+    validate does not ask for it: a record made in GitHub's web editor has none (CONTRIBUTING
+    says so)."""
+    assert run("new", "--no-input", "--project", str(project), *FLAGS).exit_code == 0
+    record = project / "initiatives" / "samen-sterk-peer-support.yml"
+    first, rest = record.read_text(encoding="utf-8").split("\n", 1)
+    assert first == SCHEMA_LINE
+    record.write_text(rest, encoding="utf-8")
+    assert validate(project, [record], today=TODAY).findings == []

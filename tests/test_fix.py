@@ -1,5 +1,6 @@
 """`kennisbank validate --fix`: every unambiguous fix is applied in place, changing only that
-value's text (comments, layout, quotes, line ends and a BOM stay), and each change is reported."""
+value's text (comments, layout, quotes, line ends and a BOM stay), and each change is reported.
+Records outside a project are checked in the corpus's project (no records of its own)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import REPO, TODAY
-from test_corpus import INVALID, VALID
+from test_corpus import INVALID, VALID, corpus_project, findings_of
 
 from kennisbank_gen.check.validate import validate
 from kennisbank_gen.cli import main
@@ -29,6 +30,11 @@ CASES = {
         ),
         ("evaluation: Het initiatief is geëvalueerd.", "evaluation: [geevalueerd]"),
     ],
+    "sumary.yml": [("sumary: Korte", "summary: Korte")],
+    "unknown-field.yml": [("themse: [preventie]", "themes: [preventie]")],
+    "www-adres.yml": [("url: www.voorbeeld.nl", "url: https://www.voorbeeld.nl")],
+    "www-in-tekst.yml": [("](www.voorbeeld.nl", "](https://www.voorbeeld.nl")],
+    "tab-indentation.yml": [("\t- Hogeschool Voorbeeld", "  - Hogeschool Voorbeeld")],
     "dubbele-punt-in-titel.yml": [
         (
             "title: Onderzoek: eenzaamheid onder studenten",
@@ -47,6 +53,9 @@ def test_fix_changes_only_the_intended_bytes(project: Path, name: str):
     record = project / "initiatives" / name
     shutil.copy2(INVALID / name, record)
     before = record.read_bytes()
+    offered = run("validate", "--project", project, record)  # offered, never applied silently
+    assert offered.exit_code == 1 and record.read_bytes() == before
+    assert "herstelt `kennisbank validate --fix` voor je" in offered.output
     result = run("validate", "--fix", "--project", project, record)
     after = record.read_bytes()
     expected = before.decode("utf-8")
@@ -70,7 +79,7 @@ def test_fix_keeps_comments_quotes_crlf_and_bom(tmp_path: Path):
     raw = b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8")
     record = tmp_path / "crlf-bom.yml"
     record.write_bytes(raw)
-    result = run("validate", "--fix", "--project", REPO, record)
+    result = run("validate", "--fix", "--project", corpus_project(), record)
     assert result.exit_code == 0, result.output
     want = raw.replace(b"'15 maart 2024'", b"'2024-03-15'").replace(
         b"kind: Onderzoek", b"kind: onderzoek"
@@ -86,7 +95,7 @@ def test_fix_leaves_ambiguous_findings_alone(tmp_path: Path):
         .replace("kind: onderzoek", "kind: podcast")
     )
     record.write_text(text, encoding="utf-8")
-    result = run("validate", "--fix", "--project", REPO, record)
+    result = run("validate", "--fix", "--project", corpus_project(), record)
     assert result.exit_code == 1
     assert record.read_text(encoding="utf-8") == text
     assert "hersteld" not in result.output
@@ -101,3 +110,63 @@ def test_contributing_quotes_what_validate_and_fix_say(project: Path):
     result = run("validate", "--fix", "--project", project, record)
     [change] = [line for line in result.output.splitlines() if " hersteld: " in line]
     assert change.split(": ", 1)[1] in guide
+
+
+MINIMAL = (VALID / "minimaal.yml").read_text(encoding="utf-8")
+CRITERIA = (
+    "  evaluation: [niet-geevalueerd]\n  duration: nvt\n  scale: nvt\n  accessibility: deels\n"
+)
+LINK = "links:\n  - label: Website\n    url: https://example.org\n"
+BLOCK = "body: |\n  ## Aanpak\n\n  Studenten helpen elkaar.\n"
+#: (a valid record, a part of it, that part as tabs made it): a tab that indents a line becomes
+#: the spaces the line above asks for, one line per round (YAML stops at the first tab)
+TABS = {
+    "list-item": (MINIMAL, "\n  - Hogeschool", "\n\t- Hogeschool"),
+    "every-criterion": (MINIMAL, CRITERIA, CRITERIA.replace("  ", "\t")),
+    "two-levels": (
+        MINIMAL.replace("evaluation: [niet-geevalueerd]", "evaluation:\n    - niet-geevalueerd"),
+        "\n    - niet-geevalueerd",
+        "\n\t\t- niet-geevalueerd",
+    ),
+    "field-of-a-list-item": (MINIMAL + LINK, "\n    url:", "\n\turl:"),
+    "block-text": (
+        MINIMAL.replace("body: Een korte beschrijving in Markdown.\n", BLOCK),
+        "\n  Studenten",
+        "\n\tStudenten",
+    ),
+    "four-spaces": (MINIMAL.replace("\n  ", "\n    "), "\n    - Hogeschool", "\n\t- Hogeschool"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TABS))
+def test_fix_indents_with_the_spaces_the_line_above_asks_for(tmp_path: Path, case: str):
+    valid, spaced, tabbed = TABS[case]
+    record = tmp_path / "tabs.yml"
+    record.write_text(valid, encoding="utf-8")
+    assert validate(corpus_project(), [record], today=TODAY).findings == []
+    assert valid.count(spaced) == 1
+    record.write_text(valid.replace(spaced, tabbed), encoding="utf-8")
+    [finding] = validate(corpus_project(), [record], today=TODAY).findings
+    assert finding.message.startswith(
+        "verwacht spaties om in te springen, gevonden een tab; schrijf"
+    )
+    result = run("validate", "--fix", "--project", corpus_project(), record)
+    assert record.read_text(encoding="utf-8") == valid, result.output
+    assert result.exit_code == 0, result.output
+    lines = sum(line.startswith("\t") for line in tabbed.split("\n"))
+    assert result.output.count(" hersteld: ") == lines  # one change a line
+
+
+@pytest.mark.parametrize(
+    ("name", "quoted"),
+    [
+        ("sumary.yml", "`bedoel je 'summary'?`"),
+        ("tab-indentation.yml", "(`schrijf 2 spaties`)"),
+        ("www-adres.yml", "`schrijf https://www.voorbeeld.nl/"),
+    ],
+)
+def test_contributing_quotes_the_fix_validate_offers(name: str, quoted: str):
+    guide = " ".join((REPO / "CONTRIBUTING.md").read_text(encoding="utf-8").split())
+    assert quoted in guide
+    [finding] = findings_of(INVALID / name)
+    assert quoted.strip("(`)").removesuffix("pagina") in finding.message

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO, TODAY
+from conftest import TODAY
 
 from kennisbank_gen.check.validate import validate
 from kennisbank_gen.read.project import read_project
@@ -29,7 +29,7 @@ GOLDEN = FIXTURE / "expected"
 #: the fixture's own "today": its records never age
 FIXTURE_TODAY = dt.date(2026, 11, 1)
 PAGES = {
-    "initiative.md": "initiatieven/inspectie-sociale-veiligheid-kunst-mode-2023.md",
+    "initiative.md": "initiatieven/rapport-sociale-veiligheid-kunstvakopleidingen.md",
     "initiative-niet-bekend.md": "initiatieven/criterium-niet-bekend.md",
     "initiatives-overview.md": "initiatieven/index.md",
     "recommendation.md": "aanbevelingen/inspectie-2023/07.md",
@@ -63,10 +63,16 @@ def test_page_matches_golden_file(rendered, golden):
     assert actual == path.read_text(encoding="utf-8")
 
 
-def test_bundled_overview_counts_every_record():
-    """On the bundled content: properties, not numbers."""
-    records = validate(REPO, today=TODAY).project.records
-    overview = render(REPO)["initiatieven/index.md"]
+def test_bundled_overview_counts_every_record(bundled_project):
+    """On the bundled content: properties, not numbers. Every record is on one page of the
+    overview (`initiatieven/index.md`, then `initiatieven/pagina/<n>.md`)."""
+    records = validate(bundled_project, today=TODAY).project.records
+    files = render(bundled_project)
+    overview = files["initiatieven/index.md"]
     assert re.search(rf"^{len(records)} initiatieven:", overview, re.MULTILINE)
-    for doc in records:
-        assert f"({Path(doc.path).stem}.md)" in overview
+    pages = [overview] + [
+        text for path, text in files.items() if re.fullmatch(r"initiatieven/pagina/\d+\.md", path)
+    ]
+    card = re.compile(r'<li class="kb-card" data-kb-slug="([^"]+)"')
+    slugs = [slug for text in pages for slug in card.findall(text)]
+    assert sorted(slugs) == sorted(Path(doc.path).stem for doc in records)

@@ -239,8 +239,8 @@ def test_python_tags_run_nothing(project):
 
 def test_file_names_cannot_inject_workflow_commands(project):
     """A file name with a line break cannot start a second GitHub annotation."""
-    add_case("regel\n::error::nep.yml", project / "initiatives")
-    result = kennisbank("validate", "--format", "github", cwd=project)
+    case = add_case("regel\n::error::nep.yml", project / "initiatives")
+    result = kennisbank("validate", "--format", "github", case.relative_to(project), cwd=project)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert lines and all(line.startswith("::error file=initiatives/regel%0A") for line in lines)
@@ -297,9 +297,8 @@ def record() -> dict:
 
 
 def test_valid_hostile_records_validate(project):
-    for name in VALID_HOSTILE:
-        add_case(name, project / "initiatives")
-    result = kennisbank("validate", "--strict", cwd=project)
+    cases = [add_case(name, project / "initiatives").relative_to(project) for name in VALID_HOSTILE]
+    result = kennisbank("validate", "--strict", *cases, cwd=project)
     assert_no_crash(result)
     assert result.returncode == 0, result.stdout
 

@@ -22,6 +22,12 @@ from kennisbank_gen.publish.search_index import slim_copy
 pytestmark = pytest.mark.slow
 
 
+@pytest.fixture
+def project(small_project: Path) -> Path:
+    """These tests are of the build's machinery: the tests' own small project will do."""
+    return small_project
+
+
 def fragments(index: Path) -> dict[str, dict]:
     """Pagefind's per-page records (url -> what it indexed: words, filters, meta, anchors)."""
     found = {}

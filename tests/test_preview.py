@@ -10,15 +10,19 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import copy_project
+from conftest import FIXTURE_EXAMPLE, FIXTURE_REPORT, FIXTURE_STUDY, copy_fixture_project
 from mkdocs.config import load_config
 
 from kennisbank_gen.editors.preview import Preview
 from kennisbank_gen.editors.preview_banner import SCRIPT, serve_options
+from kennisbank_gen.editors.preview_gate import PageGate
 from kennisbank_gen.editors.preview_site import PreviewSite
+from kennisbank_gen.read.project import read_project
+from kennisbank_gen.render.markdown_pages import listing_pages
+from kennisbank_gen.render.model import build_model
 
-SLUG = "inspectie-sociale-veiligheid-kunst-mode-2023"
-OTHER = "buddyprogramma-eerstejaars-hogeschool-middenland"
+SLUG = FIXTURE_REPORT
+OTHER = FIXTURE_EXAMPLE
 SERVE_URL = "http://127.0.0.1:8000/"
 ITEM_PAGE = "aanbevelingen/inspectie-2023/01/index.html"  # a guidance item the record answers
 
@@ -42,7 +46,7 @@ def _start(root: Path, site_dir: Path) -> Preview:
 
 @pytest.fixture
 def served(tmp_path: Path):
-    root = copy_project(tmp_path / "project")
+    root = copy_fixture_project(tmp_path / "project")
     return root, _start(root, tmp_path / "site"), tmp_path / "site"
 
 
@@ -61,27 +65,29 @@ def test_a_saved_record_is_rendered_and_built_first_and_reaches_every_page_that_
     record = root / "initiatives" / f"{SLUG}.yml"
     _edit(record, "title: Sturen op", "title: Herzien sturen op")
     page = f"initiatieven/{SLUG}/index.html"
+    site = build_model(read_project(root))
+    listed = listing_pages(site, [site.initiative(SLUG)])  # the overview page of each order
+    assert len(listed) == 2
+    shown = [page] + [f"{p.removesuffix('.md').removesuffix('/index')}/index.html" for p in listed]
     published = []
-    preview.update({record}, publish=lambda: published.append(_html(site_dir, page)))
+    preview.update({record}, publish=lambda: published.append([_html(site_dir, p) for p in shown]))
 
     first, second = preview.steps
     own = {f"initiatieven/{SLUG}.md", SCRIPT}
-    assert own <= first.rendered and all(
-        p.startswith(f"initiatieven/{SLUG}") for p in first.rendered - {SCRIPT}
+    assert own | listed <= first.rendered and all(
+        p.startswith(f"initiatieven/{SLUG}") for p in first.rendered - {SCRIPT} - listed
     )
-    assert first.written == {f"initiatieven/{SLUG}.md"} | {
-        p for p in first.rendered if p.endswith((".bib", ".ris"))
-    }
-    assert first.built and set(first.built) == first.written
     citations = {p for p in first.rendered if p.endswith((".bib", ".ris"))}
+    assert first.written == {f"initiatieven/{SLUG}.md"} | citations | listed
+    assert first.built and set(first.built) == first.written
     assert len(citations) == 2 and not citations & second.written
-    assert "Herzien sturen op" in published[0]  # the first reload already shows it
+    # the first reload already shows it, on its page and on the overviews that list it
+    assert all("Herzien sturen op" in html for html in published[0])
     assert len(published) == 2  # and the second step reloads once more
 
-    # the rest: listings, guidance pages that list it, exports; not the record page again
-    assert f"initiatieven/{SLUG}.md" not in second.written
-    for path in ("initiatieven/index.md", "initiatieven/op-titel.md", "initiatieven.json"):
-        assert path in second.written
+    # the rest: guidance pages that list it, exports; not the record page or overviews again
+    assert not (first.written & second.written)
+    assert "initiatieven.json" in second.written
     for path in (page, "initiatieven/index.html", "initiatieven/op-titel/index.html", ITEM_PAGE):
         assert "Herzien sturen op" in _html(site_dir, path), path
     titles = [i["title"] for i in json.loads(_html(site_dir, "initiatieven.json"))["initiatives"]]
@@ -148,7 +154,7 @@ def test_a_saved_guidance_set_renders_its_own_pages_first_and_reaches_the_record
     assert "tips/inholland-docenten/index.md" in first
     assert "tips/inholland-docenten/01.md" in first
     assert not any(p.startswith("initiatieven/") for p in first)
-    record = "initiatieven/inholland-verbondenheid-rol-docent/index.html"  # lists its tips
+    record = f"initiatieven/{FIXTURE_STUDY}/index.html"  # lists its tips
     for path in ("tips/inholland-docenten/index.html", "tips/inholland-docenten/01/index.html"):
         assert "Hogeschool Inholland (proef)" in _html(site_dir, path)
     assert "Hogeschool Inholland (proef)" in _html(site_dir, record)
@@ -189,10 +195,13 @@ def test_a_stopped_second_step_is_finished_by_the_next_update(served):
 
     preview.update({record}, pending=lambda: bool(preview.steps[1].written) and pending())
     assert preview.site.stale  # some pages were written but not built
-    assert "Onderbroken" not in _html(site_dir, "initiatieven/op-titel/index.html")
+    # a page that lists the record (a recommendation it answers), left for the next update
+    left = [p for p in preview.site.stale if p.endswith(".md") and p.startswith("aanbevelingen/")]
+    html = [f"{p.removesuffix('.md').removesuffix('/index')}/index.html" for p in left]
+    assert html and all("Onderbroken" not in _html(site_dir, p) for p in html)
     preview.update(set())
     assert not preview.site.stale
-    assert "Onderbroken" in _html(site_dir, "initiatieven/op-titel/index.html")
+    assert all("Onderbroken" in _html(site_dir, p) for p in html)
 
 
 def test_mkdocs_yml_or_the_theme_overrides_change_builds_everything(served):
@@ -212,7 +221,7 @@ def test_mkdocs_yml_or_the_theme_overrides_change_builds_everything(served):
 def test_a_project_given_as_a_relative_path_still_updates_just_the_saved_page(
     tmp_path: Path, monkeypatch
 ):
-    root = copy_project(tmp_path / "project")
+    root = copy_fixture_project(tmp_path / "project")
     monkeypatch.chdir(root)
     preview = _start(Path("."), tmp_path / "site")
     record = root / "initiatives" / f"{SLUG}.yml"  # file events name absolute paths
@@ -255,3 +264,21 @@ def test_after_many_updates_the_site_is_what_a_full_generation_and_build_make(se
     updated, full = _tree(site_dir), _tree(tmp_path / "fresh-site")
     assert sorted(updated) == sorted(full)
     assert [p for p in full if updated[p] != full[p]] == []
+
+
+def test_the_gate_lets_every_page_of_the_bundled_content_through_and_names_sources(served):
+    """The preview's gate checks against the preview's own host: no page the build would ship
+    is refused there; a refused page names the file it is made from."""
+    _root, preview, site_dir = served
+    gate = PageGate(SERVE_URL, preview.source_of, pytest.fail)
+    pages = sorted(site_dir.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        content = page.read_bytes()
+        assert gate.served(page.relative_to(site_dir).as_posix(), content) is content, page
+    assert preview.source_of(f"initiatieven/{SLUG}/index.html") == f"initiatives/{SLUG}.yml"
+    assert preview.source_of("over/index.html") == "content/over.md"
+    assert preview.source_of("kwaliteitskader/index.html") == "quality_framework/"
+    item = preview.source_of(ITEM_PAGE)
+    assert item.startswith("content/guidance/") and item.endswith(".yml")
+    assert preview.source_of("404.html") == "404.html"  # the theme's, not a docs file

@@ -66,4 +66,10 @@ def test_a_new_record_keeps_the_pull_request_checks_green(project: Path, monkeyp
     records = report.project.records
     overview = render(project)["initiatieven/index.md"]
     assert re.search(rf"^{len(records)} initiatieven:", overview, re.MULTILINE)
-    assert f"({slug}.md)" in overview
+    overview_pages = [
+        text
+        for name, text in render(project).items()
+        if name == "initiatieven/index.md" or name.startswith("initiatieven/pagina/")
+    ]
+    card = re.compile(rf'<a href="(?:\.\./)*{re.escape(slug)}/"')
+    assert sum(bool(card.search(text)) for text in overview_pages) == 1  # on one overview page

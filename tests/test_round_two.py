@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import TODAY
+from conftest import TODAY, edit_record, records_where
 from test_hostile import assert_no_crash, kennisbank
 
 from kennisbank_gen.findings import Finding, format_text, neutralise
@@ -38,7 +38,7 @@ def edit(file: Path, old: str, new: str) -> None:
             r", gevonden niets",
         ),
         (
-            "site_url: https://kennisbank.example.org/",
+            "site_url: https://kennisbankstudentenwelzijn.nl/",
             "site_url: 3",
             r"mkdocs\.yml:\d+:\d+: site_url: verwacht een tekst voor site_url, gevonden 3",
         ),
@@ -185,11 +185,8 @@ TRIGGERS = ("=", "+", "-", "@", "\t")
 def test_csv_has_no_formula_in_any_cell_with_any_separator(project):
     from kennisbank_gen.publish import build
 
-    record = project / "initiatives" / "buddyprogramma-eerstejaars-hogeschool-middenland.yml"
-    edit(
-        record,
-        "title: Buddyprogramma voor eerstejaars",
-        'title: "Buddy;=HYPERLINK(\\"https://evil.example\\")\\r=1+1, -2"',
+    edit_record(
+        records_where(project)[0], title='Buddy;=HYPERLINK("https://evil.example")\r=1+1, -2'
     )
     edit(
         project / "quality_framework" / "criteria.yml",
@@ -264,6 +261,6 @@ def test_invisible_and_lookalike_characters_do_not_make_a_title_unique(project, 
     second = text.replace("title: Minimaal record", f"title: {twin}")
     assert second != text
     (project / "initiatives" / "tweede.yml").write_text(second, encoding="utf-8")
-    files = [project / "initiatives" / "eerste.yml", project / "initiatives" / "tweede.yml"]
-    findings = validate(project, files, today=TODAY).findings
+    # the second one added: checked against the project, the finding is on it
+    findings = validate(project, [project / "initiatives" / "tweede.yml"], today=TODAY).findings
     assert [(f.path, f.rule) for f in findings] == [("initiatives/tweede.yml", "duplicate-title")]

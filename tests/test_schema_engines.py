@@ -1,6 +1,6 @@
 """Records are checked by `jsonschema_rs`; `jsonschema` stays the reference. Both engines must
 give the same findings (file, line, column, field, message, fix) on the whole corpus, the
-bundled records and a grid of hostile values."""
+bundled (and generated) records and a grid of hostile values."""
 
 from __future__ import annotations
 
@@ -16,17 +16,14 @@ from kennisbank_gen.check.record_schema import record_validator
 from kennisbank_gen.check.validate import validate
 from kennisbank_gen.read.framework import load_framework
 from kennisbank_gen.read.load import load_text
-from kennisbank_gen.read.project import read_records
+from kennisbank_gen.read.project import read_project, read_records
 from kennisbank_gen.schema_errors import ENGINE_VARIABLE, SchemaValidator, schema_findings
 
 TODAY = dt.date(2026, 6, 1)
 CORPUS = REPO / "tests" / "corpus"
 FRAMEWORK = load_framework(REPO / "quality_framework", REPO)
 RECORD_FILES = sorted(
-    p
-    for base in (CORPUS, REPO / "initiatives")
-    for p in base.rglob("*")
-    if p.suffix in (".yml", ".yaml") and p.name != "expectations.yml"
+    p for p in CORPUS.rglob("*") if p.suffix in (".yml", ".yaml") and p.name != "expectations.yml"
 )
 RECORD_DIRS = sorted({p.parent for p in RECORD_FILES})
 
@@ -61,11 +58,26 @@ def test_engines_agree_on_each_record(file: Path):
         assert fast == reference
 
 
+def test_engines_agree_on_the_bundled_records(bundled_project: Path):
+    docs = read_project(bundled_project).records
+    assert docs
+    for doc in docs:
+        fast, reference = both(doc)
+        assert fast == reference, doc.path
+
+
 @pytest.mark.parametrize("directory", RECORD_DIRS, ids=lambda p: p.relative_to(REPO).as_posix())
 def test_engines_agree_on_validate(directory: Path, monkeypatch):
     fast = validate(REPO, [directory], today=TODAY).findings
     monkeypatch.setenv(ENGINE_VARIABLE, "jsonschema")
     reference = validate(REPO, [directory], today=TODAY).findings
+    assert shown(fast) == shown(reference)
+
+
+def test_engines_agree_on_validate_of_the_bundled_content(bundled_project: Path, monkeypatch):
+    fast = validate(bundled_project, today=TODAY).findings
+    monkeypatch.setenv(ENGINE_VARIABLE, "jsonschema")
+    reference = validate(bundled_project, today=TODAY).findings
     assert shown(fast) == shown(reference)
 
 

@@ -6,6 +6,7 @@ Browser tests of the search itself are in tests/browser/test_search_browser.py.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 import sys
@@ -14,13 +15,19 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import REPO, TODAY
+from conftest import TODAY, edit_record, record_data, records_where
 
 from kennisbank_gen.check.validate import validate
 from kennisbank_gen.config import SiteConfig
 from kennisbank_gen.errors import BuildError, ConfigError
 from kennisbank_gen.publish import build, generate, search_index
-from kennisbank_gen.read.framework import SEARCHABLE, Criterion, Value, load_framework
+from kennisbank_gen.read.framework import (
+    SEARCHABLE,
+    UNKNOWN_ID,
+    Criterion,
+    Value,
+    load_framework,
+)
 from kennisbank_gen.read.project import read_project
 from kennisbank_gen.render import search, search_words
 from kennisbank_gen.render.markdown_pages import render_site
@@ -30,13 +37,14 @@ FILTER = re.compile(r'<span data-pagefind-filter="([^"]+)">([^<]*)</span>')
 
 
 @pytest.fixture(scope="module")
-def site():
-    return build_model(read_project(REPO))
+def site(bundled_project):
+    return build_model(read_project(bundled_project))
 
 
 @pytest.fixture(scope="module")
-def rendered(site):
-    return render_site(site, SiteConfig.from_mkdocs(REPO / "mkdocs.yml"), REPO / "content")
+def rendered(site, bundled_project):
+    config = SiteConfig.from_mkdocs(bundled_project / "mkdocs.yml")
+    return render_site(site, config, bundled_project / "content")
 
 
 def filters_in(markdown: str) -> set[tuple[str, str]]:
@@ -68,8 +76,11 @@ def test_initiative_pages_carry_every_facet_value_of_their_record(site, rendered
     for i in site.initiatives:
         expected = {("type", "initiatief"), ("soort", i.kind.id)}
         expected.add(("echt", "nee" if i.example else "ja"))  # "alleen echte initiatieven"
-        expected |= {("thema", t.id) for t in i.themes} | {("sector", s.id) for s in i.sectors}
-        expected |= {(r.criterion.id, v.id) for r in i.ratings for v in r.values}
+        expected |= {("thema", t.id) for t in i.themes}
+        # sectors and criteria the record leaves out are the filter value "Niet bekend"
+        expected |= {("sector", s.id) for s in i.sectors} or {("sector", UNKNOWN_ID)}
+        for r in i.ratings:
+            expected |= {(r.criterion.id, v.id) for v in r.values} or {(r.criterion.id, UNKNOWN_ID)}
         assert filters_in(rendered[i.page]) == expected, i.slug
         assert '<span data-pagefind-meta="type">Initiatief</span>' in rendered[i.page]
         # result rows show the date and whether it is a fictional example
@@ -77,9 +88,18 @@ def test_initiative_pages_carry_every_facet_value_of_their_record(site, rendered
         flag = '<span data-pagefind-meta="example">Fictief voorbeeld</span>'
         assert (flag in rendered[i.page]) == i.example, i.slug
         # sort keys for the theme override (Pagefind drops pages without them when sorting)
+        # (values the theme prints into HTML attributes, so already escaped: front_matter)
         front = yaml.safe_load(rendered[i.page].split("---")[1])
+        sort = {key: html.unescape(value) for key, value in front["sort"].items()}
         y, m, d = i.date.sort_key
-        assert front["sort"] == {"date": f"{y:04d}-{m:02d}-{d:02d}", "title": i.title.casefold()}
+        day = f"{y:04d}-{m:02d}-{d:02d}"
+        # and per judging criterion, "strong to weak": its step ("Niet bekend": 0), then the date
+        levels = {
+            f"niveau-{r.criterion.id}": f"{r.level}-{day}"
+            for r in i.ratings
+            if r.criterion.kind == "judgement"
+        }
+        assert sort == {"date": day, "title": i.title.casefold(), **levels}, i.slug
 
 
 def test_search_excerpts_come_from_summary_and_body_only(site, rendered):
@@ -99,15 +119,18 @@ def test_search_excerpts_come_from_summary_and_body_only(site, rendered):
         assert card.find_parent(attrs={"data-pagefind-ignore": True}) is not None
 
 
-def test_word_list_holds_the_words_of_the_index_and_the_search_terms(site, rendered):
+def test_word_list_holds_the_words_of_the_index_and_the_search_terms(
+    site, rendered, bundled_project
+):
     """The query handling (assets/kennisbank-query.js) hands Pagefind only words of this list:
     it must hold the words of the records, the hand-written pages and every search term."""
     data = json.loads(rendered[search.WORDS])
     words = data["words"]
     assert words == sorted(set(words))
     assert all(len(w) >= 2 and w == w.casefold() for w in words)
-    assert "vertrouwenspersoon" in words  # a summary
-    for page in (REPO / "content").glob("*.md"):  # the hand-written pages
+    for i in site.initiatives:  # the records' titles and summaries
+        assert search_words.words_of(f"{i.title} {i.summary}") <= set(words), i.slug
+    for page in (bundled_project / "content").glob("*.md"):  # the hand-written pages
         assert search_words.words_of(page.read_text(encoding="utf-8")) <= set(words), page.name
     item = next(iter(site.items.values()))
     assert set(search_words.words_of(f"{item.title} {item.summary}")) <= set(words)
@@ -247,15 +270,10 @@ def test_criterion_with_a_reserved_id_gets_its_own_key():
 
 
 def test_record_text_in_the_search_block_is_escaped(project: Path):
-    record = project / "initiatives" / "onderzoek-eenzaamheid-mbo-studenten.yml"
-    text = record.read_text(encoding="utf-8")
-    title = re.search(r"^title: (.*)$", text, re.M).group(1)
-    hostile = 'Eenzaamheid <img src=x onerror="alert(1)"> & "quotes"'
-    record.write_text(text.replace(f"title: {title}", f"title: '{hostile}'"), encoding="utf-8")
+    record = records_where(project)[0]
+    edit_record(record, title='Eenzaamheid <img src=x onerror="alert(1)"> & "quotes"')
     generate(project, today=TODAY)
-    page = (project / "build/docs/initiatieven/onderzoek-eenzaamheid-mbo-studenten.md").read_text(
-        encoding="utf-8"
-    )
+    page = (project / f"build/docs/initiatieven/{record.stem}.md").read_text(encoding="utf-8")
     block = page[page.index('<div class="kb-search-data"') :]
     block = block[: block.index("\n</div>")]
     assert "<img" not in block
@@ -288,20 +306,17 @@ def add_criterion(project: Path) -> dict[str, str]:
     criteria = project / "quality_framework" / "criteria.yml"
     criteria.write_text(criteria.read_text(encoding="utf-8") + NEW_CRITERION, encoding="utf-8")
     values = {}
-    for n, record in enumerate(sorted((project / "initiatives").glob("*.yml"))):
+    for n, record in enumerate(records_where(project)):
         values[record.stem] = "ja" if n % 2 == 0 else "nee"
-        text = record.read_text(encoding="utf-8")
-        record.write_text(
-            text.replace("\nquality:\n", f"\nquality:\n  co-creatie: {values[record.stem]}\n"),
-            encoding="utf-8",
-        )
+        quality = record_data(record)["quality"]
+        edit_record(record, quality={**quality, "co-creatie": values[record.stem]})
     return values
 
 
 @pytest.mark.slow
 def test_a_new_criterion_becomes_a_facet_without_code_changes(project: Path):
     add_criterion(project)
-    assert validate(project, today=TODAY).findings == []
+    assert validate(project, today=TODAY).blocking() == []
     build(project, today=TODAY)
     docs = project / "build" / "docs"
     browse = BeautifulSoup((docs / "zoeken.md").read_text(encoding="utf-8"), "html.parser")
@@ -376,7 +391,8 @@ def tree_digest(directory: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_failing_pagefind_stops_the_build_and_keeps_the_previous_site(project, monkeypatch):
+def test_failing_pagefind_stops_the_build_and_keeps_the_previous_site(small_project, monkeypatch):
+    project = small_project
     build(project, today=TODAY)
     before = tree_digest(project / "site")
     # an option Pagefind refuses
@@ -409,9 +425,12 @@ time.sleep(3600)
     ],
     ids=["dies", "hangs"],
 )
-def test_pagefind_dying_or_hanging_stops_the_build(project, monkeypatch, tmp_path, script, said):
+def test_pagefind_dying_or_hanging_stops_the_build(
+    small_project, monkeypatch, tmp_path, script, said
+):
     """A Dutch BuildError (Pagefind gets a time limit too), the previous site stays, nothing is
     left behind."""
+    project = small_project
     build(project, today=TODAY)
     before = tree_digest(project / "site")
     pagefind = tmp_path / "pagefind"

@@ -268,7 +268,7 @@ def test_check_in_site_names_the_missing_pages(tmp_path):
 
 def test_the_project_option_is_resolved_to_an_absolute_path(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "kb").mkdir()
+    (tmp_path / "kb" / "initiatives").mkdir(parents=True)
 
     @click.command()
     @project_option

@@ -36,6 +36,12 @@ KENNISBANK = Path(sys.executable).with_name("kennisbank")
 LOCK_MESSAGE = "er loopt al een andere build van dit project"
 
 
+@pytest.fixture
+def project(small_project: Path) -> Path:
+    """These tests are of the build's machinery: the tests' own small project will do."""
+    return small_project
+
+
 def digest(directory: Path) -> dict[str, str]:
     return {
         p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()

@@ -40,31 +40,52 @@ def make_targets() -> set[str]:
     return {t.replace("$(VENV)", ".venv").replace("$(STAMP)", ".venv/.installed") for t in targets}
 
 
-def test_pull_request_workflow_validates_builds_and_tests():
+def test_pull_request_workflow_has_a_content_lane_and_a_full_lane():
     wf = workflow("pr.yml")
-    assert "pull_request" in wf["on"]
+    assert "pull_request" in wf["on"] and wf["on"]["push"]["branches"] == ["main"]
     assert wf["permissions"] == {"contents": "read"}
-    (job,) = wf["jobs"].values()
-    # Debian, so the browser tests find Debian's Chromium at /usr/bin/chromium
-    assert "bookworm" in job["container"] or "debian" in job["container"]
-    assert "actions/checkout" in uses(job)
-    commands = runs(job)
-    assert "apt-get install -y -qq chromium" in commands
-    order = [
-        commands.index("kennisbank validate --format github"),
-        commands.index("kennisbank build"),
-        commands.index("make test"),
-    ]
-    assert order == sorted(order)
-    test_step = next(s for s in steps(job) if "make test" in s.get("run", ""))
-    assert test_step["env"]["KENNISBANK_REQUIRE_BROWSER"] == "1"
-    # a failing validation still lets the build and tests report
-    for step in steps(job):
-        if "kennisbank build" in step.get("run", "") or "make test" in step.get("run", ""):
-            assert step["if"] == "${{ !cancelled() }}"
+    lane, content, full = wf["jobs"]["lane"], wf["jobs"]["content"], wf["jobs"]["full"]
+    # the lane comes from the path classifier as the target branch has it (a pull request
+    # cannot reclassify itself); no classifier there, or a push: the full lane
+    assert "fetch-depth" in steps(lane)[0]["with"]
+    assert 'git show "origin/$BASE:.ci/lanes.py"' in runs(lane)
+    assert 'lane --base "origin/$BASE"' in runs(lane)
+    assert runs(lane).count("lane=code") == 1
+    assert lane["outputs"]["lane"] == "${{ steps.lane.outputs.lane }}"
+    assert content["if"] == "needs.lane.outputs.lane == 'content'"
+    assert full["if"] == "needs.lane.outputs.lane == 'code'"
+    for job in (content, full):
+        assert job["needs"] == "lane"
+        # Debian, so the browser tests find Debian's Chromium at /usr/bin/chromium
+        assert "bookworm" in job["container"] or "debian" in job["container"]
+        assert "actions/checkout" in uses(job)
+        assert "apt-get install -y -qq chromium" in runs(job)
+        browser = next(
+            s for s in steps(job) if re.search(r"make (check-content|test)", s.get("run", ""))
+        )
+        assert browser["env"]["KENNISBANK_REQUIRE_BROWSER"] == "1"
+    assert "make check-content" in runs(content) and "FORMAT=github" in runs(content)
+    commands = runs(full)
+    assert commands.index("kennisbank validate --format github") < commands.index("make test")
+    # a failing validation still lets the tests report
+    test_step = next(s for s in steps(full) if "make test" in s.get("run", ""))
+    assert test_step["if"] == "${{ !cancelled() }}"
     targets = make_targets()
-    for target in re.findall(r"\bmake ([\w./-]+)", commands):
+    for target in re.findall(r"\bmake ([\w./-]+)", runs(content) + commands):
         assert target in targets, f"make {target} is not a Makefile target"
+
+
+def test_the_content_lane_validates_builds_and_runs_the_content_tests():
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\ncheck-content:", 1)[1].split("\n\n", 1)[0]
+    order = [recipe.index(step) for step in ("validate --format $(FORMAT)", "kennisbank build")]
+    order.append(recipe.index("pytest"))
+    assert order == sorted(order)
+    assert ".ci/lanes.py records --base $(BASE)" in recipe
+    assert "KENNISBANK_BUILT_PROJECT" in recipe and "KENNISBANK_RECORD_SEEDS=none" in recipe
+    tests = re.search(r"^CONTENT_TESTS := (.*)$", makefile, re.MULTILINE).group(1).split()
+    assert tests == ["tests/browser/test_privacy.py", "tests/browser/test_changed_records.py"]
+    assert all((REPO / t).is_file() for t in tests)
 
 
 def test_main_workflow_builds_and_deploys_to_pages():
@@ -152,3 +173,34 @@ def test_pre_commit_hook_runs_the_validator(hook, project):
     )
     assert bad.returncode == 1
     assert "initiatives/nieuw.yml:1:1:" in bad.stdout
+
+
+def make(*args: str) -> str:
+    done = subprocess.run(
+        ["make", "--no-print-directory", *args], cwd=REPO, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_make_help_lists_every_target_in_dutch():
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    phony = re.search(r"^\.PHONY: (.*)$", makefile, re.MULTILINE).group(1).split()
+    shown = make("-s", "help")
+    assert shown == make()  # `make` alone shows it too
+    assert shown.startswith("Gebruik: make DOEL")
+    listed = dict(re.findall(r"^  ([a-z-]+) +(.+)$", shown, re.MULTILINE))
+    assert set(listed) == set(phony)
+    # messages an editor reads, in Dutch: the list, and what the recipes print
+    printed = re.findall(r"@echo \"([^\"]*)\"", makefile) + list(listed.values())
+    english = re.compile(r"\b(the|and|with|or|run|any|this|site with)\b", re.IGNORECASE)
+    assert [text for text in printed if english.search(text)] == []
+
+
+def test_make_site_installs_the_site_without_the_test_tools(tmp_path: Path):
+    venv = f"VENV={tmp_path / 'venv'}"
+    site = make("-n", "site", venv)  # what would run in a fresh checkout
+    assert "pip install --quiet -c constraints.txt -e .\n" in site
+    assert "[test]" not in site
+    test = make("-n", "test", venv)
+    assert "-e '.[test]'" in test and "pytest" in test

@@ -133,6 +133,7 @@ def validate(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
+    metavar="BESTAND",
     help="Schrijf naar dit bestand in plaats van naar de standaarduitvoer.",
 )
 @project_option

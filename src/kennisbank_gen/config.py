@@ -65,6 +65,22 @@ THEME_SETTINGS = {
 #: where the package's stylesheets and scripts are in the site (`render/assets/`)
 ASSETS = "assets"
 
+
+def _a_project(ctx: click.Context, param: click.Parameter, root: Path) -> Path:
+    """`--project` must name a project: a folder with mkdocs.yml or initiatives/ (exit 2, in
+    Dutch, naming the option, when it does not; not a traceback about a missing framework)."""
+    if (root / "mkdocs.yml").is_file() or (root / "initiatives").is_dir():
+        return root
+    where = "deze map" if root == Path.cwd().resolve() else str(root)
+    click.echo(
+        f"Geen project in {where} ({root.resolve()}): verwacht mkdocs.yml of de map "
+        "initiatives/, gevonden geen van beide. Ga naar de projectmap of noem die met "
+        "--project MAP.",
+        err=True,
+    )
+    ctx.exit(2)
+
+
 #: the `--project` option every command takes: where the project lives, as an absolute path
 #: (MkDocs reads paths in mkdocs.yml from its folder; a relative root would put them elsewhere)
 project_option = click.option(
@@ -73,6 +89,8 @@ project_option = click.option(
     type=click.Path(file_okay=False, exists=True, path_type=Path, resolve_path=True),
     default=".",
     show_default=True,
+    callback=_a_project,
+    metavar="MAP",
     help="Projectmap (met mkdocs.yml, initiatives/, quality_framework/, content/).",
 )
 

@@ -72,12 +72,13 @@ class Finding:
         return neutralise(f"{where}:{field} {one_line(self.message)}{tag}")
 
 
-def format_text(findings: list[Finding]) -> str:
+def format_text(findings: list[Finding], fix_hint: bool = True) -> str:
+    """One line per finding, then the counts; with `fix_hint`, how many `--fix` repairs."""
     lines = [f.text() for f in sorted(findings)]
     n_err = sum(f.severity == "error" for f in findings)
     n_warn = len(findings) - n_err
     lines.append(f"{n_err} fout(en), {n_warn} waarschuwing(en)")
-    if fixable := sum(f.fix is not None for f in findings):
+    if fix_hint and (fixable := sum(f.fix is not None for f in findings)):
         lines.append(f"{fixable} hiervan herstelt `kennisbank validate --fix` voor je.")
     return "\n".join(lines)
 

@@ -34,6 +34,10 @@ from .errors import BuildError, KennisbankError
 #: seconds a step may go without any of its tasks finishing before its workers count as wedged
 STALL_S = 900.0
 _PR_SET_PDEATHSIG = 1
+#: the exit status of a child whose parent had gone before it asked to die with it
+ORPHANED = 3
+#: looked up once, here: a child calls it between fork and exec (`preexec_fn`)
+_PRCTL = ctypes.CDLL(None).prctl if sys.platform == "linux" else None
 #: the state of the step being run, as the workers inherit it through the fork
 _shared: Any = None
 
@@ -62,19 +66,25 @@ def _forking_is_safe() -> bool:
     )
 
 
-def die_with_parent() -> Callable[[], object] | None:
-    """For `subprocess.Popen(preexec_fn=...)`: the child is killed when this process dies (None
-    beside other threads, where running Python between fork and exec is not safe)."""
-    if not _forking_is_safe():
-        return None
-    return functools.partial(ctypes.CDLL(None).prctl, _PR_SET_PDEATHSIG, signal.SIGKILL)
+def die_with_parent(parent: int) -> None:
+    """In a child, first thing (a worker's initializer, Popen's `preexec_fn`): be killed
+    (SIGKILL) when `parent`, the process that made it, ends, even by SIGKILL (Linux's
+    `PR_SET_PDEATHSIG`, kept across exec); when it has ended already, exit now (ORPHANED)."""
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(ORPHANED)
+
+
+def dying_with_this_process() -> Callable[[], None] | None:
+    """For `subprocess.Popen(preexec_fn=...)`: the child dies with this process (None beside
+    other threads, where running Python between fork and exec is not safe)."""
+    return functools.partial(die_with_parent, os.getpid()) if _forking_is_safe() else None
 
 
 def _start_worker(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before the line above
-        os._exit(1)
+    die_with_parent(parent)
 
 
 def _run(function: Callable, task: Any) -> Any:

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 import jsonschema_rs
 from jsonschema import Draft202012Validator
 
-from .findings import Finding
+from .findings import Finding, Fix
 from .read.dates import parse_dutch
 from .read.load import Document
 
@@ -52,9 +55,16 @@ def did_you_mean(found: Any, options, cutoff: float = 0.6) -> str:
     return f"; bedoel je '{close[0]}'?" if close else ""
 
 
+def _plain(text: str) -> str:
+    """Text without case and accents: 'Suïcidepreventie' -> 'suicidepreventie'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _key(text: str) -> str:
-    """What makes a typed label the same as the framework's: case, spacing, a final full stop."""
-    return " ".join(text.casefold().strip().rstrip(".").split())
+    """What makes a typed label the same as the framework's: case, accents, spacing, a final
+    full stop."""
+    return " ".join(_plain(text).strip().rstrip(".").split())
 
 
 def id_for_label(found: Any, schema: dict) -> str | None:
@@ -66,6 +76,44 @@ def id_for_label(found: Any, schema: dict) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
+def close_term(found: Any, options: list, labels: dict[str, str] | None = None) -> str:
+    """A "; bedoel je 'id'?" hint when `found` is close to one option's id, or the start of
+    exactly one; "; bedoel je 'id' (Label)?" when it is close to that option's label; else ""."""
+    if not isinstance(found, str) or not found.strip():
+        return ""
+    labels = labels or {}
+    names: dict[str, tuple[str, str]] = {}  # what an option is called (plain) -> (id, label)
+    for option in map(str, options):
+        names.setdefault(_key(option), (option, ""))
+        if option in labels:
+            names.setdefault(_key(labels[option]), (option, labels[option]))
+    typed = _key(found)
+    starts = {names[n] for n in names if len(typed) >= 3 and n.startswith(typed)}
+    if len({chosen for chosen, _ in starts}) == 1:
+        chosen, label = min(starts)
+    elif close := difflib.get_close_matches(typed, list(names), n=1, cutoff=0.6):
+        chosen, label = names[close[0]]
+    else:
+        return ""
+    return f"; bedoel je '{chosen}'" + (f" ({label})?" if label else "?")
+
+
+#: an address typed without its scheme: www.example.nl/..., or example.nl/...
+_WEB_ADDRESS = re.compile(
+    r"(?:www\.[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:[/?#][^\s<>\"]*)?"
+    r"|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/[^\s<>\"]*)",
+    re.IGNORECASE,
+)
+
+
+def web_address(found: Any) -> str | None:
+    """'www.example.nl/pagina' -> 'https://www.example.nl/pagina': a web address typed without
+    `https://` (offered as a fix, never added silently); None for anything else."""
+    if isinstance(found, str) and _WEB_ADDRESS.fullmatch(found):
+        return "https://" + found
+    return None
+
+
 def _as_list(found: Any, schema: dict) -> str | None:
     """'Coronagerelateerd, studentenwelzijn' typed where a list of ids belongs -> '[a, b]'."""
     items = schema.get("items", {})
@@ -75,14 +123,48 @@ def _as_list(found: Any, schema: dict) -> str | None:
     return f"[{', '.join(ids)}]" if ids and all(ids) else None
 
 
-def _dated(found: Any, schema: dict) -> str | None:
-    """A Dutch date ('augustus 2019') typed where `x-format: date` belongs -> '2019-08'."""
+def _suggested(found: Any, schema: dict) -> str | None:
+    """What the editor meant, where `x-format` says what belongs: a date as the record writes
+    it for a Dutch one ('augustus 2019' -> '2019-08'), an address with its `https://`."""
+    if schema.get("x-format") == "url":
+        return web_address(found)
     if schema.get("x-format") not in ("date", "full-date") or not isinstance(found, str):
         return None
     date = parse_dutch(found)
     if date is None or (schema["x-format"] == "full-date" and not date.day):
         return None
     return date.iso
+
+
+#: more unknown names than this in one mapping, and none is taken for a misspelling
+RENAMES_MAX = 20
+
+
+def _renames(found: Any, schema: dict) -> dict[str, str]:
+    """Unknown names in the mapping `found` that are a misspelling of exactly one known field it
+    does not have ('sumary' -> 'summary'), and the only one of that field."""
+    if not isinstance(found, dict):
+        return {}
+    known = schema.get("properties", {})
+    unknown = [name for name in found if name not in known]
+    if not unknown or len(unknown) > RENAMES_MAX:
+        return {}  # (thousands of unknown names are no misspelling)
+    absent = [name for name in known if name not in found]
+    renames = {}
+    for name in unknown:
+        close = difflib.get_close_matches(name, absent, n=2, cutoff=0.8)
+        if len(close) == 1:
+            renames[name] = close[0]
+    targets = Counter(renames.values())
+    return {name: field for name, field in renames.items() if targets[field] == 1}
+
+
+def _rename(doc: Document, path: tuple, new: str | None) -> Fix | None:
+    """The fix that renames the field at `path` to `new` (its name as typed, unquoted)."""
+    if new is None or path not in doc.positions:
+        return None
+    line, col = doc.positions[path]
+    return Fix(line, col, str(path[-1]), new)
 
 
 def _translate(doc: Document, error, rule: str) -> list[Finding]:
@@ -96,33 +178,36 @@ def _translate(doc: Document, error, rule: str) -> list[Finding]:
         return [doc.finding(path, message + hint, rule, fix=fix)]
 
     if kind == "required":
-        missing = [name for name in error.validator_value if name not in found]
+        renamed = set(_renames(found, schema).values())  # said once, at the misspelt name
+        missing = [n for n in error.validator_value if n not in found and n not in renamed]
         message = "verwacht dit veld, gevonden: het ontbreekt"
         return [doc.finding((*path, name), message, rule) for name in missing]
     if kind == "additionalProperties":
         known = sorted(schema.get("properties", {}))
-        extra = [k for k in found if k not in known]
+        renames = _renames(found, schema)
         return [
             doc.finding(
                 (*path, k),
                 f"verwacht een van de bekende velden, gevonden het onbekende veld '{k}'"
-                + did_you_mean(k, known),
+                + (f"; bedoel je '{renames[k]}'?" if k in renames else did_you_mean(k, known)),
                 rule,
                 on_key=True,
+                fix=_rename(doc, (*path, k), renames.get(k)),
             )
-            for k in extra
+            for k in found
+            if k not in known
         ]
     if kind == "enum":
         options = error.validator_value
         message = f"verwacht een van [{', '.join(map(str, options))}], gevonden {_shown(found)}"
         if chosen := id_for_label(found, schema):
             return at(message + f" (het label van '{chosen}')", chosen)
-        return at(message + did_you_mean(found, options))
+        return at(message + close_term(found, options, schema.get("x-labels")))
     if kind == "type" and (as_list := _as_list(found, schema)):
         return at(f"verwacht een lijst, gevonden {_shown(found)}", as_list, keep_quotes=False)
     if kind in ("type", "minimum", "maximum", "pattern") and "x-expected" in schema:
         return at(
-            f"verwacht {schema['x-expected']}, gevonden {_shown(found)}", _dated(found, schema)
+            f"verwacht {schema['x-expected']}, gevonden {_shown(found)}", _suggested(found, schema)
         )
     if kind == "type":
         expected = error.validator_value

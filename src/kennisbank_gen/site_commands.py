@@ -15,6 +15,7 @@ from .editors.cms import cms_port_option
 from .editors.serve import serve as serve_preview
 from .findings import neutralise
 from .publish import build as build_site
+from .render.cms import DECAP_DIST, cms_installed
 
 
 @click.command()
@@ -22,12 +23,13 @@ from .publish import build as build_site
 @click.option(
     "--site-dir",
     type=click.Path(file_okay=False, path_type=Path, resolve_path=True),
+    metavar="MAP",
     help="Waar de site komt (standaard: site/ in het project).",
 )
 @click.option(
     "--release",
     is_flag=True,
-    help="Build for publication: refuse an example address (site_url) in mkdocs.yml.",
+    help="Bouw om te publiceren: weiger een voorbeeldadres (site_url) in mkdocs.yml.",
 )
 @jobs_option
 @project_option
@@ -42,6 +44,13 @@ def build(strict: bool, site_dir: Path | None, release: bool, jobs: int | None, 
         f"Site gebouwd in {result.site_dir}/ ({result.files_total} gegenereerde bestanden, "
         f"{result.files_written} gewijzigd). Bekijk haar met: kennisbank serve"
     )
+    if not cms_installed(root):
+        click.echo(
+            f"Zonder het invulformulier: /admin/ is weggelaten, want {DECAP_DIST.parts[0]}/"
+            f"{DECAP_DIST.parts[1]}/ ontbreekt. Installeer het met `make cms-install` (vraagt "
+            "Node.js en npm) en bouw opnieuw.",
+            err=True,
+        )
 
 
 def _refuse_placeholder_address(root: Path) -> None:
@@ -65,26 +74,31 @@ def _refuse_placeholder_address(root: Path) -> None:
 
 @click.command()
 @click.option(
-    "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Adres en poort van de preview."
+    "--dev-addr",
+    default="127.0.0.1:8000",
+    show_default=True,
+    help="Adres en poort van de voorvertoning.",
 )
 @click.option(
     "--cms",
     is_flag=True,
-    help="Also start the web form's local backend (decap-server): edit at /admin/.",
+    help="Start ook het invulformulier, op een eigen adres (http://127.0.0.1:POORT/admin/), "
+    "met zijn lokale backend (decap-server).",
 )
-@cms_port_option("Port of the local backend on 127.0.0.1 (with --cms).")
+@cms_port_option("Poort van het invulformulier op 127.0.0.1 (met --cms).")
 @click.option(
     "--cms-mode",
     type=click.Choice(["fs", "git"]),
     default="fs",
     show_default=True,
-    help="fs: the form writes into the working copy; git: editorial workflow on local branches.",
+    help="fs: het formulier schrijft in de werkmap; git: redactionele workflow op lokale takken.",
 )
 @jobs_option
 @project_option
 def serve(
     dev_addr: str, cms: bool, cms_port: int, cms_mode: str, jobs: int | None, root: Path
 ) -> None:
-    """Live preview: bouwt opnieuw zodra een record, het kwaliteitskader of een pagina wijzigt."""
+    """Voorvertoning die opnieuw bouwt zodra een record, het kwaliteitskader of een pagina
+    wijzigt."""
     SiteConfig.from_mkdocs(root / "mkdocs.yml")  # before the preview or the backend starts
     serve_preview(root, dev_addr, cms_port if cms else None, cms_mode, jobs)

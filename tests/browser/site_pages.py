@@ -10,18 +10,22 @@ from pathlib import Path
 
 import axe_playwright_python
 import pytest
+from conftest import fullest_record, sparsest_record
 
 AXE = Path(axe_playwright_python.__file__).with_name("axe.min.js")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
-#: page type -> URL path in the built site (the initiative is the Inspectorate's report record,
-#: which has links, guidance and every kind of field)
+#: page type -> URL path in the built site (of the records, generated ones included: the one
+#: that states the most, with links, guidance and every kind of field, and the one that states
+#: the least, its criteria "Niet bekend")
 PAGES = {
     "home": "",
     "initiatives overview": "initiatieven/",
     "initiatives by title": "initiatieven/op-titel/",
-    "initiative": "initiatieven/inspectie-sociale-veiligheid-kunst-mode-2023/",
+    "initiative": f"initiatieven/{fullest_record()}/",
+    "initiative stating little": f"initiatieven/{sparsest_record()}/",
     "browse and search": "zoeken/",
+    "compare": "vergelijken/",
     "guidance overview": "aanbevelingen-en-tips/",
     "recommendation": "aanbevelingen/inspectie-2023/07/",
     "PDCA overview": "aanbevelingen/inspectie-2023/",

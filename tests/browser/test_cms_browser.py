@@ -1,14 +1,18 @@
 """The editors' web form (`/admin/`, Decap CMS) in Chromium, against its local backend.
 
-`kennisbank serve --cms` (what `make cms` runs) starts the preview and `decap-server` on free
-ports of 127.0.0.1 in a copy of the project; the tests fill in the form with the keyboard only,
-save, and check that the file written validates and shows up in the rebuilt preview.
+`kennisbank serve --cms` (what `make cms` runs) starts the preview, and the form with its local
+backend (`decap-server`) on an origin of its own, on free ports of 127.0.0.1 in a copy of the
+project; the tests fill in the form with the keyboard only, choosing what CONTRIBUTING.md's
+walk-through names (tests/form_walkthrough.py), save, and check that the file written validates
+and shows up in the rebuilt preview; that typing a label and Enter stores that label's id, for
+every term and criterion value; that an edit changes only the edited field's bytes; and that a
+wrong date is refused with validate's message and fix.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -17,23 +21,28 @@ import time
 import urllib.request
 from pathlib import Path
 
+import form_walkthrough as words
 import pytest
 import yaml
 from conftest import REPO, TODAY, copy_project
 from site_pages import axe_violations, watch_violations
+from test_cms_record import LAYOUT
+from test_form_server import backend_processes
 from test_search import add_criterion
 
 from kennisbank_gen.check.validate import validate
 from kennisbank_gen.editors.new import SCHEMA_LINE
+from kennisbank_gen.read.framework import load_framework
 from kennisbank_gen.render.cms import cms_installed
 
 pytestmark = pytest.mark.browser
 
 KENNISBANK = Path(sys.executable).with_name("kennisbank")
-#: what the keyboard is on: tag, id, type and name or text
+#: what the keyboard is on: tag, id, type, name or text, and the text it shows
 ACTIVE = """() => { const e = document.activeElement;
     return {tag: e.tagName, id: e.id, type: e.type || '', editable: e.isContentEditable,
-            text: (e.getAttribute('aria-label') || e.innerText || '').trim().slice(0, 60)}; }"""
+            text: (e.getAttribute('aria-label') || e.innerText || '').trim().slice(0, 60),
+            shown: (e.innerText || '').trim().slice(0, 60)}; }"""
 
 
 def free_port() -> int:
@@ -43,8 +52,10 @@ def free_port() -> int:
 
 
 def answers(url: str, data: bytes | None = None) -> bool:
+    """Whether `url` answers; `data` is POSTed as the form would (JSON, from the form's origin)."""
     try:
-        headers = {"Content-Type": "application/json"}
+        origin = "/".join(url.split("/")[:3])
+        headers = {"Content-Type": "application/json", "Origin": origin}
         with urllib.request.urlopen(urllib.request.Request(url, data, headers), timeout=2):
             return True
     except OSError:
@@ -70,7 +81,8 @@ class Preview:
         self.root = root
         self.port, self.cms_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
-        self.api = f"http://127.0.0.1:{self.cms_port}/api/v1"
+        self.form = f"http://127.0.0.1:{self.cms_port}/"  # the form's own origin
+        self.api = f"{self.form}api/v1"
         command = [str(KENNISBANK), "serve", "--cms", "--project", str(root)]
         command += ["--dev-addr", f"127.0.0.1:{self.port}", "--cms-port", str(self.cms_port)]
         command += ["--cms-mode", mode]
@@ -99,8 +111,8 @@ class Preview:
                 self.process.wait()
         self.log.close()
 
-    def get(self, path: str) -> str:
-        with urllib.request.urlopen(self.url + path, timeout=5) as response:
+    def get(self, path: str, base: str | None = None) -> str:
+        with urllib.request.urlopen((base or self.url) + path, timeout=5) as response:
             return response.read().decode("utf-8")
 
     def wait_for(self, path: str, text: str, timeout: float = 60) -> str:
@@ -118,9 +130,12 @@ class Preview:
 
 
 def started(server: Preview):
+    assert backend_processes(server.root), "no decap-server for this project"
+    assert f"Invulformulier: {server.form}admin/" in server.output()  # where to go
     yield server
     server.stop()
-    assert not answers(server.api, b'{"action": "info"}'), "decap-server outlived the preview"
+    assert not answers(server.api, b'{"action": "info"}'), "the form outlived the preview"
+    assert backend_processes(server.root) == [], "decap-server outlived the preview"
 
 
 @pytest.fixture
@@ -138,7 +153,7 @@ def preview(request, tmp_path):
 @pytest.fixture
 def admin(browser, preview):
     """The form's page; at the end, no Content-Security-Policy violation may have happened."""
-    context = browser.new_context(base_url=preview.url, locale="nl-NL")
+    context = browser.new_context(base_url=preview.form, locale="nl-NL")
     violations = watch_violations(context)
     page = context.new_page()
     page.errors = []
@@ -180,10 +195,10 @@ def choose(page, *options: str) -> None:
 
 def log_in(page) -> None:
     page.goto("admin/")
-    page.get_by_role("button", name="Inloggen").wait_for()
-    tab_to(page, text_is("Inloggen"))
+    page.get_by_role("button", name=words.LOG_IN).wait_for()
+    tab_to(page, text_is(words.LOG_IN))
     page.keyboard.press("Enter")
-    page.get_by_text("Initiatieven").first.wait_for()
+    page.get_by_text(words.COLLECTION).first.wait_for()
 
 
 TITLE = "Peer-coaching voor eerstejaars in Ede"
@@ -192,8 +207,13 @@ BODY = "Eerstejaars voelden zich **alleen** op de campus.\n\nNu hebben ze een co
 
 
 def fill_in_record(page) -> None:
-    """Create a record with the keyboard only: every value typed or chosen from a list."""
-    page.goto("admin/#/collections/initiatives/new")
+    """Create a record with the keyboard only, from the list of initiatives (as CONTRIBUTING.md
+    walks through it): every value typed or chosen from a list."""
+    page.goto(f"admin/#/collections/{words.COLLECTION.lower()}")
+    page.get_by_text(words.NEW).wait_for()
+    page.locator("body").focus()
+    tab_to(page, lambda active: active["shown"] == words.NEW)  # (its name says more)
+    page.keyboard.press("Enter")
     page.wait_for_selector("[id^=title-field-]")
     page.locator("body").focus()
     tab_to(page, field("title"))
@@ -233,10 +253,10 @@ def fill_in_record(page) -> None:
 def save(page) -> None:
     """Publish with the keyboard: the "Publiceer" menu, then "Publiceer nu"."""
     page.keyboard.press("Shift+Tab")
-    tab_to(page, text_is("Publiceer"), key="Shift+Tab", limit=200)
+    tab_to(page, text_is(words.PUBLISH), key="Shift+Tab", limit=200)
     page.keyboard.press("Enter")
     # the menu opens with the keyboard on its first item
-    page.wait_for_function("document.activeElement.innerText.trim() === 'Publiceer nu'")
+    page.wait_for_function(f"document.activeElement.innerText.trim() === {words.PUBLISH_NOW!r}")
     page.keyboard.press("Enter")
 
 
@@ -276,7 +296,7 @@ def test_a_record_made_with_the_form_validates_and_appears_in_the_preview(admin,
     page = preview.wait_for(f"initiatieven/{SLUG}/", "alleen</strong>")
     assert TITLE in page and "Niet bekend" in page
     # the site's pages reload after the rebuild; the form does not (it would lose what is typed)
-    assert "/livereload/" in page and "/livereload/" not in preview.get("admin/")
+    assert "/livereload/" in page and "/livereload/" not in preview.get("admin/", preview.form)
     admin.wait_for_timeout(1000)  # a reload would have started by now
     assert admin.evaluate("window.typedBeforeTheRebuild") is True
     assert admin.errors == []
@@ -345,7 +365,7 @@ def test_with_the_editorial_workflow_a_save_is_a_branch_for_a_pull_request(admin
     log_in(admin)
     fill_in_record(admin)
     admin.keyboard.press("Shift+Tab")
-    tab_to(admin, text_is("Opslaan"), key="Shift+Tab", limit=200)
+    tab_to(admin, text_is(words.SAVE), key="Shift+Tab", limit=200)
     admin.keyboard.press("Enter")
     branch, file = f"cms/initiatives/{SLUG}", f"initiatives/{SLUG}.yml"
 
@@ -369,45 +389,121 @@ def test_with_the_editorial_workflow_a_save_is_a_branch_for_a_pull_request(admin
     )
     subprocess.run(["tar", "-x", "-C", str(head)], input=archive.stdout, check=True)
     assert (head / file).read_text(encoding="utf-8") == text
-    assert validate(head, today=TODAY).findings == []
+    report = validate(head, today=TODAY)
+    assert report.blocking() == [] and [f for f in report.findings if f.path == file] == []
+    # the walk-through's next steps: the status, for review and then ready
+    for status in (words.IN_REVIEW, words.READY):
+        admin.get_by_role("button", name=re.compile(f"^{words.STATUS}:")).click()
+        admin.get_by_text(status, exact=True).click()
+        admin.get_by_role("button", name=f"{words.STATUS}: {status}").wait_for()
+    assert admin.get_by_role("button", name=words.PUBLISH, exact=True).is_visible()
 
 
-REPORT = "inspectie-sociale-veiligheid-kunst-mode-2023"  # has links, guidance and every field
+#: a record in its own layout (comments, flow and indentless lists, a year as a number, quotes,
+#: plain text over two lines, `links: []`), checked on the tests' "today"
+EDITED = "buddy-eigen-opmaak"
+OWN_LAYOUT = LAYOUT.replace("last_reviewed: '2024-05-01'", f"last_reviewed: '{TODAY.isoformat()}'")
+OLD_SUMMARY = (
+    "summary: Ouderejaars koppelen eerstejaars aan een buddy, die in de eerste tien weken "
+    "wekelijks\n  langskomt en de weg wijst naar de studentbegeleiding.\n"
+)
+NEW_SUMMARY = "Een nieuwe samenvatting van het buddyprogramma."
 
 
-def words(text: str) -> str:
-    return " ".join(text.split())
+def own_layout(root: Path) -> None:
+    (root / "initiatives" / f"{EDITED}.yml").write_text(OWN_LAYOUT, encoding="utf-8")
 
 
-def as_read(text: str) -> dict:
-    """A record as the validator reads it: dates are text, quoted (as the form writes them, like
-    `kennisbank new`) or not."""
-    data = yaml.safe_load(text)
-    return {k: str(v) if isinstance(v, dt.date) else v for k, v in data.items()}
-
-
-def test_editing_a_record_changes_only_what_was_edited(admin, preview):
-    record = preview.root / "initiatives" / f"{REPORT}.yml"
-    before = as_read(record.read_text(encoding="utf-8"))
+@pytest.mark.cms_setup.with_args(own_layout)
+def test_editing_one_field_changes_only_that_fields_bytes(admin, preview):
+    record = preview.root / "initiatives" / f"{EDITED}.yml"
+    before = record.read_bytes()
     log_in(admin)
-    admin.goto(f"admin/#/collections/initiatives/entries/{REPORT}")
+    admin.goto(f"admin/#/collections/initiatives/entries/{EDITED}")
     summary = admin.locator("[id^=summary-field-]")
     summary.wait_for()
     summary.focus()
     admin.keyboard.press("Control+a")
-    admin.keyboard.type("Een nieuwe samenvatting van het themaonderzoek.")
+    admin.keyboard.type(NEW_SUMMARY)
     save(admin)
     deadline = time.monotonic() + 30
-    while "nieuwe samenvatting" not in record.read_text(encoding="utf-8"):
-        assert time.monotonic() < deadline, record.read_text(encoding="utf-8")
+    while record.read_bytes() == before:
+        assert time.monotonic() < deadline, "the form never wrote the record"
         time.sleep(0.2)
-    text = record.read_text(encoding="utf-8")
-    after = as_read(text)
-    assert text.startswith(SCHEMA_LINE + "\n")
-    assert list(after) == list(before)
-    assert after["summary"] == "Een nieuwe samenvatting van het themaonderzoek."
-    assert words(after["body"]) == words(before["body"])  # paragraphs may be re-wrapped
-    unchanged = {k: v for k, v in before.items() if k not in ("summary", "body")}
-    assert {k: after[k] for k in unchanged} == unchanged
+    # the byte diff: the summary's two lines became one, nothing else moved
+    assert OWN_LAYOUT.count(OLD_SUMMARY) == 1
+    expected = OWN_LAYOUT.replace(OLD_SUMMARY, f"summary: {NEW_SUMMARY}\n").encode("utf-8")
+    assert record.read_bytes() == expected
     assert validate(preview.root, [record], today=TODAY).findings == []
-    preview.wait_for(f"initiatieven/{REPORT}/", "nieuwe samenvatting")
+    preview.wait_for(f"initiatieven/{EDITED}/", "nieuwe samenvatting")
+    assert admin.errors == []
+
+
+def choose_in(page, name: str, label: str) -> None:
+    """Type `label` in the select of field `name` and take the first option with Enter."""
+    page.locator(f'[id^="{name}-field-"]').focus()
+    page.keyboard.type(label)
+    page.keyboard.press("Enter")
+
+
+def test_typing_each_label_and_enter_stores_its_own_id(admin, preview):
+    """Every term (kinds, sectors, themes, statuses) and criterion value: typed label and Enter
+    store its id. Lists get every label, in reverse order (so `Preventie` is typed while
+    `Suïcidepreventie` is still on offer); one-choice fields one label a round, saved each time."""
+    framework = load_framework(preview.root / "quality_framework", preview.root)
+    voc = framework.vocabularies
+    lists = {"sectors": voc["sectors"], "themes": voc["themes"]}
+    single = {"kind": voc["kinds"], "status": voc["statuses"]}
+    for c in framework.criteria:
+        (lists if c.multiple else single)[c.id] = c.values
+    record = preview.root / "initiatives" / "elk-label.yml"
+    log_in(admin)
+    rounds = max(len(terms) for terms in single.values())
+    for n in range(rounds):
+        if n == 0:
+            admin.goto("admin/#/collections/initiatives/new")
+            admin.locator("[id^=title-field-]").fill("Elk label")
+            admin.get_by_role("button", name="Voeg initiatiefnemer toe").click()
+            admin.locator("[id^=initiator-field-]").fill("Hogeschool Testland")
+            admin.locator("[id^=date-field-]").fill("2024-09")
+            admin.locator("[id^=summary-field-]").fill("Elk label gekozen.")
+            admin.locator("[contenteditable=true]").first.click()
+            admin.keyboard.type("Elk label.")
+            for name, terms in lists.items():
+                for term in reversed(terms):
+                    choose_in(admin, name, term.label)
+        else:
+            admin.goto("admin/#/collections/initiatives/entries/elk-label")
+            admin.locator("[id^=title-field-]").wait_for()
+        for name, terms in single.items():
+            choose_in(admin, name, terms[n % len(terms)].label)
+        before = record.read_bytes() if record.exists() else b""
+        save(admin)
+        deadline = time.monotonic() + 30
+        while not record.exists() or record.read_bytes() == before:
+            assert time.monotonic() < deadline, f"round {n}: the form never wrote the record"
+            time.sleep(0.2)
+        data = yaml.safe_load(record.read_text(encoding="utf-8"))
+        stored = {**data, **data.get("quality", {})}
+        for name, terms in single.items():
+            assert stored[name] == terms[n % len(terms)].id, (n, name)
+        for name, terms in lists.items():
+            assert stored[name] == [t.id for t in reversed(terms)], name
+    assert admin.errors == []
+
+
+def test_a_wrong_date_is_refused_with_validates_message_in_normal_case(admin, preview):
+    log_in(admin)
+    admin.goto("admin/#/collections/initiatives/new")
+    admin.locator("[id^=date-field-]").fill("maart 2024")
+    save(admin)
+    error = admin.get_by_text("gevonden 'maart 2024'")
+    error.wait_for()
+    record = (REPO / "tests" / "corpus" / "valid" / "minimaal.yml").read_text(encoding="utf-8")
+    file = preview.root / "maart.yml"
+    file.write_text(record.replace("date: 2024-03-15", "date: maart 2024"), encoding="utf-8")
+    [finding] = validate(preview.root, [file], today=TODAY).findings
+    assert error.inner_text() == finding.message  # "...; schrijf 2024-03"
+    assert finding.message.endswith("; schrijf 2024-03")
+    assert error.evaluate("e => getComputedStyle(e).textTransform") == "none"
+    assert not any(p.name.startswith("maart") for p in (preview.root / "initiatives").iterdir())

@@ -12,12 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import copy_project
+from conftest import FIXTURE_REPORT, copy_fixture_project
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-SLUG = "inspectie-sociale-veiligheid-kunst-mode-2023"
+SLUG = FIXTURE_REPORT  # a record of the tests' own project, worded as this test expects
 WAIT_MS = 90_000  # a guard against hangs, not a timing assertion
 
 
@@ -38,7 +38,7 @@ def _address(log: Path) -> str:
 
 @pytest.mark.slow
 def test_preview_shows_a_banner_while_a_record_is_broken(browser, tmp_path: Path):
-    project = copy_project(tmp_path / "project")
+    project = copy_fixture_project(tmp_path / "project")
     port = _free_port()
     log_file = tmp_path / "serve.log"
     kennisbank = Path(sys.executable).parent / "kennisbank"

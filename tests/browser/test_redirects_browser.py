@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, copy_project, serve_directory
+from conftest import FIXTURE_EXAMPLE, TODAY, copy_fixture_project, serve_directory
 from playwright.sync_api import expect
 from site_pages import watch_violations
 
@@ -15,13 +15,13 @@ from kennisbank_gen.publish import build
 
 pytestmark = pytest.mark.browser
 
-SLUG = "onderzoek-eenzaamheid-mbo-studenten"
+SLUG = FIXTURE_EXAMPLE  # a record of the tests' own project
 OLD = ["/onderzoek/eenzaamheid-mbo-studenten/", "/handreiking-tips/eenzaamheid/"]
 
 
 @pytest.mark.slow
 def test_previous_urls_redirect_to_the_record(browser, tmp_path: Path):
-    project = copy_project(tmp_path / "project")
+    project = copy_fixture_project(tmp_path / "project")
     record = project / "initiatives" / f"{SLUG}.yml"
     text = record.read_text(encoding="utf-8").rstrip("\n")
     record.write_text(text + "\nprevious_urls:\n" + "".join(f"  - {u}\n" for u in OLD))

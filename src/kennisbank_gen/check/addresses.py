@@ -36,6 +36,7 @@ GENERATED_SECTIONS = {
     "aanbevelingen-en-tips": "het overzicht van aanbevelingen en tips",
     "open-data": "de pagina open data",
     "zoeken": "de zoekpagina",
+    "vergelijken": "de pagina om initiatieven te vergelijken",
     "assets": "de bestanden van de site",
     "pagefind": "de zoekindex",
     "schema": "het schema",

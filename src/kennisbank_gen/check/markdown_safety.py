@@ -16,8 +16,9 @@ from html.parser import HTMLParser
 
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
 
-from ..findings import Finding
+from ..findings import Finding, Fix
 from ..read.load import Document
+from ..schema_errors import web_address
 from .body_markdown import (
     ATTRIBUTES,
     MAX_BLOCK,
@@ -130,12 +131,13 @@ def renders_safely(body: str) -> bool:
     return check.safe
 
 
-def _mask_code_spans(body: str) -> str:
-    """The body with the content of fenced code blocks and code spans blanked out (same length,
-    newlines kept): Python-Markdown escapes what they hold, so markup there is text."""
+def _mask_code_spans(body: str, fill: str = " ") -> str:
+    """The body with the content of fenced code blocks and code spans blanked out with `fill`
+    (same length, newlines kept): Python-Markdown escapes what they hold, so markup there is
+    text."""
 
     def blank(text: str) -> str:
-        return re.sub(r"[^\n]", " ", text)
+        return re.sub(r"[^\n]", fill, text)
 
     def fenced(m: re.Match) -> str:
         start, end = m.start("code") - m.start(), m.end("code") - m.start()
@@ -149,7 +151,7 @@ def _mask_code_spans(body: str) -> str:
         return body
     chars = list(body)
     for start, end in spans:
-        chars[start:end] = " " * (end - start)
+        chars[start:end] = fill * (end - start)
     return "".join(chars)
 
 
@@ -184,7 +186,11 @@ def _body_problems(body: str) -> list[tuple[int, str, str, str]]:
     has the last word (backticks can pair up differently from any pattern).
     """
     masked = _mask_code_spans(body)
-    problems, nesting = _problems_in(masked), _nesting_problems(masked) + _block_problems(body)
+    # (code blanked with a letter there: blanks would read as indentation, so a long line of
+    # code, or a list item that starts with a code span, would look nested dozens of levels)
+    problems = _problems_in(masked)
+    nesting = _nesting_problems(_mask_code_spans(body, "x") if masked != body else body)
+    nesting += _block_problems(body)
     if masked != body and not nesting:
         everything = _problems_in(body)
         if len(everything) > len(problems) and not renders_safely(body):
@@ -342,14 +348,18 @@ def _body_places(doc: Document, body: str, problems: list) -> list[tuple[int, in
 
 def body_findings(doc: Document) -> list[Finding]:
     """Markdown fields: no raw HTML or attribute lists, no images, links only to http(s) and
-    mailto addresses."""
+    mailto addresses (one typed without its `https://` gets it as its fix)."""
     body = doc.data.get("body")
     if not isinstance(body, str):
         return []
     problems = _body_problems(body)
-    return [
-        Finding(path=doc.path, line=line, col=col, field="body", message=message, rule=rule)
-        for (_, _, message, rule), (line, col) in zip(
-            problems, _body_places(doc, body, problems), strict=True
-        )
-    ]
+    findings = []
+    for (_, matched, message, rule), (line, col) in zip(
+        problems, _body_places(doc, body, problems), strict=True
+    ):
+        fix = None
+        if rule == "link-scheme" and (address := web_address(matched)):
+            message += f"; schrijf {address}"
+            fix = Fix(line, col, matched, address)
+        findings.append(Finding(doc.path, line, col, "body", message, rule, fix=fix))
+    return findings

@@ -123,6 +123,7 @@ def _schema(framework: Framework, quality: dict) -> dict:
                             "type": "string",
                             "pattern": URL_PATTERN,
                             "x-expected": "een adres dat begint met https://, http:// of mailto:",
+                            "x-format": "url",
                         },
                     },
                 },

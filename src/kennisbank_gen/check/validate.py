@@ -2,8 +2,9 @@
 (`path:line:col: field: ...`). This stage checks and never changes what it checks.
 
 Per record: the JSON Schema derived from the framework, real dates, a safe Markdown body
-(`markdown_safety`). Per guidance set: `guidance`. Across records: unique slugs and titles,
-references to guidance that exists. Severities from `rules.yml` and `criteria.yml` are applied
+(`markdown_safety`). Per guidance set: `guidance`. Across records (`across`): unique slugs and
+titles, references to guidance that exists; records named on the command line are checked
+against every record of the project. Severities from `rules.yml` and `criteria.yml` are applied
 in one place (`with_severity`), to every finding alike.
 """
 
@@ -12,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,37 +22,23 @@ from ..read.dates import PartialDate
 from ..read.framework import Framework
 from ..read.guidance import guidance_ids
 from ..read.load import Document
-from ..read.project import Project, collector_paused, read_project_but_records, read_records
-from ..schema_errors import did_you_mean, schema_findings
+from ..read.project import (
+    RECORDS_DIR,
+    Project,
+    collector_paused,
+    read_project_but_records,
+    read_records,
+    record_files,
+)
+from ..schema_errors import schema_findings
+from .across import SITE_SECTIONS, across, check_collection
 from .addresses import address_findings
 from .content_pages import content_page_findings
 from .guidance import check_guidance, well_formed
 from .markdown_safety import body_findings
-from .record_schema import (
-    DATE_PATTERN,
-    FULL_DATE_PATTERN,
-    GUIDANCE_REF_PATTERN,
-    record_validator,
-)
-from .slugs import PREVIOUS_URL_PATTERN, slug_problem
+from .record_schema import DATE_PATTERN, FULL_DATE_PATTERN, record_validator
+from .slugs import slug_problem
 
-#: slugs taken by the overview pages in initiatieven/
-RESERVED_SLUGS = {
-    "index": "het overzicht van de initiatieven",
-    "op-titel": "het overzicht op titel",
-}
-#: the first part of this site's own addresses: a former address there would hide a page
-SITE_SECTIONS = {
-    "initiatieven": "de initiatieven (gebruik previous_slugs)",
-    "zoeken": "de zoekpagina",
-    "kwaliteitskader": "het kwaliteitskader",
-    "aanbevelingen-en-tips": "het overzicht van aanbevelingen en tips",
-    "open-data": "de pagina open data",
-    "assets": "de bestanden van de site",
-    "pagefind": "de zoekindex",
-    "admin": "het webformulier",
-    "schema": "het schema",
-}
 SUMMARY_MAX = 300
 REVIEW_MAX_DAYS = 730
 
@@ -166,134 +152,6 @@ def _check_records(docs: list[Document], framework: Framework, today: dt.date) -
     return [f for doc in docs for f in check_record(doc, framework, today)]
 
 
-#: letters from other scripts that look like Latin ones (Cyrillic and Greek): a title written
-#: with them would look the same as another on the page
-#: (after casefolding, so uppercase lookalikes such as Cyrillic В, Н, М count too)
-_LOOKALIKES = str.maketrans(
-    dict(
-        zip(
-            "аеорсухіјѕԁԛԝвнкмтɡαβεικνορτυχ",
-            "aeopcyxijsdqwbhkmtgabeikvoptux",
-            strict=True,
-        )
-    )
-)
-
-
-def title_key(title: str) -> str:
-    """What makes two titles the same: case, spacing, invisible characters (zero-width spaces
-    and other format characters) and letters that only look Latin do not count."""
-    if title.isascii():  # (no format characters, no lookalikes; NFKC changes nothing)
-        return " ".join(title.casefold().split())
-    text = unicodedata.normalize("NFKC", title).casefold()
-    visible = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    return " ".join(visible.translate(_LOOKALIKES).split())
-
-
-def _list(value) -> list:
-    """A list field's items; anything else already has its schema finding (and is no list)."""
-    return value if isinstance(value, list) else []
-
-
-def _previous_url_findings(docs: list[Document], sections: dict[str, str]) -> list[Finding]:
-    """Former addresses on the live site become redirects: none may hide a page of this site,
-    and each belongs to one record."""
-    findings, owners = [], {}
-    for doc in docs:
-        urls = _list(doc.data.get("previous_urls")) if isinstance(doc.data, dict) else []
-        for i, url in enumerate(urls):
-            if not isinstance(url, str) or not re.match(PREVIOUS_URL_PATTERN, url):
-                continue  # its schema finding says so
-            first = url.strip("/").split("/")[0]
-            owner = sections.get(first) or (
-                owners.get(url) if owners.get(url) != doc.path else None
-            )
-            if owner:
-                findings.append(
-                    doc.finding(
-                        ("previous_urls", i),
-                        f"verwacht een adres van de oude site dat geen pagina hier gebruikt, "
-                        f"gevonden '{url}', in gebruik bij {owner}",
-                        "duplicate-slug",
-                    )
-                )
-            owners.setdefault(url, doc.path)
-    return findings
-
-
-def check_collection(
-    docs: list[Document], guidance_ids: set[str], sections: dict[str, str] | None = None
-) -> list[Finding]:
-    """Rules across records: unique slugs (incl. former ones and former addresses, which become
-    redirects) and titles, references to guidance that exists. `sections`: the first parts of
-    the site's own addresses (default SITE_SECTIONS)."""
-    findings = _previous_url_findings(docs, SITE_SECTIONS if sections is None else sections)
-    titles: dict[str, str] = {}
-    slugs: dict[str, str] = dict(RESERVED_SLUGS)
-    stems = [Path(doc.path).stem for doc in docs]
-    for doc, slug in zip(docs, stems, strict=True):
-        if slug in slugs and slug not in RESERVED_SLUGS:
-            findings.append(
-                Finding.for_file(
-                    doc.path,
-                    f"verwacht een slug die geen ander record gebruikt, gevonden '{slug}', "
-                    f"in gebruik bij {slugs[slug]}",
-                    "duplicate-slug",
-                )
-            )
-        slugs.setdefault(slug, doc.path)
-    for doc, slug in zip(docs, stems, strict=True):
-        if slug in RESERVED_SLUGS:
-            findings.append(
-                Finding.for_file(
-                    doc.path,
-                    f"verwacht een andere bestandsnaam dan "
-                    f"'{slug}.yml', want dat is het adres van {RESERVED_SLUGS[slug]}",
-                    "duplicate-slug",
-                )
-            )
-        if not isinstance(doc.data, dict):
-            continue
-        title = doc.data.get("title")
-        if isinstance(title, str):
-            key = title_key(title)
-            if key in titles:
-                findings.append(
-                    doc.finding(
-                        ("title",),
-                        f"verwacht een unieke titel, gevonden de titel van {titles[key]}",
-                        "duplicate-title",
-                    )
-                )
-            titles.setdefault(key, doc.path)
-        for i, old in enumerate(_list(doc.data.get("previous_slugs"))):
-            if not isinstance(old, str):
-                continue
-            owner = slugs.get(old)
-            if owner and (owner != doc.path or old == slug):
-                findings.append(
-                    doc.finding(
-                        ("previous_slugs", i),
-                        f"verwacht een vorige slug die geen pagina gebruikt, gevonden '{old}', "
-                        f"in gebruik bij {owner}",
-                        "duplicate-slug",
-                    )
-                )
-            slugs.setdefault(old, doc.path)
-        for i, ref in enumerate(_list(doc.data.get("guidance"))):
-            well_formed = isinstance(ref, str) and re.match(GUIDANCE_REF_PATTERN, ref)
-            if well_formed and ref not in guidance_ids:
-                findings.append(
-                    doc.finding(
-                        ("guidance", i),
-                        f"verwacht een bestaand id van een aanbeveling of tip, "
-                        f"gevonden '{ref}'" + did_you_mean(ref, guidance_ids, 0.8),
-                        "unknown-reference",
-                    )
-                )
-    return findings
-
-
 def _sections(project: Project) -> dict[str, str]:
     """SITE_SECTIONS, the guidance sets' sections and the hand-written pages."""
     sections = dict(SITE_SECTIONS)
@@ -307,10 +165,15 @@ def _sections(project: Project) -> dict[str, str]:
 
 
 def check(
-    project: Project, today: dt.date, record_findings: list[Finding] | None = None
+    project: Project,
+    today: dt.date,
+    record_findings: list[Finding] | None = None,
+    others: list[Document] | None = None,
 ) -> list[Finding]:
     """Every finding about a project (its unreadable files included), with severities, sorted.
-    `record_findings`: what `check_record` says about each record, where already known."""
+    `record_findings`: what `check_record` says about each record, where already known;
+    `others`: the project's other records, which the records are checked against (and which
+    get no findings themselves)."""
     framework = project.framework
     guidance, findings = well_formed(project.guidance)
     content_pages = [page.name for page in (project.root / "content").glob("*.md")]
@@ -322,7 +185,12 @@ def check(
         if record_findings is None:
             record_findings = _check_records(project.records, framework, today)
         findings += record_findings
-        findings += check_collection(project.records, guidance_ids(guidance), sections)
+        ids = guidance_ids(guidance)
+        if others is None:
+            findings += check_collection(project.records, ids, sections)
+        else:
+            only = {doc.path for doc in project.records}
+            findings += check_collection([*others, *project.records], ids, sections, only)
         return sorted({with_severity(f, framework) for f in findings})
 
 
@@ -334,7 +202,9 @@ def validate(
     records: bool = True,
     pool: Pool | None = None,
 ) -> Report:
-    """Read the project under `root` (records: `paths`, default all) and check it.
+    """Read the project under `root` (records: `paths`, default all) and check it. Records in
+    `paths` are also checked against the project's other records (a title or slug that one of
+    them already has), and only they get findings.
 
     `today` decides which dates lie in the future and which reviews are too old (the commands
     pass `clock.today()`, tests a fixed day). Raises ConfigError when the framework itself is
@@ -349,7 +219,8 @@ def validate(
     with collector_paused():
         shards = pool.map(_read_and_check, shared, chunks(files, pool.jobs, least=SHARD_LEAST))
         record_findings = _gathered(project, shards)
-        report = Report(project, check(project, today, record_findings))
+        others = None if paths is None else _other_records(root, files, pool)
+        report = Report(project, check(project, today, record_findings, others))
         if not records:
             project.records = []
     return report
@@ -384,21 +255,22 @@ def _read_and_check(
 ) -> tuple[list[Document], list[Finding], list[Finding]]:
     docs, problems = read_records(files, reading.root)
     findings = _check_records(docs, reading.framework, reading.today)
-    return (docs if reading.whole else [_across(doc) for doc in docs]), problems, findings
+    return (docs if reading.whole else [across(doc) for doc in docs]), problems, findings
 
 
-#: the fields the checks across records compare (`check_collection`)
-_ACROSS = frozenset(("title", "previous_slugs", "previous_urls", "guidance"))
+def _other_records(root: Path, files: list[Path], pool: Pool) -> list[Document]:
+    """The records of the project that are not among `files`, as far as the checks across
+    records read them; thousands of files are read on the `pool`'s workers. (Their own problems
+    are not the findings asked for: an unreadable one is left out.)"""
+    directory = root / RECORDS_DIR
+    if directory.is_symlink() or not directory.is_dir():
+        return []
+    resolved = directory.resolve()
+    given = {file.resolve() for file in files}
+    rest = [f for f in record_files([directory]) if resolved / f.name not in given]
+    shards = pool.map(_read_across, root, chunks(rest, pool.jobs, least=SHARD_LEAST))
+    return [doc for shard in shards for doc in shard]
 
 
-def _across(doc: Document) -> Document:
-    """What `check_collection` reads of a record: its path, the fields it compares and where
-    they are (the rest has been checked already)."""
-
-    def kept(table: dict) -> dict:
-        return {path: value for path, value in table.items() if not path or path[0] in _ACROSS}
-
-    data = doc.data
-    if isinstance(data, dict):
-        data = {name: value for name, value in data.items() if name in _ACROSS}
-    return Document(doc.path, data, kept(doc.positions), kept(doc.text_starts))
+def _read_across(root: Path, files: list[Path]) -> list[Document]:
+    return [across(doc) for doc in read_records(files, root)[0]]

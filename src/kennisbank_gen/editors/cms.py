@@ -34,12 +34,14 @@ def cms_port_option(help: str):
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of standard output.",
+    metavar="BESTAND",
+    help="Schrijf naar dit bestand in plaats van naar de standaarduitvoer.",
 )
-@cms_port_option("Port of the local backend (decap-server) the form looks for on localhost.")
+@cms_port_option("Poort op localhost waar het formulier de lokale backend (decap-server) zoekt.")
 @project_option
 def cms(output: Path | None, cms_port: int, root: Path) -> None:
-    """Write the web form's configuration (Decap CMS config.yml) from the framework."""
+    """Schrijf de configuratie van het invulformulier (Decap CMS config.yml) uit het
+    kwaliteitskader."""
     config = SiteConfig.from_mkdocs(root / "mkdocs.yml")  # its findings first: exit 2
     project = read_project(root)
     report = Report(project, check(project, clock.today()))

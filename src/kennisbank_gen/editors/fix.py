@@ -14,8 +14,9 @@ from pathlib import Path
 from ..check.validate import Report, validate
 from ..findings import Finding
 
-#: a fix can reveal the next (a quoted title lets the rest of the file be read): a few rounds
-ROUNDS = 5
+#: a fix can reveal the next (a quoted title lets the rest of the file be read; YAML stops at the
+#: first tab, so each round fixes one line indented with tabs): at most this many rounds
+ROUNDS = 50
 
 
 def _file(root: Path, shown: str) -> Path:
@@ -48,13 +49,14 @@ def apply_to_text(text: str, findings: list[Finding]) -> tuple[str, list[Finding
     return text, sorted(applied)
 
 
-def apply_fixes(root: Path, findings: list[Finding]) -> list[Finding]:
-    """Write the fixes into their files; returns the findings whose fix was applied."""
+def apply_fixes(root: Path, findings: list[Finding]) -> tuple[list[Finding], list[Path]]:
+    """Write the fixes into their files; returns the findings whose fix was applied, and the
+    files that changed."""
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         if f.fix is not None:
             by_file[f.path].append(f)
-    applied = []
+    applied, changed = [], []
     for shown, fixable in sorted(by_file.items()):
         file = _file(root, shown)
         raw = file.read_bytes()
@@ -64,21 +66,25 @@ def apply_fixes(root: Path, findings: list[Finding]) -> list[Finding]:
         if done:
             file.write_bytes((b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"))
             applied += done
-    return applied
+            changed.append(file)
+    return applied, changed
 
 
 def fix_and_validate(
     root: Path, paths: list[Path] | None, today: dt.date
 ) -> tuple[Report, list[Finding]]:
-    """Validate, apply every fix, validate again (a few rounds); the last report and the
-    findings that were fixed."""
+    """Validate, apply every fix, validate the changed files again and fix what that reveals
+    (a few rounds); the last report about `paths` and the findings that were fixed."""
     fixed: list[Finding] = []
     report = validate(root, paths, today=today, records=False)
+    findings = report.findings
     for _ in range(ROUNDS):
-        done = apply_fixes(root, report.findings)
+        done, changed = apply_fixes(root, findings)
         if not done:
             break
         fixed += done
+        findings = validate(root, changed, today=today, records=False).findings
+    if fixed:
         report = validate(root, paths, today=today, records=False)
     return report, fixed
 

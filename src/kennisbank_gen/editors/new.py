@@ -17,10 +17,11 @@ import click
 import yaml
 
 from .. import clock
+from ..check.across import title_key
 from ..check.guidance import well_formed
 from ..check.record_schema import record_schema
 from ..check.slugs import SLUG_MAX, propose, slug_problem, slugify
-from ..check.validate import title_key, validate
+from ..check.validate import validate
 from ..config import project_option
 from ..findings import Finding, format_text
 from ..read.framework import Framework, load_framework
@@ -71,23 +72,19 @@ def _record_dirs(root: Path) -> list[Path]:
     return [records] if records.is_dir() else []
 
 
-def check_new_record(
-    root: Path, rel_path: str, text: str, today: dt.date, before: list[Finding]
-) -> list[Finding]:
+def check_new_record(root: Path, rel_path: str, text: str, today: dt.date) -> list[Finding]:
     """Everything `kennisbank validate` would say about `text` saved as `rel_path`.
 
-    The text goes to a scratch file next to the project's records and is validated with them,
-    so cross-record rules (unique titles and slugs, known references) apply too; `before` are
-    the project's findings without it, which are not the new record's.
+    The text goes to a scratch file and is validated as `kennisbank validate FILE` would: on its
+    own and against every record of the project (unique titles and slugs, known references).
     """
     with tempfile.TemporaryDirectory() as scratch:
         file = Path(scratch) / Path(rel_path).name
         file.write_text(text, encoding="utf-8")
-        after = validate(root, [*_record_dirs(root), file], today=today)
+        after = validate(root, [file], today=today)
     shown = shown_path(file, root)
     return sorted(
-        dataclasses.replace(f, path=rel_path) if f.path == shown else f
-        for f in set(after.findings) - set(before)
+        dataclasses.replace(f, path=rel_path) if f.path == shown else f for f in after.findings
     )
 
 
@@ -246,7 +243,9 @@ def new(
             click.echo(f"{target_of(title or '')}: title: {problems[0]}", err=True)
             sys.exit(1)
         given["quality"] = {c.id: quality[c.id] for c in framework.criteria if c.id in quality}
-        record = {name: value for name, value in given.items() if value}
+        # `quality: {}` when every criterion is left out (allowed where the framework says
+        # `unknown: true`), as the dialogue writes it
+        record = {name: value for name, value in given.items() if value or name == "quality"}
     else:
         record = ask_record(Asker(framework, today), framework, ids, title_problems, given)
         if not slug:
@@ -259,9 +258,10 @@ def new(
 
     rel_path = target_of(record["title"])
     text = record_text(record)
-    findings = check_new_record(root, rel_path, text, today, report.findings)
+    findings = check_new_record(root, rel_path, text, today)
     if any(f.severity == "error" for f in findings):
-        click.echo(format_text(findings), err=True)
+        # (no word of `validate --fix`: there is no file to fix; the options are)
+        click.echo(format_text(findings, fix_hint=False), err=True)
         click.echo(f"Niets geschreven: {rel_path} zou deze meldingen geven.", err=True)
         sys.exit(1)
     target = root / rel_path

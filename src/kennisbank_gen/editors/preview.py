@@ -1,17 +1,23 @@
 """What the preview does after a change: regenerate the docs tree and build only what changed.
 
-One update has two steps. First the pages of the files that were saved (a record's page and its
-citation files, a content page, a guidance set's pages, the framework page) are rendered from
-the new model, written and built, and the browser reloads: the editor sees their change at once.
+One update has two steps. First the pages of the files that were saved (a record's page, its
+citation files and the overview pages that list it; a content page; a guidance set's pages; the
+framework page) are rendered from the new model, written and built, and the browser reloads: the
+editor sees their change at once.
 Then everything else is rendered, only the docs files whose content changed are written, and
 only those are built (small pages first); a change that arrives meanwhile stops this second step,
 and the next update finishes what it left (`PreviewSite.stale`). While the project has findings,
 only the banner script changes (preview_banner.py): every page shows the findings over the last
 good version.
+
+The web form is not part of the preview's site: with `--cms` it has an origin of its own
+(form_server.py), and `form_files` holds its files for that server. The preview's `/admin/` is
+a page saying where the form is.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,9 +33,10 @@ from ..publish.docs_tree import DocsTree
 from ..publish.output import owned_tree
 from ..publish.recipe import Prepared, prepare
 from ..read.project import FRAMEWORK_DIR
-from ..render.cms import admin_files
-from ..render.markdown_pages import Cancelled, Templates, render_site
+from ..render.cms import ADMIN_DIR, admin_files
+from ..render.markdown_pages import Cancelled, Templates, listing_pages, render_site
 from . import preview_banner
+from .form_server import pointer_page
 from .preview_site import PreviewSite
 
 
@@ -47,10 +54,20 @@ class Step:
 class Preview:
     """Regenerates the docs tree of `root` and keeps the served site (`site`) up to date."""
 
-    def __init__(self, root: Path, cms_port: int, report: Callable[[str], None] = click.echo):
+    def __init__(
+        self,
+        root: Path,
+        form_port: int | None = None,
+        report: Callable[[str], None] = click.echo,
+    ):
         self.root = root.absolute()  # file events name absolute paths
         self.site: PreviewSite | None = None
-        self.cms_port = cms_port
+        #: where the web form is served (`--cms-port`), None without it
+        self.form_port = form_port
+        #: the web form's files (`/admin/...`), for the form server
+        self.form_files: dict[str, str | bytes] = {}
+        #: the project file each docs page is made from (`source_of`)
+        self.sources: dict[str, str] = {}
         self.report = report
         self.templates = Templates()
         self.docs: DocsTree | None = None
@@ -114,6 +131,25 @@ class Preview:
             f"{len(self.docs.known)} bestanden gewijzigd."
         )
 
+    def source_of(self, page: str) -> str:
+        """The file a page of the served site (`over/index.html`) is made from: a record, a
+        content page, a guidance set, the framework, or else the docs file or the page itself."""
+        docs = self.site.source_of(page) if self.site is not None else None
+        if docs is None:
+            return page
+        docs_dir = Path(os.path.relpath(self.docs.directory, self.root)).as_posix()
+        return self.sources.get(docs) or f"{docs_dir}/{docs}"
+
+    def _sources(self, prepared: Prepared) -> dict[str, str]:
+        """The project file each generated docs page is made from."""
+        site = prepared.site
+        sources = {i.page: i.source for i in site.initiatives}
+        for gset, doc in zip(site.guidance_sets, prepared.report.project.guidance, strict=True):
+            sources |= dict.fromkeys([gset.page, *(item.page for item in gset.items)], doc.path)
+        sources |= {p.name: f"content/{p.name}" for p in (self.root / "content").glob("*.md")}
+        sources["kwaliteitskader.md"] = f"{FRAMEWORK_DIR}/"
+        return sources
+
     def _watched(self, path: Path) -> bool:
         """Whether `path` is a source the docs tree is made from (else: the theme, a full
         build)."""
@@ -147,7 +183,8 @@ class Preview:
         started = time.perf_counter()
         sources = {p.relative_to(self.root).as_posix() for p in changed}
         site = prepared.site
-        wanted = {i.page for i in site.initiatives if i.source in sources}
+        saved = [i for i in site.initiatives if i.source in sources]
+        wanted = {i.page for i in saved} | listing_pages(site, saved)  # and where it is listed
         for gset, doc in zip(site.guidance_sets, prepared.report.project.guidance, strict=True):
             if doc.path in sources:
                 wanted |= {gset.page, *(item.page for item in gset.items)}
@@ -176,7 +213,11 @@ class Preview:
         files = render_site(
             site, config, self.root / "content", templates=self.templates, cancelled=pending
         )
-        files |= admin_files(self.root, site, config, self.cms_port) | self._banner([])
+        if self.form_port is not None:
+            self.form_files = admin_files(self.root, site, config, self.form_port)
+        form_url = f"http://127.0.0.1:{self.form_port}/{ADMIN_DIR}/" if self.form_files else None
+        files |= {f"{ADMIN_DIR}/index.html": pointer_page(form_url)} | self._banner([])
+        self.sources = self._sources(prepared)
         self.templates.forget_unused(site)
         step.rendered = set(files)
         step.seconds["render"] = time.perf_counter() - started

@@ -6,18 +6,21 @@ The banner is a script in the docs tree (`assets/kennisbank-preview.js`) that on
 loads (`serve` adds it to MkDocs' `extra_javascript`); the preview writes it whenever the
 findings change (preview.py), and the browser reloads. The findings are data in the script and
 are put on the page as text, never as markup.
+
+A page the output gate refuses (publish/gate.py) is not served at all: the preview sends
+`refused_page` in its place, the same banner as plain HTML (no script, every text escaped) naming
+the page, the file it is made from, and what the gate found.
 """
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
-from urllib.parse import urlsplit
-
-import yaml
 
 from ..config import SiteConfig
 from ..findings import Finding
+from ..render.csp import SITE_POLICY, meta
 
 SCRIPT = "assets/kennisbank-preview.js"
 BANNER_ID = "kb-preview-findings"
@@ -94,8 +97,62 @@ def serve_options(root: Path) -> dict:
     return {"extra_javascript": [*scripts, SCRIPT]}
 
 
-def address(root: Path, dev_addr: str) -> str:
-    """The address the preview serves (MkDocs mounts the site at site_url's path)."""
-    data = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
-    path = urlsplit(data.get("site_url") or "/").path or "/"
-    return f"http://{dev_addr}{path}"
+#: the banner's look (the script's, as style attributes: they load nothing)
+_BANNER_STYLE = (
+    "background:#fff3cd;color:#3d2e00;border:3px solid #b45309;padding:1rem 1.25rem;"
+    "margin:0;font:1rem/1.5 system-ui,sans-serif"
+)
+
+
+#: the policy of the page sent instead of a refused one: the site's, with the banner's style
+#: attributes allowed (the preview's own text; the page holds nothing of the refused one)
+REFUSED_PAGE_POLICY = "; ".join(
+    "style-src-attr 'unsafe-inline'" if part.startswith("style-src-attr ") else part
+    for part in SITE_POLICY.split("; ")
+)
+
+
+def plain_page(title: str, main: str, policy: str) -> str:
+    """A page of the preview's own, outside the theme: no script, nothing loaded; `main` is
+    HTML the caller escaped; `policy` its Content-Security-Policy (first in its head, as the
+    output gate wants it)."""
+    return f"""<!doctype html>
+<html lang="nl">
+<head>
+{meta(policy)}
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>{html.escape(title)} · preview</title>
+</head>
+<body style="margin:0">
+<main>
+{main}
+</main>
+</body>
+</html>
+"""
+
+
+def refused_page(page: str, source: str, problems: list[str]) -> str:
+    """What the preview serves instead of a page the output gate refuses: the banner naming the
+    page, its source file and each problem, as escaped text; nothing of the page itself."""
+    where = html.escape(source)
+    items = "\n".join(f"<li><code>{where}</code> {html.escape(p)}</li>" for p in problems)
+    count = len(problems)
+    return plain_page(
+        "Pagina niet getoond",
+        f"""<section id="{BANNER_ID}" role="alert" aria-labelledby="{BANNER_ID}-kop" \
+style="{_BANNER_STYLE}">
+<h1 id="{BANNER_ID}-kop" style="margin:0 0 .5rem;font-size:1.2rem;color:inherit">De preview toont \
+deze pagina niet: de uitvoercontrole weigert haar ({count} \
+{"probleem" if count == 1 else "problemen"})</h1>
+<p style="margin:0 0 .5rem">De pagina <code>{html.escape(page)}</code> bevat iets dat een script \
+kan uitvoeren of van een andere site kan laden; <code>kennisbank build</code> weigert haar ook. \
+Herstel het bestand hieronder; zodra het klopt, toont de preview de pagina weer.</p>
+<ul style="margin:0">
+{items}
+</ul>
+</section>""",
+        REFUSED_PAGE_POLICY,
+    )

@@ -83,6 +83,16 @@ class PreviewSite:
             self.built.append(path)
         return True
 
+    def source_of(self, page: str) -> str | None:
+        """The docs file (relative to docs_dir) a file of the served site (`over/index.html`)
+        is built from; None for files the theme or MkDocs made."""
+        site = self.site
+        if site is None:
+            return None
+        docs_dir = site.config.docs_dir
+        files = [f for f in list(site.files) if f.src_dir == docs_dir]
+        return next((f.src_uri for f in files if f.dest_uri == page), None)
+
 
 def _size(docs_dir: str, path: str) -> int:
     try:

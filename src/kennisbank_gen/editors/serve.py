@@ -3,76 +3,138 @@ overrides change, the preview regenerates the docs tree and builds only the page
 (preview.py), first those of the saved file; MkDocs' development server serves the site and
 reloads the browser after each step.
 
-With `--cms`, Decap CMS's local backend (`decap-server`, from `make cms-install`) runs alongside,
-so the web form at `/admin/` reads and writes the working copy: a saved record appears in the
-preview like any other change.
+Every page the preview sends passes the build's output gate first (preview_gate.py): a page it
+refuses is not shown, the banner naming file and problem is.
+
+With `--cms`, the web form runs alongside on an origin of its own (form_server.py): its page at
+http://127.0.0.1:<cms-port>/admin/, and Decap CMS's local backend (`decap-server`, from `make
+cms-install`) behind a guard that lets through only what reads or writes records
+(backend_guard.py). A saved record appears in the preview like any other change.
+
+A problem at the start (a port in use, an address that is not this computer's, the form not
+installed) is one Dutch line naming the option to change, exit code 1; never a traceback.
 """
 
 from __future__ import annotations
 
-import os
+import contextlib
+import errno
+import ipaddress
 import shutil
 import signal
 import subprocess
 import tempfile
 import threading
+from collections.abc import Callable
 from os.path import isfile, join
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from mkdocs.exceptions import MkDocsException
 
+from ..config import SiteConfig
 from ..pool import Pool
 from ..publish.mkdocs_site import LiveReload, load
-from ..render.cms import ADMIN_DIR, LOCAL_BACKEND_PORT, cms_installed
+from ..render.cms import cms_installed
 from . import preview_banner
+from .backend_guard import Rules
+from .form_server import BackendError, FormServer
 from .preview import Preview
+from .preview_gate import PageGate
 from .preview_site import PreviewSite
 
-DECAP_SERVER = "cms/node_modules/decap-server/dist/index.js"
+#: decap-server's handlers, under the project's cms/ folder (`make cms-install`)
+DECAP_SERVER = "cms/node_modules/decap-server/dist/middlewares.js"
 
 WATCHED = ("initiatives", "content", "quality_framework", "overrides")
 
 
-class _Changes(FileSystemEventHandler):
-    """Hands the paths that changed to the server (`LiveReload.changed`)."""
+class PreviewServer(LiveReload):
+    """MkDocs' development server (publish/mkdocs_site.py, `LiveReload`) serving `preview`:
+    file events hand the changed paths to `Preview.update`, and every HTML page passes the
+    output gate (`gate`, preview_gate.py) before it gets the reload script (the gate would
+    refuse that script: it is not the site's)."""
 
-    def __init__(self, server: LiveReload, only: str | None = None):
-        self.server = server
-        self.only = only  # in the project directory itself, only mkdocs.yml is a source
+    def __init__(self, preview: Preview, host: str, port: int, root: str, mount_path: str):
+        super().__init__(self._update, host, port, root, mount_path)
+        self.preview = preview
+        self.gate = PageGate(self.url, preview.source_of, preview.report)
 
-    def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in ("opened", "closed", "closed_no_write") or event.is_directory:
-            return
-        paths = {Path(os.fsdecode(p)) for p in (event.src_path, getattr(event, "dest_path", ""))}
-        paths = {p for p in paths if str(p) != "." and self.only in (None, p.name)}
-        if paths:
-            self.server.changed(paths)
+    def served(self, page: str, content: bytes) -> bytes:
+        return self.gate.served(page, content)
+
+    def _update(self, changed: set[Path], publish: Callable, pending: Callable) -> None:
+        try:
+            self.preview.update(changed, publish, pending)
+        except MkDocsException as exc:  # mkdocs.yml as MkDocs reads it (it logged why)
+            self.preview.report(f"mkdocs.yml is niet in orde ({exc}); herstel het eerst.")
 
 
-def start_local_backend(root: Path, port: int, mode: str = "fs") -> subprocess.Popen:
-    """Start `decap-server` on 127.0.0.1:`port` for the working copy at `root`.
+class ServeProblem(click.ClickException):
+    """Why the preview cannot start: one Dutch line (without click's English "Error:")."""
 
-    Mode `fs` writes records straight into the working copy (the preview shows them at once);
-    mode `git` keeps Decap's editorial workflow: a save commits to a branch
-    `cms/initiatives/<slug>`, as a pull request would, and "Publiceren" merges it.
-    """
+    def show(self, file=None) -> None:
+        click.echo(f"De preview start niet: {self.message}", err=True)
+
+
+def listen_address(dev_addr: str) -> tuple[str, int]:
+    """`--dev-addr` as host and port: an IP address (or localhost) and a port 1-65535."""
+    host, colon, port = dev_addr.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    try:
+        if host != "localhost":
+            ipaddress.ip_address(host)
+        number = int(port)
+        if not colon or not 1 <= number <= 65535:
+            raise ValueError
+    except ValueError:
+        raise ServeProblem(
+            f"--dev-addr: verwacht IP-adres:poort, zoals 127.0.0.1:8000, gevonden {dev_addr!r}"
+        ) from None
+    return host, number
+
+
+def _listen(bind: Callable[[], object], option: str, value: object) -> None:
+    """Bind a server's address; a Dutch ServeProblem naming `option` when it cannot."""
+    try:
+        bind()
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            why = (
+                "die poort is al in gebruik (door een ander programma, of een preview die nog "
+                f"draait); kies een andere poort met {option}, of stop wat daar draait"
+            )
+        elif exc.errno == errno.EADDRNOTAVAIL:
+            why = "dat adres hoort niet bij deze computer; gebruik 127.0.0.1"
+        elif exc.errno in (errno.EACCES, errno.EPERM):
+            why = "geen toegang tot die poort (onder 1024: alleen de beheerder); kies 1024 of hoger"
+        else:
+            why = f"daar kan de preview niet luisteren ({exc.strerror or exc})"
+        raise ServeProblem(f"{option} {value}: {why}") from None
+
+
+def _node(root: Path) -> str:
+    """Node.js, when the web form is installed (`make cms-install`); else a ServeProblem."""
     node = shutil.which("node")
-    if node is None or not cms_installed(root):
-        raise click.ClickException(
+    if node is None or not cms_installed(root) or not (root / DECAP_SERVER).is_file():
+        raise ServeProblem(
             "het invulformulier is niet geïnstalleerd: verwacht Node.js en `make cms-install`, "
             f"gevonden {'geen node' if node is None else 'geen cms/node_modules/'}"
         )
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "BIND_HOST": "127.0.0.1",
-        "MODE": mode,
-        "GIT_REPO_DIRECTORY": str(root.resolve()),
-        "LOG_LEVEL": "warn",
-    }
-    return subprocess.Popen([node, str(root / DECAP_SERVER)], env=env, cwd=root)
+    return node
+
+
+def _in_git_repository(root: Path) -> bool:
+    try:
+        command = ["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"]
+        return subprocess.run(command, capture_output=True, check=False).returncode == 0
+    except OSError:  # no git at all
+        return False
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def serve(
@@ -82,62 +144,97 @@ def serve(
     cms_mode: str = "fs",
     jobs: int | None = None,
 ) -> None:
-    """Live preview; with `cms_port`, also the web form's local backend on that port. The first
-    build runs on `jobs` processes (the pool); updates, beside the server's threads, here."""
-    backend = start_local_backend(root, cms_port, cms_mode) if cms_port else None
-    if backend is not None and threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _interrupt)  # stopped like Ctrl+C: the backend stops too
+    """Live preview; with `cms_port`, also the web form (and its local backend) on that port.
+    The first build runs on `jobs` processes (the pool); updates, beside the server's threads,
+    here."""
+    host, port = listen_address(dev_addr)
+    node = _node(root) if cms_port is not None else None
+    config = SiteConfig.from_mkdocs(root / "mkdocs.yml")  # ConfigError: located, exit 2
+    with contextlib.ExitStack() as stack, contextlib.suppress(KeyboardInterrupt):
+        if threading.current_thread() is threading.main_thread():
+            # stopped like Ctrl+C: the backend stops too, the temporary files go
+            stack.callback(signal.signal, signal.SIGTERM, signal.getsignal(signal.SIGTERM))
+            signal.signal(signal.SIGTERM, _interrupt)
+        site_dir = tempfile.mkdtemp(prefix="kennisbank-preview-")
+        stack.callback(shutil.rmtree, site_dir, ignore_errors=True)
+        preview = Preview(root, cms_port)
+        mount_path = urlsplit(config.site_url).path
+        server = PreviewServer(preview, host, port, site_dir, mount_path)
+        stack.callback(server.shutdown)
+        _listen(server.listen, "--dev-addr", dev_addr)
+        form = None
+        if node is not None:
+            form = _start_form(stack, node, root, cms_port, cms_mode, config, preview)
+        try:
+            _serve_from(root, preview, server, site_dir, dev_addr, form, Pool(jobs))
+        except MkDocsException as exc:  # (MkDocs logged why, above)
+            raise ServeProblem(f"mkdocs.yml is niet in orde ({exc})") from None
+
+
+def _start_form(
+    stack: contextlib.ExitStack,
+    node: str,
+    root: Path,
+    port: int,
+    mode: str,
+    config: SiteConfig,
+    preview: Preview,
+) -> FormServer:
+    """The web form's server bound to 127.0.0.1:`port`, with decap-server started behind it
+    (it serves once the preview has made the form's files: `_serve_from`)."""
+    rules = Rules(root.resolve(), config.source_branch)
+    if mode == "git" and not _in_git_repository(rules.root):
+        raise ServeProblem(
+            f"--cms-mode git: verwacht een git-repository, gevonden geen in {rules.root} "
+            "(maak er een met `git init`, of gebruik --cms-mode fs)"
+        )
+    form: FormServer | None = None
+
+    def bind() -> None:
+        nonlocal form
+        form = FormServer(port, rules, lambda: preview.form_files)
+
+    _listen(bind, "--cms-port", port)
+    stack.callback(form.close)
     try:
-        _serve(root, dev_addr, cms_port or LOCAL_BACKEND_PORT, Pool(jobs))
-    finally:
-        if backend is not None:
-            backend.terminate()
-            backend.wait(timeout=10)
+        form.start_backend(node, rules.root / "cms", mode)
+    except BackendError as exc:
+        raise ServeProblem(str(exc)) from None
+    return form
 
 
-def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
-
-
-def _serve(root: Path, dev_addr: str, cms_port: int, pool: Pool) -> None:
-    site_dir = tempfile.mkdtemp(prefix="kennisbank-preview-")
-    try:
-        _serve_from(root, dev_addr, cms_port, site_dir, pool)
-    finally:
-        shutil.rmtree(site_dir, ignore_errors=True)
-
-
-def _serve_from(root: Path, dev_addr: str, cms_port: int, site_dir: str, pool: Pool) -> None:
+def _serve_from(
+    root: Path,
+    preview: Preview,
+    server: PreviewServer,
+    site_dir: str,
+    dev_addr: str,
+    form: FormServer | None,
+    pool: Pool,
+) -> None:
     def config():
         options = preview_banner.serve_options(root)
         return load(root / "mkdocs.yml", site_dir, dev_addr=dev_addr, strict=False, **options)
 
-    preview = Preview(root, cms_port)
     if not preview.start(pool):
         raise SystemExit(1)
-    host, port = config().dev_addr
-    mount_path = "/" + urlsplit(config().site_url or "/").path.strip("/")
-    serve_url = f"http://{host}:{port}{mount_path.rstrip('/')}/"
-    preview.serve(PreviewSite(config, serve_url, pool))
-    server = LiveReload(preview.update, host, port, site_dir, mount_path, ADMIN_DIR)
-    server.error_handler = lambda code: _error_page(site_dir, code)
+    preview.serve(PreviewSite(config, server.url, pool))
+    server.error_handler = lambda code: _error_page(server, site_dir, code)
     for name in WATCHED:
         if (root / name).is_dir():
-            server.watch(str(root / name), handler=_Changes(server))
-    server.watch(str(root), recursive=False, handler=_Changes(server, only="mkdocs.yml"))
-    click.echo(f"Preview: {preview_banner.address(root, dev_addr)} (stoppen: Ctrl+C)")
-    try:
-        server.serve()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()
+            server.watch(str(root / name))
+    server.watch(str(root), recursive=False, only="mkdocs.yml")
+    click.echo(f"Preview: {server.url} (stoppen: Ctrl+C)")
+    if form is not None:
+        threading.Thread(target=form.serve_forever, daemon=True).start()
+        click.echo(f"Invulformulier: {form.form_url}")
+    server.serve()
 
 
-def _error_page(site_dir: str, code: int) -> bytes | None:
-    """The site's own 404 page, as `mkdocs serve` shows it."""
+def _error_page(server: PreviewServer, site_dir: str, code: int) -> bytes | None:
+    """The site's own 404 page, as `mkdocs serve` shows it (through the gate)."""
     page = join(site_dir, f"{code}.html")
     if code in (404, 500) and isfile(page):
         with open(page, "rb") as f:
-            return f.read()
+            return server.gate.served(f"{code}.html", f.read())
     return None

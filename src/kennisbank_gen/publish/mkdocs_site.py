@@ -32,9 +32,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import mimetypes
 import os
-import posixpath
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -62,6 +61,7 @@ from mkdocs.structure.files import (
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import clean_directory
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from ..errors import BuildError
@@ -303,14 +303,32 @@ def build_loaded(
     return site
 
 
+class _Changes(FileSystemEventHandler):
+    """Hands the paths that changed under a watched folder to the server (`LiveReload.changed`);
+    `only`: just the file of that name in it."""
+
+    def __init__(self, server: LiveReload, only: str | None = None):
+        self.server = server
+        self.only = only
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed", "closed_no_write") or event.is_directory:
+            return
+        paths = {Path(os.fsdecode(p)) for p in (event.src_path, getattr(event, "dest_path", ""))}
+        paths = {p for p in paths if str(p) != "." and self.only in (None, p.name)}
+        if paths:
+            self.server.changed(paths)
+
+
 class LiveReload(LiveReloadServer):
     """MkDocs' development server for the preview: it serves the site, injects the live-reload
     script into pages and answers the browsers' reload polls. After each burst of file events
-    (`changed`, from the caller's watchdog handlers, `watch`) it calls `update(changed, publish,
-    pending)`, which may `publish` (reload the browsers) more than once: the saved page first,
-    then the rest; `pending()` says that new changes came in meanwhile. Files under
-    `plain_prefix` (the web form) are served without the reload script: a rebuild would reload
-    the form under the editor's hands.
+    under the folders it `watch`es it calls `update(changed, publish, pending)`, which may
+    `publish` (reload the browsers) more than once: the saved page first, then the rest;
+    `pending()` says that new changes came in meanwhile. Every HTML page it sends passes
+    `served(page, content)` first (a subclass's filter: the preview's output gate), then gets
+    the reload script; every answer says `nosniff`. `listen` binds the address before `serve`,
+    so that a port in use is known before the first build.
 
     MkDocs has no public API for an update that knows what changed or publishes twice; the
     private members of `LiveReloadServer` this uses, as MkDocs 1.6 defines them:
@@ -318,46 +336,65 @@ class LiveReload(LiveReloadServer):
       `_shutdown`;
     - `_epoch_cond`, `_wanted_epoch`, `_visible_epoch`: a request waits while the wanted version
       is ahead of the visible one; a browser reloads once the visible one passes its own;
-    - `_watched_paths`, `_watch_refs`: `watch` with the caller's handler (MkDocs' own handler
-      does not say which paths changed); a watched path also makes MkDocs inject the script;
-    - `_inject_js_into_html` (extended): the page's Content-Security-Policy must allow the
-      injected script, new on every request, by its hash (`reload_script_allowed`).
+    - `_watched_paths`, `_watch_refs`: `watch` with a handler that says which paths changed
+      (MkDocs' own does not); a watched path also makes MkDocs inject the script;
+    - `_inject_js_into_html` (extended): the page passes `served`, and its
+      Content-Security-Policy must allow the injected script, new on every request, by its hash
+      (`reload_script_allowed`).
     """
 
     QUIET_SECONDS = 0.1
 
-    def __init__(
-        self, update: Callable, host: str, port: int, root: str, mount_path: str, plain: str
-    ):
+    def __init__(self, update: Callable, host: str, port: int, root: str, mount_path: str):
         super().__init__(lambda: None, host, port, root, mount_path)
         self.update = update
-        self.plain_prefix = f"{self.mount_path}{plain.strip('/')}/"
         self.changes: set[Path] = set()
         self.build_delay = self.QUIET_SECONDS
         self.observer = Observer()  # inotify: events at once, not every half second
-        self.set_app(self._app)
+        self._request = threading.local()  # the page this request thread serves
+        self._listening = False
 
-    def _app(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+    def served(self, page: str, content: bytes) -> bytes:
+        """The HTML page (its path in the site, `over/index.html`) as it is sent."""
+        return content
+
+    def listen(self) -> None:
+        """Bind the address now (an OSError when it cannot), not when `serve` starts."""
+        super().server_bind()
+        super().server_activate()
+        self._listening = True
+
+    def server_bind(self) -> None:  # `serve` binds, unless `listen` did
+        if not self._listening:
+            super().server_bind()
+
+    def server_activate(self) -> None:
+        if not self._listening:
+            super().server_activate()
+
+    def serve_request(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        if path.startswith(self.plain_prefix):
-            rel = posixpath.normpath(
-                path[len(self.mount_path) :] + ("index.html" if path.endswith("/") else "")
-            )
-            file = Path(self.root, rel.lstrip("/"))
-            if ".." not in rel.split("/") and file.is_file():
-                kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-                start_response("200 OK", [("Content-Type", kind)])
-                return [file.read_bytes()]
-        return self.serve_request(environ, start_response)
+        page = path[len(self.mount_path) :] if path.startswith(self.mount_path) else path
+        self._request.page = page + "index.html" if page.endswith("/") or not page else page
+
+        def with_nosniff(status, headers, exc_info=None):
+            headers = [*headers, ("X-Content-Type-Options", "nosniff")]
+            return start_response(status, headers, exc_info)
+
+        return super().serve_request(environ, with_nosniff)
 
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
-        return reload_script_allowed(super()._inject_js_into_html(content, epoch))
+        page = self.served(getattr(self._request, "page", ""), content)
+        return reload_script_allowed(super()._inject_js_into_html(page, epoch))
 
-    def watch(self, path: str, func: Any = None, *, recursive: bool = True, handler: Any = None):
-        """Watch `path` with `handler` (a watchdog handler that calls `changed`)."""
+    def watch(
+        self, path: str, func: Any = None, *, recursive: bool = True, only: str | None = None
+    ) -> None:
+        """Watch the folder `path` (with `only`: just the file of that name in it)."""
         path = os.path.abspath(path)
         if path not in self._watched_paths:
             self._watched_paths[path] = 1
+            handler = _Changes(self, only)
             self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
 
     def changed(self, paths: set[Path]) -> None:

@@ -29,7 +29,7 @@ from typing import Any
 from pagefind.service import get_executable
 
 from ..errors import BuildError
-from ..pool import die_with_parent
+from ..pool import dying_with_this_process
 
 #: Pagefind's options (its config file's keys): one Dutch index (Dutch stemming) for every page,
 #: without the headings' permalink signs
@@ -86,7 +86,7 @@ def index(input_dir: Path, output: Path) -> None:
                 errors="replace",
                 timeout=TIMEOUT_S,
                 check=False,
-                preexec_fn=die_with_parent(),
+                preexec_fn=dying_with_this_process(),
             )
         except subprocess.TimeoutExpired:
             raise BuildError(f"de zoekindex (Pagefind) was na {TIMEOUT_S} s niet klaar") from None

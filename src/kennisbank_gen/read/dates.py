@@ -67,7 +67,8 @@ class PartialDate:
         return (self.year, self.month or 0, self.day or 0)
 
 
-_MONTH_WORDS = {name: n for n, name in enumerate(MONTHS, 1)} | {
+#: month names and abbreviations as Dutch pages write them (the web form reads them too)
+MONTH_WORDS = {name: n for n, name in enumerate(MONTHS, 1)} | {
     "jan": 1,
     "feb": 2,
     "mrt": 3,
@@ -94,7 +95,7 @@ def parse_dutch(text: str) -> PartialDate | None:
     m = _WORDS.fullmatch(words) or _NUMBERS.fullmatch(words)
     if not m:
         return None
-    month = _MONTH_WORDS.get(m["month"]) if m["month"].isalpha() else int(m["month"])
+    month = MONTH_WORDS.get(m["month"]) if m["month"].isalpha() else int(m["month"])
     day = int(m["day"]) if m["day"] else None
     if not month:
         return None

@@ -6,6 +6,7 @@ anything is constructed: they are findings, never surprises (and an alias bomb n
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
@@ -22,6 +23,7 @@ from yaml.resolver import Resolver
 
 from ..errors import FindingsError
 from ..findings import Finding, Fix
+from .yaml_errors import stopped_here, yaml_error
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -123,68 +125,6 @@ def _refusal(
     """The error that stops reading a file: one finding at a place in it."""
     finding = Finding(path, line, col, field, message, rule, fix=fix)
     return FindingsError([finding])
-
-
-#: what PyYAML's problems mean, in the editors' words
-_YAML_PROBLEMS = {
-    "could not find expected ':'": (
-        "verwacht 'veld: waarde', gevonden een regel zonder dubbele punt"
-    ),
-    "found unexpected end of stream": (
-        "verwacht een afsluitend aanhalingsteken, gevonden het einde van het bestand"
-    ),
-    "did not find expected ',' or ']'": "verwacht een lijst die sluit met ], gevonden iets anders",
-    "did not find expected ',' or '}'": "verwacht velden die sluiten met }, gevonden iets anders",
-}
-_COLON_PROBLEMS = (
-    "mapping values are not allowed here",
-    "mapping values are not allowed in this context",
-)
-_INDENT_PROBLEMS = (
-    "expected <block end>",
-    "did not find expected key",
-    "did not find expected '-'",
-)
-_PLAIN_VALUE = re.compile(
-    r"^(?P<lead>\s*(?:-\s+)?(?P<key>[A-Za-z_][\w-]*):[ \t]+)(?P<value>[^'\"\[{|>&*!#].*?)\s*$"
-)
-
-
-def _quoted(value: str) -> str:
-    if '"' not in value and "\\" not in value:
-        return f'"{value}"'
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _yaml_error(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str, Fix | None, str]:
-    """A YAML syntax error as (line, col, Dutch message, fix). An unquoted ': ' inside a value
-    (titles copied from the live site often have one) gets its fix: quotes around the value."""
-    mark = exc.problem_mark or exc.context_mark
-    if mark is None:
-        return 1, 1, "verwacht geldige YAML, gevonden ongeldige YAML", None, ""
-    line, col = mark.line + 1, mark.column + 1
-    if 0 <= mark.index < len(text) and text[mark.index] == "\t":
-        return line, col, "verwacht spaties om in te springen, gevonden een tab", None, ""
-    problem = exc.problem or exc.context or ""
-    if problem in _COLON_PROBLEMS:
-        source_line = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
-        m = _PLAIN_VALUE.match(source_line)
-        if m and " #" not in m["value"] and m.start("value") < mark.column:
-            value = m["value"]
-            at = m.start("value") + 1
-            message = (
-                f"verwacht tekst zonder ': ' of tussen aanhalingstekens, gevonden {value!r}; "
-                f"zet de tekst tussen aanhalingstekens: {_quoted(value)}"
-            )
-            return line, at, message, Fix(line, at, value, _quoted(value)), m["key"]
-    if problem in _COLON_PROBLEMS:
-        message = "verwacht één dubbele punt per regel (na de veldnaam), gevonden nog een"
-        return line, col, message, None, ""
-    if problem.startswith(_INDENT_PROBLEMS):
-        message = "verwacht dezelfde inspringing als de regels erboven, gevonden een andere"
-        return line, col, message, None, ""
-    message = _YAML_PROBLEMS.get(problem) or f"verwacht geldige YAML, gevonden: {problem}"
-    return line, col, message, None, ""
 
 
 def _mark(event) -> tuple[int, int]:
@@ -317,13 +257,20 @@ def load_text(text: str, path: str) -> Document:
                 extra, "verwacht één YAML-document, gevonden meerdere", "yaml-syntax"
             )
     except yaml.MarkedYAMLError as exc:
-        line, col, message, fix, key = _yaml_error(text, exc)
+        line, col, message, fix, key = yaml_error(text, exc)
+        message = stopped_here(text, message)
         raise _refusal(path, line, col, message, "yaml-syntax", fix, key) from None
     except yaml.reader.ReaderError as exc:  # control characters such as NUL
         before = text[: exc.position]
         line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
         message = f"verwacht leesbare tekst, gevonden het teken U+{exc.character:04X}"
-        raise _refusal(path, line, col, message, "yaml-syntax") from None
+        raise _refusal(path, line, col, stopped_here(text, message), "yaml-syntax") from None
+    except FindingsError as exc:  # what the composer refuses: anchors, tags, duplicate keys...
+        if exc.findings[0].message.endswith("alleen commentaar"):
+            raise
+        [finding] = exc.findings
+        message = stopped_here(text, finding.message)
+        raise FindingsError([dataclasses.replace(finding, message=message)]) from None
     return doc
 
 

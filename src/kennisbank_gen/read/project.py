@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,9 @@ from .load import Document, load_file, shown_path
 RECORDS_DIR = "initiatives"
 GUIDANCE_DIR = "content/guidance"
 FRAMEWORK_DIR = "quality_framework"
+#: a file that sets up programs, which no project holds (SECURITY.md): `.env` configured the web
+#: form's backend (decap-server read it from the project root; it no longer reads it)
+ENVIRONMENT_FILE = ".env"
 
 
 @dataclass
@@ -67,6 +71,17 @@ def linked_directories(paths: list[Path], root: Path) -> list[Finding]:
         for p in paths
         if p.is_symlink() and p.is_dir()
     ]
+
+
+def environment_file(root: Path) -> list[Finding]:
+    """A `.env` in the project (committed, or only present) is a finding: it is code."""
+    if not os.path.lexists(root / ENVIRONMENT_FILE):
+        return []
+    message = (
+        f"verwacht geen {ENVIRONMENT_FILE}-bestand in het project (het stelt programma's in; "
+        f"niets hier leest het, zie SECURITY.md), gevonden {ENVIRONMENT_FILE}: verwijder het"
+    )
+    return [Finding.for_file(ENVIRONMENT_FILE, message, "code-file")]
 
 
 @contextlib.contextmanager
@@ -119,4 +134,5 @@ def read_project_but_records(
         ([], []) if (root / GUIDANCE_DIR).is_symlink() else read_guidance(root / GUIDANCE_DIR, root)
     )
     files = record_files([p for p in directories if not (p.is_symlink() and p.is_dir())])
-    return Project(root, framework, [], guidance, linked + guidance_findings), files
+    findings = environment_file(root) + linked + guidance_findings
+    return Project(root, framework, [], guidance, findings), files

@@ -2,11 +2,14 @@
 admin page (`/admin/`) that serves it from the site itself.
 
 One collection, `initiatives/`, with a widget per record field in the record's field order:
-vocabularies and criterion values as selects (the Dutch label shown, the id stored), guidance
-references as a select of the real items with their titles, the body as Markdown, dates as text
-in the record's own format. A criterion the framework marks `unknown: true` may be left empty
-(the site shows "Niet bekend"). A new criterion or value in the framework is a new field or
-option here, with no code change.
+vocabularies and criterion values as selects (the Dutch label shown, the id stored; what is typed
+ranks the options, the label or code itself first: `kennisbank-select`), guidance references as a
+select of the real items with their titles, the body as Markdown, dates as text in the record's
+own format (refused with the message and fix `kennisbank validate` gives: `kennisbank-date`).
+Both widgets, and the record format that writes only what an edit changed, are the admin page's
+own script (`admin/kennisbank-cms.js`, `admin/kennisbank-record.js`). A criterion the framework
+marks `unknown: true` may be left empty (the site shows "Niet bekend"). A new criterion or value
+in the framework is a new field or option here, with no code change.
 
 The Decap CMS bundle is not ours: `make cms-install` fetches it from the npm registry (checksum
 pinned in the Makefile) into `cms/node_modules/`. Without it, `/admin/` is left out of the site.
@@ -26,7 +29,8 @@ from ..check.fields import FIELDS
 from ..check.record_schema import DATE_PATTERN, SLUG_PATTERN, URL_PATTERN, record_schema
 from ..check.slugs import PREVIOUS_URL_PATTERN
 from ..config import SiteConfig
-from ..read.framework import UNKNOWN_LABEL, Criterion
+from ..read.dates import MONTH_WORDS
+from ..read.framework import UNKNOWN_LABEL, Criterion, Framework
 from .csp import ADMIN_PAGE, ADMIN_POLICY
 from .model import Site
 
@@ -37,6 +41,9 @@ YAML_DIST = Path("cms/node_modules/yaml/browser/dist")
 LOCAL_BACKEND_PORT = 8081
 COLLECTION = "initiatives"
 RECORD_FORMAT = "kennisbank-yaml"
+#: the admin page's own widgets (admin/kennisbank-cms.js), around Decap's select and string
+SELECT_WIDGET = "kennisbank-select"
+DATE_WIDGET = "kennisbank-date"
 MARKDOWN_BUTTONS = [
     "bold",
     "italic",
@@ -87,7 +94,7 @@ def _select(name: str, options: list, multiple: bool) -> dict[str, Any]:
     extra: dict[str, Any] = {"options": options}
     if multiple:
         extra["multiple"] = True
-    return _field(name, "select", **extra)
+    return _field(name, SELECT_WIDGET, **extra)
 
 
 def _pattern(regex: str, message: str) -> list[str]:
@@ -102,7 +109,7 @@ def _criterion_field(criterion: Criterion) -> dict[str, Any]:
     field: dict[str, Any] = {
         "name": criterion.id,
         "label": criterion.label,
-        "widget": "select",
+        "widget": SELECT_WIDGET,
         "hint": criterion.question + (UNKNOWN_HINT if unknown else ""),
         "options": [{"label": v.label, "value": v.id} for v in criterion.values],
     }
@@ -131,11 +138,7 @@ def _record_fields(site: Site) -> dict[str, dict[str, Any]]:
             collapsed=False,
             field={"name": "initiator", "label": "Organisatie", "widget": "string"},
         ),
-        "date": _field(
-            "date",
-            "string",
-            pattern=_pattern(DATE_PATTERN, "Schrijf de datum als JJJJ, JJJJ-MM of JJJJ-MM-DD."),
-        ),
+        "date": _field("date", DATE_WIDGET),
         "kind": _select("kind", _options(voc["kinds"]), multiple=False),
         "sectors": _select("sectors", _options(voc["sectors"]), multiple=True),
         "themes": _select("themes", _options(voc["themes"]), multiple=True),
@@ -291,15 +294,29 @@ def config_text(site: Site, config: SiteConfig, port: int = LOCAL_BACKEND_PORT) 
     )
 
 
-def _page_script(site: Site) -> str:
-    template = resources.files("kennisbank_gen.render").joinpath("admin", "kennisbank-cms.js")
-    order = {
-        "fields": record_order(site),
-        "quality": [c.id for c in site.framework.criteria],
+def record_format_order(framework: Framework) -> dict[str, list[str]]:
+    """The order the form writes a record's fields in, its criteria's and a link's."""
+    return {
+        "fields": list(record_schema(framework)["properties"]),
+        "quality": [c.id for c in framework.criteria],
         "links": ["label", "url"],
     }
-    return template.read_text(encoding="utf-8").replace(
-        "__RECORD_ORDER__", json.dumps(order, ensure_ascii=False)
+
+
+def date_rule(framework: Framework) -> dict[str, Any]:
+    """What the form's date check needs to say what `kennisbank validate` says: the pattern, the
+    words of its message and the Dutch month names a fix reads."""
+    date = record_schema(framework)["properties"]["date"]
+    return {"pattern": DATE_PATTERN, "expected": date["x-expected"], "months": MONTH_WORDS}
+
+
+def _page_script(site: Site) -> str:
+    template = resources.files("kennisbank_gen.render").joinpath("admin", "kennisbank-cms.js")
+    order = record_format_order(site.framework)
+    return (
+        template.read_text(encoding="utf-8")
+        .replace("__RECORD_ORDER__", json.dumps(order, ensure_ascii=False))
+        .replace("__DATE_RULE__", json.dumps(date_rule(site.framework), ensure_ascii=False))
     )
 
 
@@ -339,6 +356,9 @@ def admin_files(
             encoding="utf-8"
         ),
         f"{ADMIN_DIR}/kennisbank-cms.js": _page_script(site),
+        f"{ADMIN_DIR}/kennisbank-record.js": static.joinpath("kennisbank-record.js").read_text(
+            encoding="utf-8"
+        ),
         f"{ADMIN_DIR}/config.yml": config_text(site, config, port),
     }
     return {**files, **_bundle(root)}

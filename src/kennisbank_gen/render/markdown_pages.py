@@ -21,16 +21,30 @@ from markupsafe import Markup
 from ..config import SiteConfig
 from ..errors import FindingsError
 from ..findings import Finding
-from ..read.framework import Criterion, Value
 from ..read.load import shown_path
 from . import pages
 from .cite import Cite, bibtex, cite, of_initiative, of_item, ris
 from .csp import SITE_POLICY
 from .exports import EXPORTS, render_exports
 from .markdown_html import field_markdown, md
-from .model import GuidanceItem, GuidanceSet, Initiative, Rating, Site
+from .model import GuidanceItem, GuidanceSet, Initiative, Site
+from .profile import (
+    LEVEL_SORT,
+    card_facts,
+    level_sort_keys,
+    profile_data,
+    rank_text,
+    rating_meter,
+    tone,
+    value_meter,
+)
 from .search import ASSETS as SEARCH_ASSETS
 from .search import BROWSE_PAGE, SUMMARY_WEIGHT, WORDS, facets, page_data, word_list
+
+#: two to four initiatives side by side (`?vergelijk=<slug>`), drawn by COMPARE_SCRIPT, which
+#: overrides/main.html loads on every page (it also adds the picker to lists of initiatives)
+COMPARE_PAGE = "vergelijken.md"
+COMPARE_SCRIPT = "kennisbank-compare.js"
 
 _YAML_UNSAFE = re.compile(
     "[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff']"
@@ -58,58 +72,6 @@ def front_matter_json(text: str) -> Markup:
     return Markup(_YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted))
 
 
-def meter(level: int, steps: int, known: bool = True) -> Markup:
-    """The quality profile's symbol: a row of `steps` blocks, `level` of them filled, so every
-    criterion reads the same way (more filled: stronger or more). Shape, not colour, carries it:
-    filled and outlined blocks; a line through the blocks for a value outside the scale (level
-    0, "Niet van toepassing"); dashed outlines for "Niet bekend". Always next to its text and
-    hidden from screen readers, which get the text."""
-    filled = "".join(f"M{1 + n * 8} 4h6v12h-6z" for n in range(steps) if known and n < level)
-    empty = "".join(f"M{1 + n * 8} 4h6v12h-6z" for n in range(steps) if not (known and n < level))
-    dash = "" if known else ' stroke-dasharray="2 2"'
-    paths = f'<path d="{filled}" fill="currentColor"/>' if filled else ""
-    paths += (
-        f'<path d="{empty}" fill="none" stroke="currentColor" stroke-width="1.5"{dash}/>'
-        if empty
-        else ""
-    )
-    if known and level == 0:
-        paths += f'<path d="M0 10H{steps * 8}" stroke="currentColor" stroke-width="2"/>'
-    width = steps * 8
-    return Markup(
-        f'<svg class="kb-meter" viewBox="0 0 {width} 20" width="{width}" height="20" '
-        f'aria-hidden="true" focusable="false">{paths}</svg>'
-    )
-
-
-def rating_meter(rating: Rating) -> Markup:
-    return meter(rating.level, rating.criterion.steps, rating.known)
-
-
-def value_meter(value: Value | None, criterion: Criterion) -> Markup:
-    """The symbol of one value of a criterion (None: "Niet bekend"), for the framework page."""
-    if value is None:
-        return meter(0, criterion.steps, known=False)
-    return meter(criterion.level(value), criterion.steps)
-
-
-def tone(level: int, criterion: Criterion) -> str:
-    """A CSS class suffix: judgements are coloured from strong to weak, descriptions stay
-    neutral (they say what, not how good); colour only repeats what shape and text say."""
-    if level == 0:
-        return "none"
-    if criterion.kind != "judgement":
-        return "neutral"
-    if level == criterion.steps:
-        return "strong"
-    return "weak" if level == 1 else "middle"
-
-
-def level_text(level: int, criterion: Criterion) -> str:
-    """What the meter says, for screen readers: ", niveau 3 van 4" (nothing off the scale)."""
-    return f", niveau {level} van {criterion.steps}" if level else ""
-
-
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("kennisbank_gen.render", "templates"),
@@ -123,7 +85,11 @@ def _environment() -> Environment:
     env.filters["meter"] = rating_meter
     env.globals["value_meter"] = value_meter
     env.globals["tone"] = tone
-    env.globals["level_text"] = level_text
+    env.globals["rank_text"] = rank_text
+    env.globals["card_facts"] = card_facts
+    env.globals["profile_data"] = profile_data
+    env.globals["level_sort_keys"] = level_sort_keys
+    env.globals["level_sort"] = LEVEL_SORT.format
     env.filters["front_matter_json"] = front_matter_json
     env.filters["front_matter"] = front_matter
     env.globals["search_data"] = page_data
@@ -133,30 +99,31 @@ def _environment() -> Environment:
 
 
 class Templates:
-    """The Jinja2 environment (its templates compiled once) and the Markdown bodies rendered so
-    far, by text: what a process that renders the site again and again (the preview) keeps
-    between renders. A build renders once and needs none."""
+    """The Jinja2 environment (its templates compiled once), and the Markdown bodies and cards
+    rendered so far, by content: what a process that renders the site again and again (the
+    preview) keeps between renders. A build renders once and keeps neither (`keep_bodies`)."""
 
     def __init__(self, keep_bodies: bool = True) -> None:
         self.env = _environment()
         self.keep_bodies = keep_bodies
         self.bodies: dict[tuple[str, str], Markup] = {}
         self.env.filters["body_html"] = self.body_html
-        #: (id of an initiative, its link from a page's directory) -> (it, its card)
-        self.cards: dict[tuple[int, str], tuple[Initiative, Markup]] = {}
+        #: (what an initiative's card shows, its address from a page) -> the card
+        self.cards: dict[tuple, Markup] = {}
         self.env.globals["card_of"] = self.card
 
-    def card(self, i: Initiative, link: Callable[[str], str]) -> Markup:
-        """An initiative's card in a list (`card` in _macros.md.j2). A card depends on the
-        initiative and the link to it only, so pages in one directory share it: drawn once,
-        not once per list it is on. The initiative is kept with its card, so its id cannot be
-        reused while the card is kept (`render_site` forgets the cards of earlier models)."""
-        key = (id(i), link(i.page))
-        hit = self.cards.get(key)
-        if hit is None or hit[0] is not i:
-            hit = (i, self.env.get_template("_macros.md.j2").module.card(i, link))
-            self.cards[key] = hit
-        return hit[1]
+    def card(self, i: Initiative, href: Callable[[str], str]) -> Markup:
+        """An initiative's card in a list (`card` in _macros.md.j2), as HTML. A card depends on
+        what it shows of the initiative and the address of its page only, so it is drawn once
+        for all pages in one directory, and kept between renders while neither changes (the
+        preview redraws only the card of a saved record)."""
+        key = (card_content(i), href(i.url))
+        card = self.cards.get(key)
+        if card is None:
+            card = self.env.get_template("_macros.md.j2").module.card(i, href)
+            if self.keep_bodies:
+                self.cards[key] = card
+        return card
 
     def body_html(self, i: Initiative) -> Markup:
         """`field_markdown` of a record's body; a body rendered before is not rendered again
@@ -169,9 +136,27 @@ class Templates:
         return html
 
     def forget_unused(self, site: Site) -> None:
-        """Let go of the bodies no record has any more."""
+        """Let go of the bodies and cards no record has any more."""
         used = {(i.body, i.source) for i in site.initiatives}
         self.bodies = {key: html for key, html in self.bodies.items() if key in used}
+        shown = {card_content(i) for i in site.initiatives}
+        self.cards = {key: card for key, card in self.cards.items() if key[0] in shown}
+
+
+def card_content(i: Initiative) -> tuple:
+    """Everything an initiative's card shows (`card` in _macros.md.j2): two initiatives with the
+    same content have the same card."""
+    return (
+        i.slug,
+        i.title,
+        i.example,
+        i.initiators,
+        i.date.dutch,
+        i.kind,
+        i.sectors,
+        i.summary,
+        i.ratings,
+    )
 
 
 class Cancelled(Exception):
@@ -196,7 +181,6 @@ class Renderer:
         self.site = site
         self.config = config
         templates = templates or Templates(keep_bodies=False)
-        templates.cards.clear()  # drawn from an earlier model
         self.env = templates.env
         self.only = only
         self.cancelled = cancelled
@@ -215,7 +199,14 @@ class Renderer:
             """Relative link from this page's source file to another's (MkDocs resolves it)."""
             return posixpath.relpath(target, posixpath.dirname(path) or ".")
 
-        context = kind(site=self.site, config=self.config, link=link, **fields)
+        here = page_url(path)
+
+        def href(target: str) -> str:
+            """Relative address from this page's address to another page's (`Initiative.url`),
+            for HTML that MkDocs leaves as it is: works under any path of `site_url`."""
+            return posixpath.relpath(target or ".", here or ".") + "/"
+
+        context = kind(site=self.site, config=self.config, link=link, href=href, **fields)
         values = {f.name: getattr(context, f.name) for f in dataclasses.fields(context)}
         self.pages[path] = self.env.get_template(kind.TEMPLATE).render(values)
 
@@ -232,6 +223,35 @@ class Renderer:
         """A file shipped in the package's assets/, at assets/<name> in the site."""
         data = resources.files(__package__).joinpath("assets", name).read_bytes()
         self.file(f"assets/{name}", data)
+
+
+def page_url(path: str) -> str:
+    """The address of a docs file in the site (directory URLs): 'initiatieven/x.md' ->
+    'initiatieven/x/', 'initiatieven/index.md' -> 'initiatieven/', 'index.md' -> ''."""
+    stem = posixpath.splitext(path)[0]
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[: -len("index")].rstrip("/")
+    return stem + "/" if stem else ""
+
+
+def overviews(site: Site) -> dict[str, list[Initiative]]:
+    """The two orders of the initiatives overview, by the address of their first page."""
+    return {
+        "initiatieven/index.md": site.initiatives,
+        "initiatieven/op-titel.md": sorted(site.initiatives, key=lambda i: i.title.casefold()),
+    }
+
+
+def listing_pages(site: Site, initiatives: list[Initiative]) -> set[str]:
+    """The docs files of the overview pages that list these initiatives (one page per order):
+    what the preview renders with a saved record's own page."""
+    wanted = set()
+    for first, ordered in overviews(site).items():
+        position = {id(i): n for n, i in enumerate(ordered)}
+        for i in initiatives:
+            if id(i) in position:
+                wanted.add(pages.listing_path(first, position[id(i)] // pages.PER_PAGE + 1))
+    return wanted
 
 
 def redirects(site: Site) -> dict[str, Initiative | GuidanceSet | GuidanceItem]:
@@ -283,22 +303,16 @@ def render_site(
     """
     r = Renderer(site, config, templates, only, cancelled)
     r.page("index.md", pages.HomePage)
-    if r.wants("initiatieven/index.md"):
-        r.page(
-            "initiatieven/index.md",
-            pages.InitiativesPage,
-            order="date",
-            initiatives=site.initiatives,
-            facets=facets(site),
-        )
-    if r.wants("initiatieven/op-titel.md"):
-        r.page(
-            "initiatieven/op-titel.md",
-            pages.InitiativesPage,
-            order="title",
-            initiatives=sorted(site.initiatives, key=lambda i: i.title.casefold()),
-            facets=facets(site),
-        )
+    overview_facets = facets(site)
+    for first, ordered in overviews(site).items():
+        for listing in pages.Listing.split(first, ordered):
+            if r.wants(listing.path):
+                r.page(
+                    listing.path,
+                    pages.InitiativesPage,
+                    listing=listing,
+                    facets=overview_facets,
+                )
     for initiative in site.initiatives:
         if not r.wants(initiative.page):
             continue
@@ -338,9 +352,12 @@ def render_site(
             r.file(page.name, content_page(page, content_dir.parent))
     if r.wants(BROWSE_PAGE):
         r.page(BROWSE_PAGE, pages.SearchPage, facets=facets(site))
+    r.page(COMPARE_PAGE, pages.ComparePage)
     if r.wants(WORDS):
         hand_written = (content_page(p, content_dir.parent) for p in content_dir.glob("*.md"))
         r.file(WORDS, word_list(site, hand_written))
-    for name in ("kennisbank.css", "kennisbank-a11y.js", "kennisbank-page.js", *SEARCH_ASSETS):
+    for name in ("kennisbank.css", "kennisbank-a11y.js", "kennisbank-page.js", COMPARE_SCRIPT):
+        r.asset(name)
+    for name in SEARCH_ASSETS:
         r.asset(name)
     return r.pages

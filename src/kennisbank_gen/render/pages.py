@@ -1,22 +1,26 @@
 """What each page template receives: one documented dataclass per kind of page.
 
-Every template gets the fields of `Page` (the whole site model, the site settings and a `link`
-helper); a kind of page adds its own. A template author reads this file to see what a page can
-use; `render.Renderer.page` passes exactly these fields (Jinja2 runs with StrictUndefined, so a
-name that is not here fails the build instead of rendering as empty text).
+Every template gets the fields of `Page` (the whole site model, the site settings, and the
+`link` and `href` helpers); a kind of page adds its own. A template author reads this file to
+see what a page can use; `render.Renderer.page` passes exactly these fields (Jinja2 runs with
+StrictUndefined, so a name that is not here fails the build instead of rendering as empty
+text).
 
 Filters every template has (`render._environment`): `md` (plain text, Markdown- and
 HTML-escaped), `front_matter` (a title or description for the front matter, HTML-escaped),
 `front_matter_json` (text already safe where the theme puts it, such as JSON-LD), `meter` (a
 rating's symbol in the quality profile), `trusted_markdown` (a Markdown field that the check
-stage accepted). Globals: `value_meter(value, criterion)`, `tone(level, criterion)`,
-`level_text(level, criterion)` (the quality profile), `search_data(page)` and
-`search_summary_weight` (the hidden Pagefind block, `_pagefind.md.j2`),
-`content_security_policy` (csp.SITE_POLICY, for pages written as HTML).
+stage accepted). Globals (`profile.py`): `value_meter(value, criterion)`, `tone(level,
+criterion)`, `rank_text(level, criterion)` (the quality profile), `card_facts(i)` (a card's line
+of facts), `card_of(i, href)` (a card, drawn once), `profile_data(i)` and `search_data(page)`,
+`search_summary_weight` (the hidden Pagefind block, `_pagefind.md.j2`), `level_sort_keys(i,
+date)` and `level_sort(id)` (sorting by a judging criterion), `content_security_policy`
+(csp.SITE_POLICY, for pages written as HTML).
 """
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -40,6 +44,9 @@ class Page:
     #: `link("kwaliteitskader.md")`: a relative link from this page's source file to another
     #: generated page's (MkDocs checks every one in strict mode)
     link: Callable[[str], str]
+    #: `href(i.url)`: a relative address from this page's address to another page's, for raw
+    #: HTML (MkDocs rewrites links in Markdown only; a test follows every one in the built site)
+    href: Callable[[str], str]
 
 
 @dataclass(frozen=True)
@@ -49,16 +56,88 @@ class HomePage(Page):
     TEMPLATE = "home.md.j2"
 
 
+#: initiatives on one page of an overview: at 10,000 records a page stays far below 300 KB
+PER_PAGE = 50
+#: page numbers shown on either side of the current one in the pagination (and the first and
+#: the last page)
+PAGES_AROUND = 2
+
+
+def listing_path(first: str, number: int) -> str:
+    """The docs file of page `number` (from 1) of the overview whose first page is `first`."""
+    if number == 1:
+        return first
+    return f"{posixpath.splitext(first)[0].removesuffix('/index')}/pagina/{number}.md"
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of an overview of initiatives: `initiatieven/index.md` (newest first) and
+    `initiatieven/op-titel.md` (A-Z) are the first pages, `initiatieven/pagina/2.md` and
+    `initiatieven/op-titel/pagina/2.md` the second, and so on (addresses `.../pagina/2/`)."""
+
+    #: the docs file of this order's first page
+    first: str
+    #: 1 for the first page
+    number: int
+    #: how many pages this order has
+    count: int
+    #: how many initiatives the whole overview lists
+    total: int
+    #: the initiatives on this page, in the overview's order
+    initiatives: list[Initiative]
+
+    @classmethod
+    def split(cls, first: str, ordered: list[Initiative]) -> list[Listing]:
+        """The pages of one order (at least one, also without initiatives)."""
+        count = max(1, -(-len(ordered) // PER_PAGE))
+        return [
+            cls(first, n, count, len(ordered), ordered[(n - 1) * PER_PAGE : n * PER_PAGE])
+            for n in range(1, count + 1)
+        ]
+
+    @property
+    def by_title(self) -> bool:
+        return self.first != "initiatieven/index.md"
+
+    @property
+    def path(self) -> str:
+        return self.path_of(self.number)
+
+    def path_of(self, number: int) -> str:
+        """The docs file of page `number` of this order."""
+        return listing_path(self.first, number)
+
+    def url_of(self, number: int) -> str:
+        """The address of page `number` of this order (for `href`)."""
+        return posixpath.splitext(self.path_of(number))[0].removesuffix("/index") + "/"
+
+    @property
+    def first_shown(self) -> int:
+        """The position (from 1) of this page's first initiative in the whole overview."""
+        return (self.number - 1) * PER_PAGE + 1
+
+    @property
+    def numbers(self) -> list[int | None]:
+        """The page numbers the pagination links to, None where it leaves some out: the first,
+        the last, and PAGES_AROUND on either side of this page."""
+        keep = {1, self.count, *range(self.number - PAGES_AROUND, self.number + PAGES_AROUND + 1)}
+        shown: list[int | None] = []
+        for n in sorted(k for k in keep if 1 <= k <= self.count):
+            if shown and shown[-1] is not None and n > shown[-1] + 1:
+                shown.append(None)
+            shown.append(n)
+        return shown
+
+
 @dataclass(frozen=True)
 class InitiativesPage(Page):
-    """`initiatieven/index.md` and `initiatieven/op-titel.md`: every initiative, as cards."""
+    """One page of the initiatives overview (`Listing`), as cards in HTML."""
 
     TEMPLATE = "initiatives.md.j2"
 
-    #: "date" (newest first) or "title" (A-Z): which of the two overview pages this is
-    order: str
-    #: the initiatives in that order
-    initiatives: list[Initiative]
+    #: which page of which order this is, with its initiatives
+    listing: Listing
     #: the facets of the search and filter form above the list (limited to initiatives)
     facets: list[Facet]
 
@@ -107,6 +186,9 @@ class GuidanceItemPage(Page):
     item: GuidanceItem
     #: its citation (APA as HTML), download file names, head meta tags and JSON-LD
     cite: Cite
+    #: how many of the initiatives that answer it are shown as cards; the rest as a list of
+    #: links (at 10,000 records an item has hundreds)
+    cards_shown: int = 10
 
 
 @dataclass(frozen=True)
@@ -128,6 +210,14 @@ class SearchPage(Page):
     TEMPLATE = "search_page.md.j2"
 
     facets: list[Facet]
+
+
+@dataclass(frozen=True)
+class ComparePage(Page):
+    """`vergelijken.md`: two to four initiatives side by side, chosen in the address and drawn
+    by assets/kennisbank-compare.js from their own pages."""
+
+    TEMPLATE = "compare.md.j2"
 
 
 @dataclass(frozen=True)

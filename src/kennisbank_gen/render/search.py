@@ -183,7 +183,8 @@ def page_data(page: Initiative | GuidanceItem, site: Site | None = None) -> Page
         tuple(filters),
         str(year),
         False,
-        f"{year:04d}-00-00",
+        # sorted descending with the initiatives by date: a set's items together, from 1 up
+        f"{year:04d}-00-00-{page.set.id}-{999 - page.number:03d}",
         f"{page.set.title} {page.number:03d}".casefold(),
         forms=_forms(site, f"{page.title} {page.summary}"),
     )

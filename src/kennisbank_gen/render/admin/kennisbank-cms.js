@@ -1,57 +1,75 @@
 // The admin page's own script: teaches Decap CMS to write records the way `kennisbank validate`
-// wants them, then starts it. Decap's built-in YAML format cannot write comments, so records use
-// this format: the `# yaml-language-server` schema line on top, the fields in the record's order
-// (generated from the framework), empty optional fields left out, text that YAML 1.1 readers
-// (PyYAML) would take for something else quoted.
-import { Document, parse } from "./yaml/index.js";
+// wants them, then starts it. Decap's built-in YAML format cannot write comments nor keep a
+// file's layout, so records use this format (kennisbank-record.js): a new record as `kennisbank
+// new` writes it, an edited one with only the changed fields written again. Two widgets wrap
+// Decap's own: `kennisbank-select` ranks the options by what is typed (the label or code itself
+// first, then those it starts), so Enter takes what the editor meant; `kennisbank-date` refuses
+// a date with the message and fix `kennisbank validate` gives. ORDER (the record's field order)
+// and DATE (the date rule) are generated from the framework and the record schema.
+import { dateProblem, fromFile, ranked, toFile } from "./kennisbank-record.js";
 
 const ORDER = __RECORD_ORDER__;
-const SCHEMA_LINE = " yaml-language-server: $schema=../schema/initiative.schema.json";
+const DATE = __DATE_RULE__;
+const { CMS, createClass, h } = window;
 
-function empty(value) {
-  if (value === null || value === undefined || value === "" || value === false) return true;
-  if (Array.isArray(value)) return value.length === 0;
-  if (typeof value === "object") return Object.keys(value).length === 0;
-  return false;
+CMS.registerCustomFormat("kennisbank-yaml", "yml", {
+  fromFile,
+  toFile: (data) => toFile(data, ORDER),
+});
+
+const select = CMS.getWidget("select");
+const string = CMS.getWidget("string");
+
+function plain(option) {
+  return typeof option === "string" ? { label: option, value: option } : option.toJS();
 }
 
-function clean(value) {
-  if (typeof value === "string") return value.includes("\n") ? value : value.trim();
-  if (Array.isArray(value)) return value.map(clean).filter((v) => !empty(v));
-  if (value && typeof value === "object") return ordered(value, Object.keys(value));
-  return value;
-}
-
-// `data` with the keys of `order` first, in that order, then any others; empty values dropped.
-function ordered(data, order) {
-  const out = {};
-  const keys = [...order, ...Object.keys(data).filter((k) => !order.includes(k))];
-  for (const key of keys) {
-    if (!(key in data)) continue;
-    let value = clean(data[key]);
-    if (key === "quality" && value && typeof value === "object") {
-      value = ordered(value, ORDER.quality);
-    } else if (key === "links" && Array.isArray(value)) {
-      value = value.map((link) => ordered(link, ORDER.links));
-    }
-    if (!empty(value)) out[key] = value;
-  }
-  return out;
-}
-
-const recordFormat = {
-  fromFile(text) {
-    const data = parse(text) || {};
-    if (typeof data.date === "number") data.date = String(data.date); // `date: 2023` is a year
-    return data;
+const RankedSelect = createClass({
+  getInitialState() {
+    return { typed: "" };
   },
-  toFile(data) {
-    const doc = new Document(ordered(data, ORDER.fields), { version: "1.1" });
-    doc.commentBefore = SCHEMA_LINE;
-    const text = doc.toString({ lineWidth: 100, blockQuote: "literal", indentSeq: true });
-    return text.replace(/^(#[^\n]*\n)\n/, "$1"); // no blank line under the schema line
+  isValid() {
+    return this.inner?.isValid ? this.inner.isValid() : { error: false };
   },
-};
+  render() {
+    const options = this.props.field.get("options");
+    const best = ranked(options.toArray().map(plain), this.state.typed);
+    const place = new Map(best.map((option, index) => [option.value, index]));
+    const field = this.props.field.set(
+      "options",
+      options.sortBy((option) => place.get(plain(option).value)),
+    );
+    return h(
+      "div",
+      {
+        onInput: (event) => this.setState({ typed: event.target.value || "" }),
+        onBlur: () => this.setState({ typed: "" }),
+      },
+      h(select.control, {
+        ...this.props,
+        field,
+        ref: (control) => {
+          this.inner = control;
+        },
+        onChange: (...args) => {
+          this.setState({ typed: "" });
+          this.props.onChange(...args);
+        },
+      }),
+    );
+  },
+});
 
-window.CMS.registerCustomFormat("kennisbank-yaml", "yml", recordFormat);
-window.CMS.init();
+const DateText = createClass({
+  isValid() {
+    const message = dateProblem(this.props.value, DATE);
+    return message ? { error: { type: "CUSTOM", message } } : { error: false };
+  },
+  render() {
+    return h(string.control, this.props);
+  },
+});
+
+CMS.registerWidget("kennisbank-select", RankedSelect, select.preview, select.schema);
+CMS.registerWidget("kennisbank-date", DateText, string.preview, string.schema);
+CMS.init();

@@ -1,11 +1,16 @@
-/* kennisbank_gen: keyboard access to the navigation drawer on narrow screens (WCAG 2.1.1).
+/* kennisbank_gen: keyboard access (WCAG 2.1.1, 2.4.1, 2.4.3).
  *
- * The theme opens its drawer with a label for a hidden checkbox, which a keyboard cannot reach.
- * Here the label becomes a button (Enter or Space toggles it, aria-expanded tells its state) and
- * Escape closes the open drawer. The stylesheet keeps a closed drawer's links out of the tab
- * order, so focus never lands on links that are off screen. */
+ * - The theme opens its navigation drawer with a label for a hidden checkbox, which a keyboard
+ *   cannot reach. Here the label becomes a button (Enter or Space toggles it, aria-expanded
+ *   tells its state) and Escape closes the open drawer. The stylesheet keeps a closed drawer's
+ *   links out of the tab order, so focus never lands on links that are off screen.
+ * - Each heading's permalink ("¶") leaves the tab order (nine extra stops on an initiative
+ *   page); it stays a link for the pointer, to open or copy. */
 (function () {
   "use strict";
+  var permalinks = document.querySelectorAll(".md-typeset a.headerlink");
+  for (var i = 0; i < permalinks.length; i++) permalinks[i].tabIndex = -1;
+
   var box = document.getElementById("__drawer");
   var button = document.querySelector('.md-header label[for="__drawer"]');
   if (!box || !button) return;

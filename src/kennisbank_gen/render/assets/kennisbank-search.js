@@ -253,16 +253,101 @@
 
   /* ---------------------------------------------------------------- browse page (facets) */
 
-  const SORTS = { datum: { date: "desc" }, titel: { title: "asc" } };
+  /** Without a search term, results come newest first; a recommendation's or tip's date key
+   * keeps its set together, from number 1 up (render/search.py). */
+  const NEWEST = { date: "desc" };
   const NARROW = window.matchMedia("(max-width: 44.9375em)");
+  /** Parameters of the address that belong to the compare picker (kennisbank-compare.js). */
+  const KEPT_PARAMS = ["vergelijk"];
+  const SVG = "http://www.w3.org/2000/svg";
+  /** The meter of a judgement, as render/markdown_pages.py `meter` draws it (same geometry):
+   * one length for every criterion, `steps` blocks, `level` of them filled. */
+  const METER = { width: 40, height: 10, gap: 2 };
 
-  /** The result's kind, date and example flag, as a row of small labels. */
-  function resultFacts(data) {
+  /** The result's kind, set (recommendations and tips), date and example flag, as a row of
+   * small labels (`card`: an initiative whose card line below says the date). */
+  function resultFacts(data, card = false) {
     const facts = el("span", "kb-result__facts");
     facts.append(el("span", "kb-result__type", data.meta.type || "Pagina"));
-    if (data.meta.date) facts.append(" ", el("span", "kb-result__date", data.meta.date));
+    if (data.meta.set) facts.append(" ", el("span", "kb-result__set", data.meta.set));
+    if (data.meta.date && !card) facts.append(" ", el("span", "kb-result__date", data.meta.date));
     if (data.meta.example) facts.append(" ", el("span", "kb-example-flag", data.meta.example));
     return facts;
+  }
+
+  function number(x) {
+    return String(Math.round(x * 100) / 100);
+  }
+
+  function meter(level, steps) {
+    const svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("class", "kb-meter");
+    svg.setAttribute("viewBox", `0 0 ${METER.width} ${METER.height}`);
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    const block = (METER.width - METER.gap * (steps - 1)) / steps;
+    const inner = block - 1.5;
+    let filled = "";
+    let empty = "";
+    for (let n = 0; n < steps; n++) {
+      const x = n * (block + METER.gap);
+      if (n < level) {
+        filled += `M${number(x)} 0h${number(block)}v${METER.height}h-${number(block)}z`;
+      } else {
+        empty += `M${number(x + 0.75)} 0.75h${number(inner)}v${number(METER.height - 1.5)}` +
+          `h-${number(inner)}z`;
+      }
+    }
+    for (const [d, fill] of [[filled, "currentColor"], [empty, "none"]]) {
+      if (!d) continue;
+      const path = document.createElementNS(SVG, "path");
+      path.setAttribute("d", d);
+      path.setAttribute("fill", fill);
+      if (fill === "none") {
+        path.setAttribute("stroke", "currentColor");
+        path.setAttribute("stroke-width", "1.5");
+      }
+      svg.append(path);
+    }
+    return svg;
+  }
+
+  function tone(level, steps) {
+    if (!level) return "none";
+    if (level === steps) return "strong";
+    return level === 1 ? "weak" : "middle";
+  }
+
+  /** An initiative's quality profile in a result row, as its card shows it (`profile_row` in
+   * _macros.md.j2), from the page's search data: [criterion, value, step, steps] per row. */
+  function profile(json) {
+    let rows;
+    try {
+      rows = JSON.parse(json);
+    } catch {
+      return null;
+    }
+    const list = el("dl", "kb-profile kb-profile--card");
+    for (const [label, value, level, steps] of rows) {
+      const judged = steps > 0;
+      const kind = judged ? `kb-tone--${tone(level, steps)}` : "kb-profile__row--fact";
+      const row = el("div", `kb-profile__row ${kind}`);
+      const term = el("dt");
+      if (judged) term.append(meter(level, steps));
+      term.append(el("span", "kb-profile__criterion", label));
+      const detail = el("dd", "kb-profile__value", value);
+      if (judged) detail.append(" ", el("span", "kb-profile__rank", `${level} van ${steps}`));
+      row.append(term, detail);
+      list.append(row);
+    }
+    return list;
+  }
+
+  /** The slug of an initiative's page address (initiatieven/<slug>/), or "". */
+  function slugOf(url) {
+    const path = new URL(url, root).pathname;
+    const match = /\/initiatieven\/([a-z0-9]+(?:-[a-z0-9]+)*)\/$/.exec(path);
+    return match ? match[1] : "";
   }
 
   function browsePage(form) {
@@ -300,6 +385,14 @@
       return filters;
     }
 
+    /** The sort orders this form offers: option value -> Pagefind's sort (data-kb-sort). */
+    const SORTS = {};
+    for (const option of sort.options) {
+      const [key, direction] = (option.dataset.kbSort || "").split(":");
+      if (key) SORTS[option.value] = { [key]: direction };
+    }
+    const relevance = sort.options[0];
+
     function readUrl() {
       const params = new URLSearchParams(window.location.search);
       input.value = params.get("q") || "";
@@ -309,6 +402,10 @@
 
     function writeUrl(query, chosen) {
       const params = new URLSearchParams();
+      const before = new URLSearchParams(window.location.search);
+      for (const name of KEPT_PARAMS) {
+        for (const value of before.getAll(name)) params.append(name, value);
+      }
       if (query) params.set("q", query);
       if (sort.value) params.set("sort", sort.value);
       for (const [key, values] of Object.entries(chosen)) {
@@ -368,12 +465,21 @@
         const item = el("li", "kb-result");
         const link = el("a", "kb-result__title", data.meta.title || data.url);
         link.href = data.url;
-        item.append(link, " ", resultFacts(data));
+        // an initiative keeps its card: who, when, what kind, and its quality profile
+        const slug = data.meta.profile ? slugOf(data.url) : "";
+        item.append(link, " ", resultFacts(data, Boolean(slug && data.meta.facts)));
+        if (slug) {
+          item.classList.add("kb-card");
+          item.dataset.kbSlug = slug;
+          if (data.meta.facts) item.append(el("p", "kb-meta", data.meta.facts));
+        }
         const text = el("p", "kb-result__text");
         // without a search term the excerpt is just the page's start: show its summary instead
         const summary = !input.value.trim() && data.meta.summary;
         text.append(summary || excerpt(data.excerpt));
         item.append(text);
+        const quality = slug && profile(data.meta.profile);
+        if (quality) item.append(quality);
         list.append(item);
       }
       shown += batch.length;
@@ -385,6 +491,7 @@
       const query = input.value.trim();
       const chosen = selection();
       const nothing = !query && Object.keys(chosen).length === 0;
+      relevance.textContent = query ? "relevantie" : "nieuwste eerst";
       writeUrl(query, chosen);
       showChips();
       busy(true);
@@ -397,7 +504,7 @@
           const totals = await pf.filters();
           if (nothing) return { counts: totals, matches: [] };
           // relevance needs words; without them the newest come first
-          const order = SORTS[sort.value] || (query ? undefined : SORTS.datum);
+          const order = SORTS[sort.value] || (query ? undefined : NEWEST);
           const options = { filters: filtersWithout(chosen, null) };
           if (order) options.sort = order;
           const search = await find(pf, query, options, { counts: true });

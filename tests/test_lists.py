@@ -1,0 +1,98 @@
+"""What lists of initiatives and search results are made of (issue 20, point 2): an initiative's
+card line and quality profile as search data, its sort keys per judging criterion (strong to
+weak, "Niet bekend" last), and the date keys that keep a guidance set's items together in
+number order. On the golden fixture project, whose records never change."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from test_golden import FIXTURE, render
+
+from kennisbank_gen.read.project import read_project
+from kennisbank_gen.render.model import Rating, build_model
+from kennisbank_gen.render.profile import (
+    card_facts,
+    level_sort_keys,
+    profile_data,
+)
+from kennisbank_gen.render.search import page_data
+
+
+@pytest.fixture(scope="module")
+def site():
+    return build_model(read_project(FIXTURE))
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    return render(FIXTURE)
+
+
+def test_search_data_holds_the_card_of_an_initiative(site, rendered):
+    for i in site.initiatives:
+        page = BeautifulSoup(rendered[i.page], "html.parser")
+        meta = {m["data-pagefind-meta"]: m.get_text() for m in page.select("[data-pagefind-meta]")}
+        assert meta["facts"] == card_facts(i)
+        rows = json.loads(meta["profile"])
+        assert [row[:2] for row in rows] == [[r.criterion.label, r.short] for r in i.profile]
+        for (_, _, level, steps), r in zip(rows, i.profile, strict=True):
+            judged = r.criterion.kind == "judgement" and r.level > 0
+            assert (level, steps) == ((r.level, r.criterion.steps) if judged else (0, 0))
+        assert "set" not in meta
+
+
+def test_search_data_of_a_recommendation_names_its_set(site, rendered):
+    for item in site.items.values():
+        page = BeautifulSoup(rendered[item.page], "html.parser")
+        assert page.select_one('[data-pagefind-meta="set"]').get_text() == item.set.title
+
+
+def test_level_sort_keys_run_strong_to_weak_with_unknown_last(site):
+    judged = [c for c in site.framework.criteria if c.kind == "judgement"]
+    for criterion in judged:
+        key = f"niveau-{criterion.id}"
+        records = list(site.initiatives)
+        # and a copy of one that leaves this criterion out ("Niet bekend")
+        ratings = tuple(
+            Rating(r.criterion, ()) if r.criterion is criterion else r for r in records[0].ratings
+        )
+        unknown = dataclasses.replace(records[0], slug="onbekend", ratings=ratings)
+        keyed = [(dict(level_sort_keys(i, page_data(i).sort_date))[key], i) for i in records]
+        keyed.append((dict(level_sort_keys(unknown, page_data(unknown).sort_date))[key], unknown))
+        for i in records:  # one key per judging criterion, none for a description
+            assert {k for k, _ in level_sort_keys(i, "")} == {f"niveau-{c.id}" for c in judged}
+        ordered = [i for _, i in sorted(keyed, key=lambda pair: pair[0], reverse=True)]  # desc
+        levels = [next(r.level for r in i.ratings if r.criterion is criterion) for i in ordered]
+        assert levels == sorted(levels, reverse=True), criterion.id
+        assert ordered[-1] is unknown, criterion.id
+
+
+def test_level_sort_keys_are_in_the_front_matter(site, rendered):
+    for i in site.initiatives:
+        for key, value in level_sort_keys(i, page_data(i).sort_date):
+            assert re.search(rf'^  {key}: "{value}"$', rendered[i.page], re.MULTILINE)
+
+
+def test_date_keys_keep_a_sets_items_together_from_number_one(site):
+    """Without a query results come newest first (descending date key): a set's items must come
+    together and from 1 up, not from the last number down."""
+    items = sorted(site.items.values(), key=lambda x: page_data(x).sort_date, reverse=True)
+    for gset in site.guidance_sets:
+        mine = [n for n, x in enumerate(items) if x.set is gset]
+        assert mine == list(range(mine[0], mine[0] + len(mine))), gset.id  # together
+        assert [items[n].number for n in mine] == sorted(x.number for x in gset.items)
+
+
+def test_profile_data_matches_the_cards_profile(site, rendered):
+    """The result row draws the same profile as the card: same rows and ranks."""
+    overview = BeautifulSoup(rendered["initiatieven/index.md"], "html.parser")
+    for i in site.initiatives:
+        card = overview.select_one(f'li.kb-card[data-kb-slug="{i.slug}"]')
+        ranks = [r.get_text() for r in card.select(".kb-profile__rank")]
+        data = [f"{level} van {steps}" for _, _, level, steps in profile_data(i) if steps]
+        assert ranks == data
