@@ -60,19 +60,35 @@ def alive(pid: int, started: int) -> bool:
     return info is not None and info[0] != "Z" and info[2] == started
 
 
-def is_worker(own: bytes):
-    """The pool's workers are forked: they have the build's own command line."""
-    return lambda line: line == own
+def ignores_ctrl_c(pid: int) -> bool:
+    """Whether a process ignores SIGINT: a worker of the pool does once its initializer has
+    asked for the death signal (`pool._start_worker`)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    ignored = next(line.split()[1] for line in status.splitlines() if line.startswith("SigIgn:"))
+    return bool(int(ignored, 16) & (1 << (signal.SIGINT - 1)))
 
 
-def is_pagefind(own: bytes):
-    return lambda line: line != own and b"pagefind" in line.split(b"\0")[0]
+def workers_started(own: bytes, now: dict[int, tuple[int, bytes]]) -> bool:
+    """The pool's workers (forked: they have the build's own command line), each past its
+    initializer (stopped before it, a worker would never ask to die with the build)."""
+    workers = [pid for pid, (_, line) in now.items() if line == own]
+    return bool(workers) and all(ignores_ctrl_c(pid) for pid in workers)
+
+
+def pagefind_started(own: bytes, now: dict[int, tuple[int, bytes]]) -> bool:
+    """Pagefind's binary runs (its command line is its own once it runs, after `preexec_fn`)."""
+    return any(line != own and b"pagefind" in line.split(b"\0")[0] for _, line in now.values())
 
 
 @pytest.mark.slow
 @needs_fork
-@pytest.mark.parametrize("wanted", [is_worker, is_pagefind], ids=["workers", "pagefind"])
-def test_a_killed_build_takes_its_children_and_frees_the_lock(project, tmp_path, wanted):
+@pytest.mark.parametrize(
+    "started", [workers_started, pagefind_started], ids=["workers", "pagefind"]
+)
+def test_a_killed_build_takes_its_children_and_frees_the_lock(project, tmp_path, started):
     synthetic_records(project, RECORDS)
     errors = tmp_path / "stderr"
     with errors.open("wb") as stderr:
@@ -91,7 +107,7 @@ def test_a_killed_build_takes_its_children_and_frees_the_lock(project, tmp_path,
         own = cmdline(build.pid)
         deadline = time.monotonic() + CHILDREN_BY_S
         now: dict[int, tuple[int, bytes]] = {}
-        while not any(wanted(own)(line) for _, line in now.values()):
+        while not started(own, now):
             assert build.poll() is None, f"the build ended before it made them: {seen}"
             assert time.monotonic() < deadline, f"not made in time: {seen}"
             time.sleep(0.005)

@@ -83,8 +83,8 @@ def dying_with_this_process() -> Callable[[], None] | None:
 
 
 def _start_worker(parent: int) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # (after: tests/test_kill_build.py reads it)
 
 
 def _run(function: Callable, task: Any) -> Any:
