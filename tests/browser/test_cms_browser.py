@@ -266,11 +266,7 @@ def test_a_record_made_with_the_form_validates_and_appears_in_the_preview(admin,
     fill_in_record(admin)
     save(admin)
     record = preview.root / "initiatives" / f"{SLUG}.yml"
-    deadline = time.monotonic() + 30
-    while not record.is_file() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert record.is_file(), sorted(p.name for p in (preview.root / "initiatives").iterdir())
-    text = record.read_text(encoding="utf-8")
+    text = written(record, None, "the new record")
     assert text.startswith(SCHEMA_LINE + "\n"), text
     data = yaml.safe_load(text)
     assert list(data) == [
@@ -426,14 +422,10 @@ def test_editing_one_field_changes_only_that_fields_bytes(admin, preview):
     admin.keyboard.press("Control+a")
     admin.keyboard.type(NEW_SUMMARY)
     save(admin)
-    deadline = time.monotonic() + 30
-    while record.read_bytes() == before:
-        assert time.monotonic() < deadline, "the form never wrote the record"
-        time.sleep(0.2)
+    text = written(record, before, "the edit")
     # the byte diff: the summary's two lines became one, nothing else moved
     assert OWN_LAYOUT.count(OLD_SUMMARY) == 1
-    expected = OWN_LAYOUT.replace(OLD_SUMMARY, f"summary: {NEW_SUMMARY}\n").encode("utf-8")
-    assert record.read_bytes() == expected
+    assert text == OWN_LAYOUT.replace(OLD_SUMMARY, f"summary: {NEW_SUMMARY}\n")
     assert validate(preview.root, [record], today=TODAY).findings == []
     preview.wait_for(f"initiatieven/{EDITED}/", "nieuwe samenvatting")
     assert admin.errors == []
@@ -444,6 +436,22 @@ def choose_in(page, name: str, label: str) -> None:
     page.locator(f'[id^="{name}-field-"]').focus()
     page.keyboard.type(label)
     page.keyboard.press("Enter")
+
+
+def written(record: Path, before: bytes | None, what: str) -> str:
+    """The record's text once the form has written it anew (`before`: its bytes until then,
+    None: no file). decap-server writes the file in place (no rename), so a read may come
+    between its truncate and its write: the text counts once it is a whole record (a mapping)
+    and the same on two reads in a row."""
+    deadline, last = time.monotonic() + 30, None
+    while True:
+        now = record.read_bytes() if record.exists() else None
+        if now is not None and now != before:
+            if now == last and isinstance(yaml.safe_load(now), dict):
+                return now.decode("utf-8")
+            last = now
+        assert time.monotonic() < deadline, f"{what}: the form never wrote the record"
+        time.sleep(0.2)
 
 
 def test_typing_each_label_and_enter_stores_its_own_id(admin, preview):
@@ -477,13 +485,9 @@ def test_typing_each_label_and_enter_stores_its_own_id(admin, preview):
             admin.locator("[id^=title-field-]").wait_for()
         for name, terms in single.items():
             choose_in(admin, name, terms[n % len(terms)].label)
-        before = record.read_bytes() if record.exists() else b""
+        before = record.read_bytes() if record.exists() else None
         save(admin)
-        deadline = time.monotonic() + 30
-        while not record.exists() or record.read_bytes() == before:
-            assert time.monotonic() < deadline, f"round {n}: the form never wrote the record"
-            time.sleep(0.2)
-        data = yaml.safe_load(record.read_text(encoding="utf-8"))
+        data = yaml.safe_load(written(record, before, f"round {n}"))
         stored = {**data, **data.get("quality", {})}
         for name, terms in single.items():
             assert stored[name] == terms[n % len(terms)].id, (n, name)

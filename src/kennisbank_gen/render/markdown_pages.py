@@ -26,7 +26,7 @@ from . import pages
 from .cite import Cite, bibtex, cite, of_initiative, of_item, ris
 from .csp import SITE_POLICY
 from .exports import EXPORTS, render_exports
-from .markdown_html import field_markdown, md
+from .markdown_html import field_markdown, link_address, md
 from .model import GuidanceItem, GuidanceSet, Initiative, Site
 from .profile import (
     LEVEL_SORT,
@@ -82,6 +82,7 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = md
+    env.filters["link_address"] = link_address
     env.filters["meter"] = rating_meter
     env.globals["value_meter"] = value_meter
     env.globals["tone"] = tone
