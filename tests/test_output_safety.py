@@ -78,6 +78,20 @@ def test_top_level_headings_stay_markdown_and_nested_ones_lose_their_id():
     assert "<h3>binnen</h3>" in out and "id=" not in out
 
 
+@pytest.mark.parametrize(
+    ("body", "levels"),
+    [
+        ("# Een\n\n## Twee", [2, 3]),  # the page's title is its one h1
+        ("## Een\n\n#### Drie\n\n### Drie\n\n## Twee", [2, 3, 3, 2]),
+        ("###### Diep\n\n## Terug", [3, 2]),  # the text before the body ends at h2
+        ("## Een\n\n### Twee\n\n#### Drie", [2, 3, 4]),  # kept where nothing skips
+    ],
+)
+def test_body_headings_never_skip_a_level(body, levels):
+    out = page_markdown(body)
+    assert [len(m) for m in re.findall(r"^(#+) ", out, re.MULTILINE)] == levels
+
+
 def test_deep_nesting_in_the_renderer_is_a_finding_not_a_traceback():
     from kennisbank_gen.errors import FindingsError
     from kennisbank_gen.render.markdown_html import field_markdown

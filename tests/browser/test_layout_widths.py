@@ -130,3 +130,22 @@ def test_on_a_phone_an_initiative_shows_title_and_summary_before_its_profile(
         assert box["y"] + min(box["height"], 60) <= PHONE["height"], (
             f"{i.slug}: the summary starts at y={box['y']:.0f} of {PHONE['height']}"
         )
+
+
+def test_on_a_phone_a_code_block_wraps_instead_of_scrolling(phone, built_project: Path):
+    """A long line in a record's code block: a block that scrolled sideways would be a scrollable
+    region out of the keyboard's reach (axe's scrollable-region-focusable)."""
+    i = build_model(read_project(built_project)).initiatives[0]
+    open_page(phone, i.url)
+    block = phone.evaluate(
+        """() => {
+            const pre = document.createElement('pre');
+            pre.appendChild(document.createElement('code')).textContent =
+                'een_heel_lange_regel_zonder_spaties_'.repeat(20) + ' en nog ' + 'x'.repeat(300);
+            document.querySelector('article').appendChild(pre);
+            const code = pre.firstChild;
+            return {scroll: code.scrollWidth, client: code.clientWidth, pre: pre.scrollWidth,
+                    preClient: pre.clientWidth};
+        }"""
+    )
+    assert block["scroll"] <= block["client"] and block["pre"] <= block["preClient"], block

@@ -152,12 +152,20 @@ class _TopLevel(HTMLParser):
 
 def page_markdown(text: str) -> Markup:
     """A Markdown field as it goes into a generated page: sanitized HTML blocks, with top-level
-    headings as escaped Markdown headings between them."""
+    headings as escaped Markdown headings between them.
+
+    The headings keep the page's outline whole (WCAG 1.3.1): the page's title is its one h1, so
+    a text that uses `#` has all its headings one level lower, and a heading never goes more
+    than one level below the one before it (`##` then `####` gives h2 then h3); the page before
+    the text ends at h2."""
     html = render_markdown(text)
-    parts, cursor = [], 0
-    for start, end, level, heading in _TopLevel(html).headings:
+    headings = _TopLevel(html).headings
+    lower = 1 if any(level == 1 for _, _, level, _ in headings) else 0
+    parts, cursor, before = [], 0, 2
+    for start, end, level, heading in headings:
+        level = min(level + lower, before + 1)
         parts += [html[cursor:start].strip(), f"{'#' * level} {md(heading)}"]
-        cursor = end
+        cursor, before = end, level
     parts.append(html[cursor:].strip())
     return Markup("\n\n".join(p for p in parts if p))
 
