@@ -1,28 +1,32 @@
 """Build benchmark: our build vs a plain MkDocs + Material build of the same generated pages.
 
-    .venv/bin/python benchmarks/run.py [--sizes 100 1000 10000]
+    .venv/bin/python benchmarks/run.py [--sizes 100 1000 10000] [--jobs N] [--busy]
 
 For each N it generates N synthetic records in a temporary project and prints, side by side:
-validation time, our full build (`kennisbank build`: validate, render, MkDocs with the output gate
-and Pagefind alongside, swap), a plain MkDocs + Material build of the same generated Markdown,
-their ratio, the peak memory of each, and the HTML size of one initiative page.
+our full build (`kennisbank build`: read and check, model, docs tree, MkDocs, gate and index
+input, Pagefind, swap) and a plain `mkdocs build` (MkDocs + Material, this project's mkdocs.yml,
+no plugins) of the same generated docs tree, each in a fresh Python process: wall seconds, CPU
+seconds (user + system of the process and every process it waited for: the pool's workers,
+Pagefind) and the peak memory of the largest single process (the larger of the process's own
+maximum resident set and that of its largest child). Our build also reports the CPU seconds of
+each stage (the recipe's calls, workers included), and the largest HTML page it wrote.
 
-Each build runs in a fresh Python process, as `kennisbank build` and `mkdocs build` would: its
-time includes starting Python and importing. Peak memory is the process's maximum resident set
-plus the largest of its child processes (ours: the gate's worker, Pagefind), an upper bound of
-what they hold together; CPU seconds add up all its processes (on a busy machine, where no core
-is free for the gate and Pagefind, wall time follows CPU time). Figures vary with the machine and
-its load; compare ratios, not seconds.
+`--busy`: a CPU burner runs on one of the cores during both builds (a machine whose second core
+is taken). Figures vary with the machine and its load; compare ratios, not seconds.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import multiprocessing
+import os
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -31,93 +35,159 @@ from synthetic import make_project, write_records
 
 from kennisbank_gen import clock
 from kennisbank_gen.check.validate import validate
+from kennisbank_gen.publish import generate
 
-#: a build in a child process; prints its peak memory (KB) as JSON
-_CHILD = """
+#: the recipe's calls, as the stages the report names (publish/recipe.py)
+STAGES = {
+    "validate": "read and check",
+    "build_model": "model",
+    "write_docs_tree": "render and write docs",
+    "build_site": "MkDocs",
+    "check_and_prepare_index": "gate and index input",
+    "index": "Pagefind",
+    "swap_into_place": "swap",
+}
+
+_USAGE = """
 import json, resource, sys
-from pathlib import Path
-{body}
-me, children = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-cpu = me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
-print(json.dumps({{"self_kb": me.ru_maxrss, "children_kb": children.ru_maxrss, "cpu_s": cpu}}))
+def usage():
+    me, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return me, kids, me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 """
-OURS = _CHILD.format(
-    body="from kennisbank_gen import clock\n"
-    "from kennisbank_gen.publish import build\n"
-    "build(Path(sys.argv[1]), today=clock.today())"
+#: our build in a fresh process, each stage's CPU seconds measured around the recipe's calls
+OURS = (
+    _USAGE
+    + f"""
+import time
+from pathlib import Path
+from kennisbank_gen import clock
+from kennisbank_gen.publish import recipe
+stages = {{}}
+def timed(name, function):
+    def run(*args, **kwargs):
+        before, started = usage()[2], time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            cpu, wall = stages.get(name, (0.0, 0.0))
+            stages[name] = (cpu + usage()[2] - before, wall + time.perf_counter() - started)
+    return run
+for name in {list(STAGES)!r}:
+    setattr(recipe, name, timed(name, getattr(recipe, name)))
+jobs = int(sys.argv[2]) if sys.argv[2] != "-" else None
+recipe.build(Path(sys.argv[1]), today=clock.today(), jobs=jobs)
+me, kids, cpu = usage()
+print(json.dumps({{"self_kb": me.ru_maxrss, "children_kb": kids.ru_maxrss, "cpu_s": cpu,
+                  "stages": stages}}))
+"""
 )
-PLAIN = _CHILD.format(
-    body="from mkdocs.commands.build import build\n"
-    "from mkdocs.config import load_config\n"
-    "build(load_config(config_file=sys.argv[1] + '/mkdocs.yml', site_dir=sys.argv[2], strict=True))"
+PLAIN = (
+    _USAGE
+    + """
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+build(load_config(config_file=sys.argv[1] + '/mkdocs.yml', site_dir=sys.argv[2], strict=True))
+me, kids, cpu = usage()
+print(json.dumps({"self_kb": me.ru_maxrss, "children_kb": kids.ru_maxrss, "cpu_s": cpu}))
+"""
 )
 
 
-def run_child(code: str, *args: str) -> tuple[float, float, float]:
-    """(seconds, peak MB, CPU seconds with its children) of one build in a fresh process."""
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+def _burn(cpu: int) -> None:
+    os.sched_setaffinity(0, {cpu})
+    while True:
+        pass
+
+
+@contextlib.contextmanager
+def busy_core(busy: bool) -> Iterator[None]:
+    """With `busy`: a process that keeps one of this process's cores busy meanwhile."""
+    if not busy:
+        yield
+        return
+    burner = multiprocessing.get_context("fork").Process(
+        target=_burn, args=(max(os.sched_getaffinity(0)),), daemon=True
     )
-    seconds = time.perf_counter() - start
+    burner.start()
+    try:
+        yield
+    finally:
+        burner.kill()
+        burner.join()
+
+
+def run_child(code: str, *args: str, busy: bool = False) -> dict:
+    """Wall seconds, CPU seconds, peak MB of the largest process (and, for our build, each
+    stage's CPU and wall seconds) of one build in a fresh process."""
+    with busy_core(busy):
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+        )
+        seconds = time.perf_counter() - start
     if done.returncode != 0:
-        raise RuntimeError(done.stderr[-2000:])
+        raise RuntimeError(done.stderr[-3000:])
     usage = json.loads(done.stdout.strip().splitlines()[-1])
-    return seconds, (usage["self_kb"] + usage["children_kb"]) / 1024, usage["cpu_s"]
+    return {
+        "wall_s": seconds,
+        "cpu_s": usage["cpu_s"],
+        "peak_mb": max(usage["self_kb"], usage["children_kb"]) / 1024,
+        "stages": {STAGES[k]: v for k, v in usage.get("stages", {}).items()},
+    }
 
 
-def measure(n: int, workdir: Path) -> dict[str, float]:
+def largest_page(site: Path) -> tuple[int, str]:
+    """The size in bytes and the path of the largest HTML page of a built site."""
+    return max((p.stat().st_size, p.relative_to(site).as_posix()) for p in site.rglob("*.html"))
+
+
+def make(n: int, workdir: Path) -> Path:
+    """A project with `n` synthetic records and its docs tree generated (made once)."""
+    if (workdir / f"n{n}").is_dir():
+        return workdir / f"n{n}"
     root = make_project(workdir / f"n{n}")
     write_records(root, n, seed=n)
+    report = validate(root, today=clock.today())
+    assert not report.blocking(), report.findings[:3]
+    generate(root, today=clock.today())
+    return root
 
-    start = time.perf_counter()
-    project = validate(root, today=clock.today())
-    validate_s = time.perf_counter() - start
-    assert not project.blocking(), project.findings[:3]
 
-    build_s, build_mb, build_cpu = run_child(OURS, str(root))
-    plain_s, plain_mb, plain_cpu = run_child(PLAIN, str(root), str(workdir / f"plain{n}"))
-
-    page = root / "site" / "initiatieven" / "initiatief-00000" / "index.html"
-    return {
-        "n": n,
-        "validate_s": validate_s,
-        "build_s": build_s,
-        "plain_s": plain_s,
-        "ratio": build_s / plain_s,
-        "build_cpu_s": build_cpu,
-        "plain_cpu_s": plain_cpu,
-        "build_mb": build_mb,
-        "plain_mb": plain_mb,
-        "page_kb": page.stat().st_size / 1024,
-        "per_record_ms": build_s / n * 1000,
-    }
+def measure(root: Path, workdir: Path, jobs: int | None = None, busy: bool = False) -> dict:
+    """Our build (with `jobs`) and the plain build of the same docs tree, one after the other."""
+    ours = run_child(OURS, str(root), str(jobs or "-"), busy=busy)
+    plain_dir = workdir / f"plain-{root.name}"
+    plain = run_child(PLAIN, str(root), str(plain_dir), busy=busy)
+    size, page = largest_page(root / "site")
+    return {"ours": ours, "plain": plain, "largest_page": (size, page)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--busy", action="store_true", help="a CPU burner on one core")
     args = parser.parse_args()
     header = (
-        f"{'N':>7} {'validate s':>11} {'build s':>9} {'plain mkdocs s':>15} "
-        f"{'ratio':>6} {'CPU s':>6} {'plain CPU s':>11} {'peak MB':>8} {'plain MB':>9} "
-        f"{'ms/record':>10} {'page KB':>8}"
+        f"{'N':>7} {'build s':>8} {'plain s':>8} {'ratio':>6} {'CPU s':>7} {'plain CPU':>9} "
+        f"{'ratio':>6} {'peak MB':>8} {'plain MB':>8} {'largest page':>13}"
     )
     print(header)
     print("-" * len(header))
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
         for n in args.sizes:
-            r = measure(n, Path(tmp))
+            r = measure(make(n, Path(tmp)), Path(tmp), args.jobs, args.busy)
+            o, p = r["ours"], r["plain"]
+            largest = r["largest_page"][0] / 1024
             print(
-                f"{r['n']:>7} {r['validate_s']:>11.2f} {r['build_s']:>9.2f} "
-                f"{r['plain_s']:>15.2f} {r['ratio']:>6.2f} {r['build_cpu_s']:>6.1f} "
-                f"{r['plain_cpu_s']:>11.1f} {r['build_mb']:>8.0f} "
-                f"{r['plain_mb']:>9.0f} {r['per_record_ms']:>10.2f} {r['page_kb']:>8.1f}",
+                f"{n:>7} {o['wall_s']:>8.1f} {p['wall_s']:>8.1f} {o['wall_s'] / p['wall_s']:>6.2f} "
+                f"{o['cpu_s']:>7.1f} {p['cpu_s']:>9.1f} {o['cpu_s'] / p['cpu_s']:>6.2f} "
+                f"{o['peak_mb']:>8.0f} {p['peak_mb']:>8.0f} {largest:>10.0f} KB",
                 flush=True,
             )
-    print("\nratio = our full build / plain MkDocs + Material build of the same generated Markdown")
-    print("CPU s = user + system time of a build and its child processes (all cores)")
-    print("peak MB = a build's largest resident set plus its largest child process's")
+            stages = ", ".join(f"{k} {c:.1f}" for k, (c, _) in o["stages"].items())
+            print(f"        CPU s per stage: {stages}", flush=True)
+    print("\nratio = ours / plain MkDocs + Material of the same generated docs tree")
 
 
 if __name__ == "__main__":

@@ -38,8 +38,11 @@ from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from synthetic import make_project, write_records  # noqa: E402
 
 from kennisbank_gen import clock  # noqa: E402
+from kennisbank_gen.pool import Pool  # noqa: E402
 from kennisbank_gen.publish import generate  # noqa: E402
-from kennisbank_gen.publish.site_builder import index_site, run_site_builder  # noqa: E402
+from kennisbank_gen.publish.mkdocs_site import build_site  # noqa: E402
+from kennisbank_gen.publish.output_pass import check_and_prepare_index  # noqa: E402
+from kennisbank_gen.publish.search_index import index  # noqa: E402
 
 PAGE = "initiatieven/initiatief-00000/"
 FIRST_RESULT = {"pagefind": ".kb-search [role=option]", "lunr": ".md-search-result__item"}
@@ -190,15 +193,17 @@ def measure(n: int, workdir: Path, browser, query: str) -> dict:
 
     ours = workdir / f"ours{n}"
     start = time.perf_counter()
-    run_site_builder(root / "mkdocs.yml", ours)
+    build_site(root / "mkdocs.yml", ours, Pool())
     mkdocs_s = time.perf_counter() - start
     start = time.perf_counter()
-    index_site(ours)
+    url = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
+    check_and_prepare_index(ours, url, workdir / f"index-input{n}", Pool())
+    index(workdir / f"index-input{n}", ours / "pagefind")
     pagefind_s = time.perf_counter() - start
 
     lunr = workdir / f"lunr{n}"
     start = time.perf_counter()
-    run_site_builder(lunr_config(root), lunr)
+    build_site(lunr_config(root), lunr, Pool())
     lunr_build_s = time.perf_counter() - start
 
     row = {

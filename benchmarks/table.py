@@ -1,167 +1,249 @@
-"""The performance table of issue #11 in one run: every figure beside its reference.
+"""The performance table of issue #19 in one run: every figure beside its reference and goal.
 
-    .venv/bin/python benchmarks/table.py [--validate 10000] [--build 1000 10000] [--preview 1000]
+    .venv/bin/python benchmarks/table.py [--validate 10000] [--build 1000 10000] [--repeat 3]
+        [--busy 1000] [--scaling 10000] [--preview 1000]
 
-- validate: `kennisbank validate` on N synthetic records, against check-jsonschema on the same
-  files and schema, the previous schema engine and a bare PyYAML load (validate_bench.py);
-- build: our full build against a plain MkDocs + Material build of the same generated Markdown,
-  each in a fresh process, with peak memory and CPU seconds (run.py);
-- preview: save one record of N, seconds until the served page shows it (preview_bench.py);
-- search dependency: the installed size of the Pagefind binary package in use, and the wheel of
-  `pagefind[extended]` (the reference) when PyPI can be reached.
+- build: our full build against a plain `mkdocs build` (MkDocs + Material, this project's
+  mkdocs.yml, no plugins) of the same generated docs tree, each in a fresh process, one after
+  the other (run.py): CPU seconds (every process), wall seconds, peak memory of the largest
+  process; the CPU of each stage of ours; the largest HTML page;
+- busy: the same with a CPU burner on one core (a machine whose second core is taken);
+- scaling: our build with `--jobs 1` against `--jobs 2`;
+- the gate: microseconds per page over every HTML page of the built site (`gate.page_problems`);
+- validate: `kennisbank validate` against check-jsonschema (validate_bench.py);
+- preview: save one record of N, seconds until its page and both overviews show it;
+- the source lines of the parallel machinery (`PARALLEL`) against the issue's count.
 
-It takes minutes (a plain build of 10,000 records alone takes about three); the other scripts
-measure one figure each. Figures vary with the machine and its load; compare ratios, not seconds.
+Each build figure is the median of `--repeat` runs. It takes long (a plain build of 10,000
+records alone takes minutes); figures vary with the machine and its load: compare ratios, and
+CPU seconds before wall seconds.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
-import subprocess
+import ast
+import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from preview_bench import measure_preview
-from run import measure
+from run import make, measure
 from synthetic import make_project, write_records
 from validate_bench import measure_validate
 
-EXTENDED = "pagefind-bin-extended"
+from kennisbank_gen.publish.gate import html_pages, page_problems, site_host
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "kennisbank_gen"
+#: the code that exists to run work in parallel: the pool, and in each stage what cuts the work
+#: into tasks and puts their results together (not the work itself: gating a page, rendering)
+PARALLEL = {
+    "pool.py": None,
+    "publish/output_pass.py": ["_Pass", "check_and_prepare_index"],
+    "publish/docs_tree.py": ["_Rendering", "_render_and_write", "write_docs_tree"],
+    "publish/mkdocs_site.py": [
+        "_untitled_in_nav",
+        "MkDocsSite.read_navigation",
+        "MkDocsSite.tasks",
+        "MkDocsSite.check_anchors",
+        "_run_task",
+        "build_loaded",
+    ],
+    "check/validate.py": ["_Reading", "_gathered", "_read_and_check"],
+}
+#: the issue's count: page_halves, read/halves, pipeline, feeder, the Pagefind service client...
+PARALLEL_BEFORE = 970
 
 
-def installed_mb(distribution: str) -> float | None:
-    """Megabytes of the files an installed distribution put on disk, or None if not installed."""
-    try:
-        files = importlib.metadata.distribution(distribution).files or []
-    except importlib.metadata.PackageNotFoundError:
-        return None
-    return sum(f.locate().stat().st_size for f in files if f.locate().is_file()) / 1e6
+def parallel_lines() -> int:
+    """Source lines (docstrings and comments included) of `PARALLEL`."""
+    total = 0
+    for rel, names in PARALLEL.items():
+        text = (SRC / rel).read_text(encoding="utf-8")
+        if names is None:
+            total += len(text.splitlines())
+            continue
+        spans = {}
+        for node in ast.parse(text).body:
+            inner = node.body if isinstance(node, ast.ClassDef) else []
+            for item in [node, *inner]:
+                if isinstance(item, ast.FunctionDef | ast.ClassDef):
+                    name = item.name if item is node else f"{node.name}.{item.name}"
+                    first = min([item.lineno, *(d.lineno for d in item.decorator_list)])
+                    spans[name] = item.end_lineno - first + 1
+        total += sum(spans[name] for name in names)
+    return total
 
 
-def wheel_mb(distribution: str, version: str, workdir: Path) -> float | None:
-    """Megabytes of the wheel pip would install here, or None when PyPI cannot be reached."""
-    pip = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:"]
-    done = subprocess.run(
-        [*pip, "--dest", str(workdir), f"{distribution}=={version}"],
-        capture_output=True,
-        check=False,
-        timeout=300,
-    )
-    wheels = list(workdir.glob("*.whl"))
-    return wheels[0].stat().st_size / 1e6 if done.returncode == 0 and wheels else None
-
-
-def search_dependency(workdir: Path) -> dict:
-    version = importlib.metadata.version("pagefind")
-    ours = "pagefind-bin" if installed_mb("pagefind-bin") is not None else EXTENDED
-    return {
-        "ours": ours,
-        "ours_wheel_mb": wheel_mb(ours, version, workdir / "ours"),
-        "ours_installed_mb": installed_mb(ours),
-        "extended_wheel_mb": wheel_mb(EXTENDED, version, workdir / "extended"),
-    }
+def gate_us_per_page(site: Path, url: str) -> tuple[float, int]:
+    """Median over three passes of the gate's microseconds per page, and the page count."""
+    pages = [
+        (p.relative_to(site).as_posix(), p.read_text(encoding="utf-8")) for p in html_pages(site)
+    ]
+    host, times = site_host(url), []
+    for _ in range(3):
+        start = time.process_time()
+        for rel, html in pages:
+            page_problems(html, host, rel)
+        times.append((time.process_time() - start) / len(pages) * 1e6)
+    return statistics.median(times), len(pages)
 
 
 def _row(figure: str, ours: str, reference: str, ratio: float | None, goal: str) -> None:
     shown = "-" if ratio is None else f"{ratio:.2f}"
-    print(f"{figure:<44} {ours:>12} {reference:>30} {shown:>7}  {goal}", flush=True)
+    print(f"{figure:<48} {ours:>14} {reference:>30} {shown:>7}  {goal}", flush=True)
 
 
-def _s(seconds: float | None) -> str:
-    return "-" if seconds is None else f"{seconds:.2f} s"
+def _median(runs: list[dict], *keys: str) -> float:
+    def value(run: dict) -> float:
+        for key in keys:
+            run = run[key]
+        return run
+
+    return statistics.median(value(r) for r in runs)
 
 
-def _mb(size: float | None) -> str:
-    return "-" if size is None else f"{size:.1f} MB"
+def build_rows(n: int, work: Path, repeat: int) -> Path:
+    root = make(n, work)
+    runs = [measure(root, work) for _ in range(repeat)]
+    cpu, plain_cpu = _median(runs, "ours", "cpu_s"), _median(runs, "plain", "cpu_s")
+    wall, plain_wall = _median(runs, "ours", "wall_s"), _median(runs, "plain", "wall_s")
+    mb, plain_mb = _median(runs, "ours", "peak_mb"), _median(runs, "plain", "peak_mb")
+    ratios = sorted(r["ours"]["cpu_s"] / r["plain"]["cpu_s"] for r in runs)
+    spread = f" ({ratios[0]:.2f}-{ratios[-1]:.2f})" if len(runs) > 1 else ""
+    _row(
+        f"CPU s (user+sys, all processes), {n:,}{spread}",
+        f"{cpu:.1f} s",
+        f"plain Material {plain_cpu:.1f} s",
+        cpu / plain_cpu,
+        "<= 1.25",
+    )
+    _row(
+        f"wall s, {n:,}",
+        f"{wall:.1f} s",
+        f"plain Material {plain_wall:.1f} s",
+        wall / plain_wall,
+        "<= 1.0",
+    )
+    _row(
+        f"peak memory of the largest process, {n:,}",
+        f"{mb:.0f} MB",
+        f"plain Material {plain_mb:.0f} MB",
+        mb / plain_mb,
+        "<= 1.3",
+    )
+    size, page = runs[-1]["largest_page"]
+    _row(f"largest HTML page, {n:,}", f"{size / 1024:.0f} KB", page[:30], None, "<= 300 KB")
+    stages = runs[-1]["ours"]["stages"]
+    for stage in stages:
+        stage_cpu = statistics.median(r["ours"]["stages"][stage][0] for r in runs)
+        stage_wall = statistics.median(r["ours"]["stages"][stage][1] for r in runs)
+        _row(
+            f"  CPU s: {stage}",
+            f"{stage_cpu:.1f} s",
+            f"wall {stage_wall:.1f} s",
+            stage_cpu / plain_cpu,
+            "(of plain's CPU)",
+        )
+    rest = statistics.median(
+        r["ours"]["cpu_s"] - sum(c for c, _ in r["ours"]["stages"].values()) for r in runs
+    )
+    _row("  CPU s: start, imports, outside the stages", f"{rest:.1f} s", "", rest / plain_cpu, "")
+    return root
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--validate", type=int, default=10_000, help="records (0: skip)")
     parser.add_argument("--build", type=int, nargs="*", default=[1000, 10_000])
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each build figure")
+    parser.add_argument("--busy", type=int, nargs="*", default=[1000], help="records")
+    parser.add_argument("--scaling", type=int, nargs="*", default=[10_000], help="records")
     parser.add_argument("--preview", type=int, default=1000, help="records (0: skip)")
     args = parser.parse_args()
-    print(f"{'figure':<44} {'ours':>12} {'reference':>30} {'ratio':>7}  goal")
-    print("-" * 120)
+    print(f"{'figure':<48} {'ours':>14} {'reference':>30} {'ratio':>7}  goal")
+    print("-" * 124)
     with tempfile.TemporaryDirectory(prefix="kb-table-") as tmp:
         work = Path(tmp)
-        if args.validate:
-            root = make_project(work / "validate")
-            write_records(root, args.validate, seed=0)
-            v = measure_validate(root)
-            n = f"{args.validate:,}"
-            checker = v["check_jsonschema_s"]
-            _row(
-                f"kennisbank validate, {n} records",
-                _s(v["validate_cli_s"]),
-                f"check-jsonschema {_s(checker)}",
-                None if checker is None else checker / v["validate_cli_s"],
-                "<= 1.5 s, ratio >= 5",
-            )
-            _row(
-                f"  the same in process, {n}",
-                _s(v["validate_s"]),
-                f"previous engine {_s(v['reference_engine_s'])}",
-                v["reference_engine_s"] / v["validate_s"],
-                "",
-            )
-            _row(
-                f"  bare yaml.load of the files, {n}",
-                _s(v["bare_load_s"]),
-                f"command {_s(v['validate_cli_s'])}",
-                v["validate_cli_s"] / v["bare_load_s"],
-                "(the floor)",
-            )
         for n in args.build:
-            b = measure(n, work)
+            root = build_rows(n, work, args.repeat)
+            us, pages = gate_us_per_page(root / "site", "https://kennisbank.example.org/")
             _row(
-                f"full build, {n:,} records",
-                _s(b["build_s"]),
-                f"plain Material {_s(b['plain_s'])}",
-                b["ratio"],
-                "ratio <= 1.10",
+                f"gate, us per page ({pages:,} pages of {n:,})",
+                f"{us:.0f}",
+                "~4,000 before",
+                us / 4000,
+                "<= 500",
+            )
+        for n in args.busy:
+            root = make(n, work)
+            runs = [measure(root, work, busy=True) for _ in range(args.repeat)]
+            wall, plain = _median(runs, "ours", "wall_s"), _median(runs, "plain", "wall_s")
+            _row(
+                f"wall s, second core busy, {n:,}",
+                f"{wall:.1f} s",
+                f"plain Material {plain:.1f} s",
+                wall / plain,
+                "<= 1.3",
+            )
+        for n in args.scaling:
+            root = make(n, work)
+            one = statistics.median(
+                measure(root, work, jobs=1)["ours"]["wall_s"] for _ in range(args.repeat)
+            )
+            two = statistics.median(
+                measure(root, work, jobs=2)["ours"]["wall_s"] for _ in range(args.repeat)
             )
             _row(
-                f"  peak memory, {n:,}",
-                f"{b['build_mb']:.0f} MB",
-                f"plain Material {b['plain_mb']:.0f} MB",
-                b["build_mb"] / b["plain_mb"],
-                "",
+                f"speedup --jobs 2 over --jobs 1, {n:,}",
+                f"{two:.1f} s",
+                f"--jobs 1 {one:.1f} s",
+                one / two,
+                ">= 1.8",
             )
         if args.preview:
             p = measure_preview(work / "preview", args.preview)
             _row(
-                f"preview: save -> page served, {args.preview:,}",
-                _s(p["page_median_s"]),
-                f"max {_s(p['page_max_s'])}",
+                f"preview: save -> record page, {args.preview:,}",
+                f"{p['page_median_s']:.2f} s",
+                f"max {p['page_max_s']:.2f} s",
                 None,
                 "<= 1 s",
             )
             _row(
-                f"  all overviews show it too, {args.preview:,}",
-                _s(p["listing_median_s"]),
-                f"max {_s(p['listing_max_s'])}",
+                f"preview: save -> overview pages, {args.preview:,}",
+                f"{p['listing_median_s']:.2f} s",
+                f"max {p['listing_max_s']:.2f} s",
                 None,
-                "",
+                "<= 1 s",
             )
-        s = search_dependency(work)
+        if args.validate:
+            root = make_project(work / "validate")
+            write_records(root, args.validate, seed=0)
+            v = measure_validate(root)
+            checker = v["check_jsonschema_s"]
+            _row(
+                f"kennisbank validate, {args.validate:,}",
+                f"{v['validate_cli_s']:.2f} s",
+                "check-jsonschema " + ("-" if checker is None else f"{checker:.2f} s"),
+                None if checker is None else checker / v["validate_cli_s"],
+                "<= 1.5 s",
+            )
+        lines = parallel_lines()
         _row(
-            f"search dependency wheel ({s['ours']})",
-            _mb(s["ours_wheel_mb"]),
-            f"{EXTENDED} {_mb(s['extended_wheel_mb'])}",
-            None
-            if None in (s["ours_wheel_mb"], s["extended_wheel_mb"])
-            else s["extended_wheel_mb"] / s["ours_wheel_mb"],
-            "what a Dutch site needs",
+            "source lines of parallel machinery",
+            f"{lines}",
+            f"before ~{PARALLEL_BEFORE}",
+            lines / PARALLEL_BEFORE,
+            "<= 300",
         )
     print(
-        "\nratio: reference / ours where ours should be faster or smaller (validate, previous"
-        " engine, search dependency); ours / reference where ours should come close (build,"
-        " memory, command / bare load)"
+        "\nratio: ours / reference (validate: check-jsonschema / ours). Builds: medians of "
+        f"{args.repeat} runs each, ours and plain Material one after the other, fresh processes."
     )
 
 

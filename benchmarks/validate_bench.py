@@ -9,7 +9,7 @@ by side on those files:
 - validate, the command: `kennisbank validate` as a subprocess (start-up counts for an editor);
 - validate one file (`kennisbank validate FILE`, what `new` and pre-commit run): FILE is checked
   on its own and against every other record of the project (titles, slugs, former addresses);
-- validate on one core (no child process) and with the previous schema engine (`jsonschema`,
+- validate with `--jobs 1` (no worker process) and with the previous schema engine (`jsonschema`,
   the reference, through the same pipeline: KENNISBANK_SCHEMA_ENGINE=jsonschema);
 - check-jsonschema: `check-jsonschema --schemafile` with the schema `kennisbank schema -o`
   writes (install it with `pip install -e '.[bench]'`; without it that line says so);
@@ -41,7 +41,7 @@ from synthetic import make_project, write_records
 
 from kennisbank_gen import clock
 from kennisbank_gen.check.validate import validate
-from kennisbank_gen.read import halves
+from kennisbank_gen.pool import Pool
 from kennisbank_gen.schema_errors import ENGINE_VARIABLE
 
 #: `kennisbank` as a subprocess, whether or not the console script is on PATH
@@ -62,26 +62,26 @@ def _timed(fn, repeats: int = REPEATS) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def _in_process(root: Path) -> float:
-    seconds, report = _timed(lambda: validate(root, today=clock.today(), records=False))
+def _in_process(root: Path, jobs: int | None = None) -> float:
+    pool = Pool(jobs)
+    seconds, report = _timed(lambda: validate(root, today=clock.today(), records=False, pool=pool))
     if report.blocking():
         raise SystemExit(f"synthetic records have findings: {report.findings[:3]}")
     return seconds
 
 
 def _one_file(root: Path, file: Path) -> float:
-    seconds, report = _timed(lambda: validate(root, [file], today=clock.today(), records=False))
+    pool = Pool()
+    seconds, report = _timed(
+        lambda: validate(root, [file], today=clock.today(), records=False, pool=pool)
+    )
     if report.blocking():
         raise SystemExit(f"synthetic record has findings: {report.findings[:3]}")
     return seconds
 
 
 def _one_core(root: Path) -> float:
-    saved, halves.FROM_ITEMS = halves.FROM_ITEMS, sys.maxsize
-    try:
-        return _in_process(root)
-    finally:
-        halves.FROM_ITEMS = saved
+    return _in_process(root, jobs=1)
 
 
 def _reference_engine(root: Path) -> float:

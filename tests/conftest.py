@@ -25,15 +25,17 @@ import pytest
 import yaml
 
 from kennisbank_gen.clock import ENV as TODAY_ENV
+from kennisbank_gen.pool import usable_cpus
 from kennisbank_gen.read.dates import PartialDate
-from kennisbank_gen.read.halves import two_cores_to_fork
 from kennisbank_gen.read.load import load_text
 from kennisbank_gen.read.project import read_project
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_INPUTS = ("initiatives", "content", "quality_framework", "overrides", "mkdocs.yml")
 CHROMIUM = Path("/usr/bin/chromium")
-needs_fork = pytest.mark.skipif(not two_cores_to_fork(), reason="no second core or no fork")
+needs_fork = pytest.mark.skipif(
+    usable_cpus() < 2 or sys.platform != "linux", reason="no second core or no fork"
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -367,10 +369,9 @@ ALONE_ENV = "KENNISBANK_TEST_ALONE"
 
 
 def delegated(request) -> bool:
-    """Whether this test ran in a fresh pytest process instead of here. The halves (read/halves.py,
-    build/page_halves.py) never fork beside other threads, and earlier tests in this process may
-    have left some (servers, browsers): then the test runs where there are none, and must pass
-    there."""
+    """Whether this test ran in a fresh pytest process instead of here. The pool (pool.py) never
+    forks beside other threads, and earlier tests in this process may have left some (servers,
+    browsers): then the test runs where there are none, and must pass there."""
     if threading.active_count() == 1:
         return False
     assert not os.environ.get(ALONE_ENV), f"threads in the fresh process: {threading.enumerate()}"

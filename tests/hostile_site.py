@@ -54,8 +54,10 @@ def unchecked_project(tmp_path_factory) -> Path:
     attacks the validator would have stopped. Once per session."""
     if "unchecked" not in _cache:
         from kennisbank_gen.config import SiteConfig
-        from kennisbank_gen.publish.output import write_tree
-        from kennisbank_gen.publish.site_builder import run_site_builder
+        from kennisbank_gen.pool import Pool
+        from kennisbank_gen.publish.docs_tree import DocsTree
+        from kennisbank_gen.publish.mkdocs_site import build_site
+        from kennisbank_gen.publish.output import owned_tree
         from kennisbank_gen.read.project import read_project
         from kennisbank_gen.render.markdown_pages import render_site
         from kennisbank_gen.render.model import build_model
@@ -66,8 +68,10 @@ def unchecked_project(tmp_path_factory) -> Path:
         shutil.copy2(HOSTILE / "guidance" / "labels.yml", root / "content" / "guidance")
         config = SiteConfig.from_mkdocs(root / "mkdocs.yml")
         files = render_site(build_model(read_project(root)), config, root / "content")
-        write_tree(config.docs_dir, files)
-        run_site_builder(root / "mkdocs.yml", root / "site")
+        tree = DocsTree(owned_tree(config.docs_dir))
+        tree.write(files)
+        tree.prune(set(files))
+        build_site(root / "mkdocs.yml", root / "site", Pool(1))
         _cache["unchecked"] = root
     return _cache["unchecked"]
 

@@ -26,10 +26,11 @@ from kennisbank_gen.check.content_pages import (
 )
 from kennisbank_gen.config import SiteConfig
 from kennisbank_gen.errors import FindingsError
+from kennisbank_gen.pool import Pool
 from kennisbank_gen.publish import build
+from kennisbank_gen.publish.docs_tree import DocsTree
 from kennisbank_gen.publish.gate import page_problems
-from kennisbank_gen.publish.output import write_tree
-from kennisbank_gen.publish.site_builder import run_site_builder
+from kennisbank_gen.publish.mkdocs_site import build_site
 from kennisbank_gen.read.project import read_project
 from kennisbank_gen.render.markdown_pages import render_site
 from kennisbank_gen.render.model import build_model
@@ -164,8 +165,8 @@ def test_the_theme_override_prints_hostile_head_data_inertly(project):
     (content / "bijdragen.md").write_text("---\nhead: {meta: 5}\n---\n# Bijdragen\n", "utf-8")
     config = SiteConfig.from_mkdocs(project / "mkdocs.yml")
     files = render_site(build_model(read_project(project)), config, content)
-    write_tree(config.docs_dir, files)
-    run_site_builder(project / "mkdocs.yml", project / "site")
+    DocsTree(config.docs_dir).write(files)
+    build_site(project / "mkdocs.yml", project / "site", Pool(1))
     for rel in ("over/index.html", "bijdragen/index.html"):
         html = (project / "site" / rel).read_text(encoding="utf-8")
         assert page_problems(html, HOST, rel) == [], rel

@@ -1,12 +1,11 @@
-"""A build killed with `kill -9` takes its children with it (read/halves.py `die_with_parent`):
-no forked child renders on holding the build lock, and no gate worker prints a traceback when its
-pipe from the build ends."""
+"""A build killed with `kill -9` takes its children with it (pool.py `die_with_parent`): no
+worker of the pool renders on holding the build lock, Pagefind does not index on, and no
+process prints a traceback."""
 
 from __future__ import annotations
 
 import fcntl
 import os
-import pickle
 import signal
 import subprocess
 import sys
@@ -16,17 +15,15 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, TODAY_ENV, needs_fork, synthetic_records
 
-from kennisbank_gen.publish import docs_tree, page_halves, pipeline
+from kennisbank_gen.pool import ORPHANED
+from kennisbank_gen.publish import docs_tree, mkdocs_site, output_pass
 from kennisbank_gen.publish.output import LOCK_NAME
-from kennisbank_gen.read.halves import ORPHANED
 
 KENNISBANK = Path(sys.executable).with_name("kennisbank")
-#: enough records that the build forks (docs tree and MkDocs' pages) whatever the bundled content
-RECORDS = max(docs_tree.IN_HALVES_FROM, page_halves.FROM_PAGES) + 100
-#: a gate worker's command line
-GATE = f"{sys.executable}\0-c\0{pipeline.GATE_WORKER}\0".encode()
-#: failure bounds, not speed checks: how long the build may take to make its children, and its
-#: children to be gone after the kill
+#: enough records that the build's steps after reading run on workers, whatever the content
+RECORDS = max(docs_tree.SHARE_FROM, mkdocs_site.SHARE_FROM, output_pass.PASS_FROM) + 100
+#: failure bounds, not speed checks: how long the build may take to make the children looked
+#: for, and its children to be gone after the kill
 CHILDREN_BY_S = 600
 GONE_BY_S = 30
 
@@ -63,16 +60,42 @@ def alive(pid: int, started: int) -> bool:
     return info is not None and info[0] != "Z" and info[2] == started
 
 
+def ignores_ctrl_c(pid: int) -> bool:
+    """Whether a process ignores SIGINT: a worker of the pool does once its initializer has
+    asked for the death signal (`pool._start_worker`)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    ignored = next(line.split()[1] for line in status.splitlines() if line.startswith("SigIgn:"))
+    return bool(int(ignored, 16) & (1 << (signal.SIGINT - 1)))
+
+
+def workers_started(own: bytes, now: dict[int, tuple[int, bytes]]) -> bool:
+    """The pool's workers (forked: they have the build's own command line), each past its
+    initializer (stopped before it, a worker would never ask to die with the build)."""
+    workers = [pid for pid, (_, line) in now.items() if line == own]
+    return bool(workers) and all(ignores_ctrl_c(pid) for pid in workers)
+
+
+def pagefind_started(own: bytes, now: dict[int, tuple[int, bytes]]) -> bool:
+    """Pagefind's binary runs (its command line is its own once it runs, after `preexec_fn`)."""
+    return any(line != own and b"pagefind" in line.split(b"\0")[0] for _, line in now.values())
+
+
 @pytest.mark.slow
 @needs_fork
-def test_a_killed_build_takes_its_children_and_frees_the_lock(project, tmp_path):
+@pytest.mark.parametrize(
+    "started", [workers_started, pagefind_started], ids=["workers", "pagefind"]
+)
+def test_a_killed_build_takes_its_children_and_frees_the_lock(project, tmp_path, started):
     synthetic_records(project, RECORDS)
     errors = tmp_path / "stderr"
     with errors.open("wb") as stderr:
         build = subprocess.Popen(
-            [str(KENNISBANK), "build", "--project", str(project)],
+            [str(KENNISBANK), "build", "--jobs", "2", "--project", str(project)],
             stdout=subprocess.DEVNULL,
-            stderr=stderr,  # a file: the workers write to it too, after the build is gone
+            stderr=stderr,  # a file: the children could write to it too, after the build is gone
             env={**os.environ, TODAY_ENV: TODAY.isoformat()},
             process_group=0,
         )
@@ -83,22 +106,16 @@ def test_a_killed_build_takes_its_children_and_frees_the_lock(project, tmp_path)
     try:
         own = cmdline(build.pid)
         deadline = time.monotonic() + CHILDREN_BY_S
-        # wait for MkDocs' forked child, the gate's workers and Pagefind (started after the fork)
         now: dict[int, tuple[int, bytes]] = {}
-        while not (
-            any(line == own for _, line in now.values())
-            and sum(line.startswith(GATE) for _, line in now.values()) == pipeline.GATE_WORKERS
-            and any(line.endswith(b"\0--service\0") for _, line in now.values())
-        ):
-            assert build.poll() is None, "the build ended before it made its children"
-            assert time.monotonic() < deadline, f"no forked child and gate worker: {seen}"
+        while not started(own, now):
+            assert build.poll() is None, f"the build ended before it made them: {seen}"
+            assert time.monotonic() < deadline, f"not made in time: {seen}"
             time.sleep(0.005)
             now = children(build.pid)
             seen.update(now)
-        forks = [pid for pid, (_, line) in now.items() if line == own]
-        # a forked child with minutes of pages left on a large site: stopped, it would hold the
-        # build lock forever unless it dies with the build
-        for pid in forks:
+        # stopped, a child with minutes of work left on a large site would hold the build
+        # lock (or go on writing the index) forever unless it dies with the build
+        for pid in now:
             os.kill(pid, signal.SIGSTOP)
         seen.update(children(build.pid))
         killed = time.monotonic()
@@ -129,38 +146,11 @@ def test_a_killed_build_takes_its_children_and_frees_the_lock(project, tmp_path)
     assert "Traceback" not in said and "Exception" not in said, said
 
 
-def batch() -> bytes:
-    return pickle.dumps(("example.org", [("index.html", "<p>hallo</p>")]))
-
-
-@pytest.mark.parametrize(
-    "sent",
-    [b"", batch(), batch()[:-5]],
-    ids=["nothing", "no-end-of-batches", "cut-off-batch"],
-)
-def test_a_gate_worker_whose_build_went_away_exits_quietly(sent: bytes):
-    done = subprocess.run(
-        [sys.executable, "-c", pipeline.GATE_WORKER], input=sent, capture_output=True, check=False
-    )
-    assert (done.returncode, done.stdout, done.stderr) == (ORPHANED, b"", b"")
-
-
-def test_a_gate_worker_answers_when_its_batches_end():
-    done = subprocess.run(
-        [sys.executable, "-c", pipeline.GATE_WORKER],
-        input=batch() + pickle.dumps(None),
-        capture_output=True,
-        check=False,
-    )
-    assert (done.returncode, done.stderr) == (0, b"")
-    assert isinstance(pickle.loads(done.stdout), list)
-
-
 @pytest.mark.parametrize("parent, lives", [("os.getppid()", True), ("os.getppid() + 1", False)])
 def test_a_child_whose_parent_is_gone_exits_at_once(parent: str, lives: bool):
     """`die_with_parent` closes the race of a parent that died before the child asked to die
     with it: the child's parent is then no longer the one that made it."""
-    code = "import os; from kennisbank_gen.read.halves import die_with_parent; "
+    code = "import os; from kennisbank_gen.pool import die_with_parent; "
     code += f"die_with_parent({parent}); print('lived')"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert (done.returncode, done.stdout) == ((0, "lived\n") if lives else (ORPHANED, ""))

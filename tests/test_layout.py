@@ -10,7 +10,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "kennisbank_gen"
 #: what each place may import from (besides the shared modules at the top of the package)
-SHARED = {"errors", "findings", "config", "schema_errors", "clock"}
+SHARED = {"errors", "findings", "config", "schema_errors", "clock", "pool"}
 ALLOWED = {
     "read": {"read"},
     "check": {"read", "check"},
@@ -128,3 +128,9 @@ def test_only_the_clock_module_reads_the_clock():
         if CLOCK_CALL.search(line)
     ]
     assert readers == []
+
+
+def test_nothing_imports_back_from_the_command_line():
+    """The commands are the top: errors carry their own exit code and text (errors.py), so no
+    module needs the command line's helpers."""
+    assert [name for name, targets in GRAPH.items() if "cli" in targets] == []

@@ -95,7 +95,7 @@ def test_mkdocs_own_warning_is_shown_when_it_aborts(project):
     result = kennisbank("build", cwd=project)
     assert_no_crash(result)
     assert result.returncode == 1
-    assert "Aborted with 1 warnings" in result.stderr
+    assert "de sitebouwer (MkDocs) gaf 1 waarschuwing (strikte modus)" in result.stderr
     assert "bestaat-niet.md" in result.stderr  # the warning itself, not only the count
 
 

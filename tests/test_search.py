@@ -395,7 +395,7 @@ def test_failing_pagefind_stops_the_build_and_keeps_the_previous_site(small_proj
     project = small_project
     build(project, today=TODAY)
     before = tree_digest(project / "site")
-    # an option the service refuses: its reply is an error
+    # an option Pagefind refuses
     monkeypatch.setattr(search_index, "PAGEFIND_CONFIG", {"force_language": ["nl"]})
     with pytest.raises(BuildError, match="Pagefind"):
         build(project, today=TODAY)
@@ -405,31 +405,40 @@ def test_failing_pagefind_stops_the_build_and_keeps_the_previous_site(small_proj
     )  # no staging directory left behind (.site.lock stays)
 
 
-DYING_SERVICE = """#!{python}
-import subprocess, sys
-service = subprocess.Popen([{binary!r}, "--service"], stdin=subprocess.PIPE)
-seen = 0
-while seen < 3 and (chunk := sys.stdin.buffer.read1(65536)):  # NewIndex and two pages
-    service.stdin.write(chunk)
-    service.stdin.flush()
-    seen += chunk.count(b",")
-service.kill()
+DYING = """#!{python}
+import os, signal, sys
+sys.stderr.write("half an index written\\n")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+HANGING = """#!{python}
+import time
+time.sleep(3600)
 """
 
 
 @pytest.mark.slow
-def test_pagefind_dying_while_mkdocs_renders_stops_the_build(small_project, monkeypatch, tmp_path):
-    """The service ends after a few pages, more still coming: a Dutch BuildError, the previous
-    site stays, nothing is left behind."""
+@pytest.mark.parametrize(
+    ("script", "said"),
+    [
+        (DYING, r"de zoekindex \(Pagefind\) faalde \(afsluitcode -9\): half an index written"),
+        (HANGING, r"de zoekindex \(Pagefind\) was na 1 s niet klaar"),
+    ],
+    ids=["dies", "hangs"],
+)
+def test_pagefind_dying_or_hanging_stops_the_build(
+    small_project, monkeypatch, tmp_path, script, said
+):
+    """A Dutch BuildError (Pagefind gets a time limit too), the previous site stays, nothing is
+    left behind."""
     project = small_project
     build(project, today=TODAY)
     before = tree_digest(project / "site")
-    dying = tmp_path / "pagefind-dying"
-    script = DYING_SERVICE.format(python=sys.executable, binary=str(search_index.get_executable()))
-    dying.write_text(script, encoding="utf-8")
-    dying.chmod(0o755)
-    monkeypatch.setattr(search_index, "get_executable", lambda: dying)
-    with pytest.raises(BuildError, match=r"de zoekindex \(Pagefind\) faalde: gestopt"):
+    pagefind = tmp_path / "pagefind"
+    pagefind.write_text(script.format(python=sys.executable), encoding="utf-8")
+    pagefind.chmod(0o755)
+    monkeypatch.setattr(search_index, "get_executable", lambda: pagefind)
+    monkeypatch.setattr(search_index, "TIMEOUT_S", 1)
+    with pytest.raises(BuildError, match=said):
         build(project, today=TODAY)
     assert tree_digest(project / "site") == before
     assert not list(project.glob(".site.[!l]*"))

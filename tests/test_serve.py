@@ -22,8 +22,9 @@ from kennisbank_gen.cli import main
 from kennisbank_gen.editors.form_server import pointer_page
 from kennisbank_gen.editors.preview import Preview
 from kennisbank_gen.editors.preview_banner import BANNER_ID, banner_script
-from kennisbank_gen.editors.serve import PreviewServer, _error_page, reload_script_allowed
+from kennisbank_gen.editors.serve import PreviewServer, _error_page
 from kennisbank_gen.findings import Finding
+from kennisbank_gen.publish.mkdocs_site import reload_script_allowed
 from kennisbank_gen.render.csp import SITE_POLICY, script_hash
 
 SLUG = FIXTURE_REPORT
@@ -138,8 +139,8 @@ def test_the_live_reload_script_is_allowed_by_its_hash_in_the_page_policy_only(t
     (tmp_path / "index.html").write_text(gate_page("<p>tekst</p>"), encoding="utf-8")
     server = PreviewServer(Preview(tmp_path, 8081), "127.0.0.1", 0, str(tmp_path), "/")
     try:
-        server.watch(str(tmp_path))
-        served = b"".join(server._serve_request({"PATH_INFO": "/"}, lambda *_: None))
+        server.watch(str(tmp_path))  # the server injects its script only while watching
+        served = b"".join(server.get_app()({"PATH_INFO": "/"}, lambda *_: None))
     finally:
         server.server_close()
     page = served.decode("utf-8")

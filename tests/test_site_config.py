@@ -20,10 +20,11 @@ from conftest import TODAY
 from test_hostile import assert_no_crash, kennisbank
 
 from kennisbank_gen.config import DOCS_DIR, SiteConfig, project_option, refusals
-from kennisbank_gen.editors.preview import DocsTree
+from kennisbank_gen.editors.preview import Preview
 from kennisbank_gen.errors import BuildError, ConfigError
 from kennisbank_gen.publish import build, recipe
-from kennisbank_gen.publish.output import MARKER, check_in_site, owned_tree, prune_tree
+from kennisbank_gen.publish.docs_tree import DocsTree
+from kennisbank_gen.publish.output import MARKER, check_in_site, owned_tree
 from kennisbank_gen.read.load import load_text
 
 LOCATED = re.compile(r"mkdocs\.yml:\d+:\d+: [\w.\[\]]*:? ?verwacht ")
@@ -198,29 +199,29 @@ def test_owned_folders_carry_the_marker_and_prune_refuses_others(tmp_path):
     made = owned_tree(tmp_path / "nieuw")
     assert (made / MARKER).is_file()
     (made / "weg.txt").write_text("x")
-    prune_tree(made, set())
+    DocsTree(made).prune(set())
     assert sorted(p.name for p in made.iterdir()) == [MARKER]
     foreign = tmp_path / "vreemd"
     foreign.mkdir()
     (foreign / "blijft.txt").write_text("x")
     with pytest.raises(BuildError):
-        prune_tree(foreign, set())
+        DocsTree(foreign).prune(set())
     assert (foreign / "blijft.txt").exists()
     empty = owned_tree(tmp_path / "leeg")  # an empty folder may become the build's
     assert (empty / MARKER).is_file()
 
 
-def test_the_preview_docs_tree_follows_the_same_rule(tmp_path):
-    foreign = tmp_path / "docs"
-    foreign.mkdir()
+def test_the_preview_docs_tree_follows_the_same_rule(project):
+    """The preview writes its docs tree with the build's `DocsTree`, in a folder it owns: a
+    docs tree it did not make stops it before anything is written."""
+    foreign = project / DOCS_DIR
+    foreign.mkdir(parents=True)
     (foreign / "blijft.md").write_text("x")
-    with pytest.raises(BuildError):
-        DocsTree(foreign).write({"index.md": "# Home"}, complete=True)
+    said = []
+    preview = Preview(project, 8081, report=said.append)
+    assert not preview.start()
+    assert "niet door kennisbank gemaakt" in " ".join(said)
     assert sorted(p.name for p in foreign.iterdir()) == ["blijft.md"]
-    own = DocsTree(tmp_path / "eigen")
-    own.write({"index.md": "# Home", "weg.md": "x"}, complete=True)
-    own.write({"index.md": "# Home"}, complete=True)
-    assert sorted(p.name for p in (tmp_path / "eigen").iterdir()) == [MARKER, "index.md"]
 
 
 # --- paths -----------------------------------------------------------------------------------
@@ -243,12 +244,12 @@ def test_pages_that_did_not_land_in_the_staged_site_stop_the_swap(project, monke
     did with a relative site_dir) fails the build; the previous site stays."""
     site = owned_tree(project / "site")
     (site / "index.html").write_text("vorige site", encoding="utf-8")
-    real = recipe.run_site_builder
+    real = recipe.build_site
 
-    def elsewhere(config_file, out_dir, plugins=None):
-        real(config_file, out_dir.parent / "elders", plugins)
+    def elsewhere(config_file, out_dir, pool):
+        real(config_file, out_dir.parent / "elders", pool)
 
-    monkeypatch.setattr(recipe, "run_site_builder", elsewhere)
+    monkeypatch.setattr(recipe, "build_site", elsewhere)
     with pytest.raises(BuildError, match="niet in de nieuwe site"):
         build(project, today=TODAY)
     assert (site / "index.html").read_text(encoding="utf-8") == "vorige site"

@@ -248,7 +248,7 @@ def test_disk_full_while_writing_is_a_message(built, monkeypatch):
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(root / "build" / "docs"))
 
-    monkeypatch.setattr(docs_tree, "write_files", full)
+    monkeypatch.setattr(docs_tree.DocsTree, "write", full)
     with pytest.raises(BuildError) as exc:
         build(root, today=TODAY)
     assert str(exc.value).startswith("de schijf is vol (")

@@ -1,6 +1,7 @@
 """The `kennisbank` command: validate, schema, build, serve, new, contributing, cms.
 
-Exit codes: 0 clean, 1 findings (or a failed build), 2 usage or configuration errors.
+Exit codes: 0 clean, 1 findings (or a failed build), 2 usage or configuration errors (each error
+of errors.py carries its own code and text: a command lets it through and click prints it).
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ import click
 from . import clock
 from .check.record_schema import record_schema
 from .check.validate import validate as validate_project
-from .config import project_option
+from .config import jobs_option, project_option
 from .editors.fix import change_text, fix_and_validate
-from .errors import ConfigError
-from .findings import FORMATTERS, Finding, format_text, neutralise, one_line
+from .findings import FORMATTERS, Finding, neutralise, one_line
+from .pool import Pool
 from .read.framework import load_framework
 from .read.project import FRAMEWORK_DIR
 
@@ -33,20 +34,6 @@ ELSEWHERE = {
     "contributing": "kennisbank_gen.editors.contributing",
     "cms": "kennisbank_gen.editors.cms",
 }
-
-
-def say(text: str, err: bool = False) -> None:
-    """Print plain text that may quote file names, records or MkDocs: never a CI command."""
-    click.echo(neutralise(text), err=err)
-
-
-def config_error(exc: ConfigError) -> None:
-    say(format_text(exc.findings), err=True)
-    if all(f.path.endswith("mkdocs.yml") for f in exc.findings):
-        say("mkdocs.yml is niet in orde; herstel het eerst.", err=True)
-    else:
-        say("Het kwaliteitskader is kapot; herstel dat eerst, daarna de records.", err=True)
-    sys.exit(2)
 
 
 #: every ASCII punctuation character: escaped with a backslash, none can start Markdown (a link,
@@ -119,18 +106,20 @@ def main() -> None:
     is_flag=True,
     help="Herstel wat eenduidig te herstellen is (alleen die waarde verandert) en meld wat.",
 )
+@jobs_option
 @project_option
-def validate(paths: tuple[Path, ...], fmt: str, strict: bool, fix: bool, root: Path) -> None:
+def validate(
+    paths: tuple[Path, ...], fmt: str, strict: bool, fix: bool, jobs: int | None, root: Path
+) -> None:
     """Controleer records (standaard: heel initiatives/) en meld alles wat niet klopt."""
-    try:
-        if fix:
-            report, fixed = fix_and_validate(root, list(paths) or None, clock.today())
-            for f in fixed:
-                click.echo(change_text(f), err=fmt != "text")
-        else:
-            report = validate_project(root, list(paths) or None, today=clock.today(), records=False)
-    except ConfigError as exc:
-        config_error(exc)
+    if fix:
+        report, fixed = fix_and_validate(root, list(paths) or None, clock.today())
+        for f in fixed:
+            click.echo(change_text(f), err=fmt != "text")
+    else:
+        report = validate_project(
+            root, list(paths) or None, today=clock.today(), records=False, pool=Pool(jobs)
+        )
     output = FORMATTERS[fmt](report.findings)
     if output:
         click.echo(output if fmt == "github" else neutralise(output))
@@ -150,10 +139,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, fix: bool, root: P
 @project_option
 def schema(output: Path | None, root: Path) -> None:
     """Schrijf het JSON Schema van een record (voor aanvullen in je editor)."""
-    try:
-        framework = load_framework(root / FRAMEWORK_DIR, root)
-    except ConfigError as exc:
-        config_error(exc)
+    framework = load_framework(root / FRAMEWORK_DIR, root)
     text = json.dumps(record_schema(framework), ensure_ascii=False, indent=2) + "\n"
     if output:
         output.write_text(text, encoding="utf-8")

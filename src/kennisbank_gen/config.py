@@ -94,6 +94,15 @@ project_option = click.option(
     help="Projectmap (met mkdocs.yml, initiatives/, quality_framework/, content/).",
 )
 
+#: `--jobs`, for every command with parallel steps (`pool.Pool`)
+jobs_option = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Aantal processen dat tegelijk werkt (standaard: de CPU's die dit proces mag gebruiken; "
+    "1: alles in dit proces).",
+)
+
 
 @dataclass(frozen=True)
 class SiteConfig:

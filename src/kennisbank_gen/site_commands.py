@@ -10,12 +10,10 @@ from pathlib import Path
 import click
 
 from . import clock
-from .cli import config_error, say
-from .config import SiteConfig, project_option
+from .config import SiteConfig, jobs_option, project_option
 from .editors.cms import cms_port_option
 from .editors.serve import serve as serve_preview
-from .errors import BuildError, ConfigError, FindingsError
-from .findings import format_text
+from .findings import neutralise
 from .publish import build as build_site
 from .render.cms import DECAP_DIST, cms_installed
 
@@ -33,26 +31,15 @@ from .render.cms import DECAP_DIST, cms_installed
     is_flag=True,
     help="Bouw om te publiceren: weiger een voorbeeldadres (site_url) in mkdocs.yml.",
 )
+@jobs_option
 @project_option
-def build(strict: bool, site_dir: Path | None, release: bool, root: Path) -> None:
+def build(strict: bool, site_dir: Path | None, release: bool, jobs: int | None, root: Path) -> None:
     """Controleer alles en bouw dan de site in site/ (bij een fout blijft die ongewijzigd)."""
-    try:
-        if release:
-            _refuse_placeholder_address(root)
-        result = build_site(root, site_dir, strict, today=clock.today())
-    except ConfigError as exc:
-        config_error(exc)
-    except FindingsError as exc:
-        say(format_text(exc.findings), err=True)
-        click.echo(
-            "Bouwen gestopt: er is niets geschreven en de vorige site is ongewijzigd.", err=True
-        )
-        sys.exit(1)
-    except BuildError as exc:
-        say(f"Bouwen mislukt: {exc}. De vorige site is ongewijzigd.", err=True)
-        sys.exit(1)
+    if release:
+        _refuse_placeholder_address(root)
+    result = build_site(root, site_dir, strict, today=clock.today(), jobs=jobs)
     for warning in result.warnings:
-        say(warning.text(), err=True)
+        click.echo(neutralise(warning.text()), err=True)
     click.echo(
         f"Site gebouwd in {result.site_dir}/ ({result.files_total} gegenereerde bestanden, "
         f"{result.files_written} gewijzigd). Bekijk haar met: kennisbank serve"
@@ -106,12 +93,12 @@ def _refuse_placeholder_address(root: Path) -> None:
     show_default=True,
     help="fs: het formulier schrijft in de werkmap; git: redactionele workflow op lokale takken.",
 )
+@jobs_option
 @project_option
-def serve(dev_addr: str, cms: bool, cms_port: int, cms_mode: str, root: Path) -> None:
+def serve(
+    dev_addr: str, cms: bool, cms_port: int, cms_mode: str, jobs: int | None, root: Path
+) -> None:
     """Voorvertoning die opnieuw bouwt zodra een record, het kwaliteitskader of een pagina
     wijzigt."""
-    try:
-        SiteConfig.from_mkdocs(root / "mkdocs.yml")  # before the preview or the backend starts
-        serve_preview(root, dev_addr, cms_port if cms else None, cms_mode)
-    except ConfigError as exc:
-        config_error(exc)
+    SiteConfig.from_mkdocs(root / "mkdocs.yml")  # before the preview or the backend starts
+    serve_preview(root, dev_addr, cms_port if cms else None, cms_mode, jobs)

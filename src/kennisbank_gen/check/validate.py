@@ -12,23 +12,22 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..findings import Finding
+from ..pool import Pool, chunks
 from ..read.dates import PartialDate
 from ..read.framework import Framework
 from ..read.guidance import guidance_ids
-from ..read.halves import in_halves
 from ..read.load import Document
 from ..read.project import (
     RECORDS_DIR,
     Project,
     collector_paused,
-    read_files,
     read_project_but_records,
+    read_records,
     record_files,
 )
 from ..schema_errors import schema_findings
@@ -196,7 +195,12 @@ def check(
 
 
 def validate(
-    root: Path, paths: list[Path] | None = None, *, today: dt.date, records: bool = True
+    root: Path,
+    paths: list[Path] | None = None,
+    *,
+    today: dt.date,
+    records: bool = True,
+    pool: Pool | None = None,
 ) -> Report:
     """Read the project under `root` (records: `paths`, default all) and check it. Records in
     `paths` are also checked against the project's other records (a title or slug that one of
@@ -206,25 +210,40 @@ def validate(
     pass `clock.today()`, tests a fixed day). Raises ConfigError when the framework itself is
     broken. `records=False`: the report's project holds no records, only the findings about
     them (what `kennisbank validate` needs; spares sending thousands of them between processes).
+    Each record is read and checked in one go, thousands of them on the `pool`'s workers.
     """
     project, files = read_project_but_records(root, paths)
-    # Each record is read and checked on its own, in one go: thousands of them on two cores.
-    work = functools.partial(_read_and_check, root=root, framework=project.framework, today=today)
-    child_work = None if records else functools.partial(work, whole=False)
+    pool = pool or Pool(1)
+    shared = _Reading(root, project.framework, today, records)
     # (paused until the records are let go: resumed earlier, the collector walks them all once)
     with collector_paused():
-        record_findings = _gathered(project, in_halves(work, files, child_work))
-        others = None if paths is None else _other_records(root, files)
+        shards = pool.map(_read_and_check, shared, chunks(files, pool.jobs, least=SHARD_LEAST))
+        record_findings = _gathered(project, shards)
+        others = None if paths is None else _other_records(root, files, pool)
         report = Report(project, check(project, today, record_findings, others))
         if not records:
             project.records = []
     return report
 
 
-def _gathered(project: Project, halves: list[tuple[list, list, list]]) -> list[Finding]:
-    """The halves' records and unreadable files into `project`; their records' findings."""
+#: fewer records than this are read and checked in one process: a worker is not worth it
+SHARD_LEAST = 500
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What reading and checking a shard of record files needs (`_read_and_check`)."""
+
+    root: Path
+    framework: Framework
+    today: dt.date
+    whole: bool
+
+
+def _gathered(project: Project, shards: list[tuple[list, list, list]]) -> list[Finding]:
+    """The shards' records and unreadable files into `project`; their records' findings."""
     record_findings = []
-    for docs, problems, findings in halves:
+    for docs, problems, findings in shards:
         project.records += docs
         project.findings += problems
         record_findings += findings
@@ -232,28 +251,26 @@ def _gathered(project: Project, halves: list[tuple[list, list, list]]) -> list[F
 
 
 def _read_and_check(
-    files: list[Path], root: Path, framework: Framework, today: dt.date, whole: bool = True
+    reading: _Reading, files: list[Path]
 ) -> tuple[list[Document], list[Finding], list[Finding]]:
-    docs, problems = read_files(files, root)
-    findings = _check_records(docs, framework, today)
-    return (docs if whole else [across(doc) for doc in docs]), problems, findings
+    docs, problems = read_records(files, reading.root)
+    findings = _check_records(docs, reading.framework, reading.today)
+    return (docs if reading.whole else [across(doc) for doc in docs]), problems, findings
 
 
-def _other_records(root: Path, files: list[Path]) -> list[Document]:
+def _other_records(root: Path, files: list[Path], pool: Pool) -> list[Document]:
     """The records of the project that are not among `files`, as far as the checks across
-    records read them; thousands of files are read on two cores. (Their own problems are not
-    the findings asked for: an unreadable one is left out.)"""
+    records read them; thousands of files are read on the `pool`'s workers. (Their own problems
+    are not the findings asked for: an unreadable one is left out.)"""
     directory = root / RECORDS_DIR
     if directory.is_symlink() or not directory.is_dir():
         return []
     resolved = directory.resolve()
     given = {file.resolve() for file in files}
     rest = [f for f in record_files([directory]) if resolved / f.name not in given]
-    docs = []
-    for half in in_halves(functools.partial(_read_across, root=root), rest):
-        docs += half
-    return docs
+    shards = pool.map(_read_across, root, chunks(rest, pool.jobs, least=SHARD_LEAST))
+    return [doc for shard in shards for doc in shard]
 
 
-def _read_across(files: list[Path], root: Path) -> list[Document]:
-    return [across(doc) for doc in read_files(files, root)[0]]
+def _read_across(root: Path, files: list[Path]) -> list[Document]:
+    return [across(doc) for doc in read_records(files, root)[0]]

@@ -5,7 +5,6 @@ that serves the admin page elsewhere."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -13,8 +12,7 @@ import click
 from .. import clock
 from ..check.validate import Report, check
 from ..config import SiteConfig, project_option
-from ..errors import ConfigError
-from ..findings import format_text
+from ..errors import FindingsError
 from ..read.project import read_project
 from ..render.cms import LOCAL_BACKEND_PORT, config_text
 from ..render.model import build_model
@@ -44,21 +42,13 @@ def cms_port_option(help: str):
 def cms(output: Path | None, cms_port: int, root: Path) -> None:
     """Schrijf de configuratie van het invulformulier (Decap CMS config.yml) uit het
     kwaliteitskader."""
-    try:
-        config = SiteConfig.from_mkdocs(root / "mkdocs.yml")
-        project = read_project(root)
-    except ConfigError as exc:
-        click.echo(format_text(exc.findings), err=True)
-        if exc.findings[0].path.endswith("mkdocs.yml"):
-            click.echo("mkdocs.yml is niet in orde; herstel het eerst.", err=True)
-        else:
-            click.echo("Het kwaliteitskader is kapot; herstel dat eerst.", err=True)
-        sys.exit(2)
+    config = SiteConfig.from_mkdocs(root / "mkdocs.yml")  # its findings first: exit 2
+    project = read_project(root)
     report = Report(project, check(project, clock.today()))
     if blocking := report.blocking(False):
-        click.echo(format_text(blocking), err=True)
-        click.echo("Geen configuratie geschreven: herstel eerst de meldingen hierboven.", err=True)
-        sys.exit(1)
+        raise FindingsError(
+            blocking, "Geen configuratie geschreven: herstel eerst de meldingen hierboven."
+        )
     text = config_text(build_model(project), config, cms_port)
     if output:
         output.write_text(text, encoding="utf-8")

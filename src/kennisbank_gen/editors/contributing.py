@@ -11,8 +11,8 @@ import click
 from ..check.fields import _VOCABULARY_TITLES, FIELDS
 from ..check.record_schema import record_schema
 from ..config import project_option
-from ..read.framework import Framework
-from .framework_option import load_or_exit
+from ..read.framework import Framework, load_framework
+from ..read.project import FRAMEWORK_DIR
 
 CONTRIBUTING = "CONTRIBUTING.md"
 BEGIN = "<!-- BEGIN veldreferentie: gegenereerd met `kennisbank contributing`, niet met de hand -->"
@@ -110,7 +110,7 @@ def updated_contributing(text: str, framework: Framework) -> str:
 @project_option
 def contributing(check: bool, root: Path) -> None:
     """Werk de veld- en criteriareferentie in CONTRIBUTING.md bij vanuit het kwaliteitskader."""
-    framework = load_or_exit(root)
+    framework = load_framework(root / FRAMEWORK_DIR, root)
     file = root / CONTRIBUTING
     current = file.read_text(encoding="utf-8") if file.exists() else ""
     wanted = updated_contributing(current, framework)

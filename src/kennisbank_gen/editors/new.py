@@ -24,13 +24,12 @@ from ..check.slugs import SLUG_MAX, propose, slug_problem, slugify
 from ..check.validate import validate
 from ..config import project_option
 from ..findings import Finding, format_text
-from ..read.framework import Framework
+from ..read.framework import Framework, load_framework
 from ..read.guidance import guidance_ids
 from ..read.load import shown_path
-from ..read.project import RECORDS_DIR
+from ..read.project import FRAMEWORK_DIR, RECORDS_DIR
 from ..schema_errors import did_you_mean
 from .dialogue import Asker, ask_record, prompt_until_valid, split_list
-from .framework_option import load_or_exit
 
 SCHEMA_FILE = "schema/initiative.schema.json"
 SCHEMA_LINE = f"# yaml-language-server: $schema=../{SCHEMA_FILE}"
@@ -175,7 +174,7 @@ def new(
     if slug is not None and (problem := slug_problem(slug)):
         click.echo(f"--slug: {problem}", err=True)  # e.g. '../../x': never outside the project
         sys.exit(2)
-    framework = load_or_exit(root)
+    framework = load_framework(root / FRAMEWORK_DIR, root)
     today = clock.today()
     report = validate(root, _record_dirs(root), today=today)
     project = report.project

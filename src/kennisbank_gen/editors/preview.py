@@ -17,7 +17,6 @@ a page saying where the form is.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable
@@ -29,7 +28,9 @@ import click
 from .. import clock
 from ..errors import BuildError, FindingsError
 from ..findings import Finding, format_text
-from ..publish.output import MARKER, owned_tree
+from ..pool import Pool
+from ..publish.docs_tree import DocsTree
+from ..publish.output import owned_tree
 from ..publish.recipe import Prepared, prepare
 from ..read.project import FRAMEWORK_DIR
 from ..render.cms import ADMIN_DIR, admin_files
@@ -37,64 +38,6 @@ from ..render.markdown_pages import Cancelled, Templates, listing_pages, render_
 from . import preview_banner
 from .form_server import pointer_page
 from .preview_site import PreviewSite
-
-
-def _digest(content: str | bytes) -> bytes:
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
-class DocsTree:
-    """The generated docs tree, with a digest of every file this process wrote or found, so that
-    telling what changed needs no reading back. Like the build's, it is written and pruned only
-    where the build owns the folder (`owned_tree`: BuildError otherwise)."""
-
-    def __init__(self, directory: Path):
-        self.directory = directory
-        self.known: dict[str, bytes] | None = None
-
-    def write(self, files: dict[str, str | bytes], complete: bool) -> tuple[set[str], set[str]]:
-        """Write the files whose content changed; with `complete`, `files` is the whole tree and
-        every other file is removed. Returns (written, removed) paths."""
-        if self.known is None:
-            owned_tree(self.directory)
-            self.known = self._scan()
-        written, removed = set(), set()
-        for rel, content in files.items():
-            digest = _digest(content)
-            if self.known.get(rel) == digest:
-                continue
-            target = self.directory / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-            self.known[rel] = digest
-            written.add(rel)
-        if complete:
-            for rel in sorted(set(self.known) - set(files)):
-                (self.directory / rel).unlink(missing_ok=True)
-                del self.known[rel]
-                removed.add(rel)
-                _prune(self.directory / rel, self.directory)
-        return written, removed
-
-    def _scan(self) -> dict[str, bytes]:
-        if not self.directory.is_dir():
-            return {}
-        return {
-            p.relative_to(self.directory).as_posix(): _digest(p.read_bytes())
-            for p in self.directory.rglob("*")
-            if p.is_file() and p.relative_to(self.directory).as_posix() != MARKER
-        }
-
-
-def _prune(removed: Path, top: Path) -> None:
-    parent = removed.parent
-    while parent != top and top in parent.parents:
-        try:
-            parent.rmdir()
-        except OSError:
-            break
-        parent = parent.parent
 
 
 @dataclass
@@ -130,10 +73,11 @@ class Preview:
         self.docs: DocsTree | None = None
         self.steps: list[Step] = []
 
-    def start(self) -> bool:
-        """Generate the whole docs tree; False (and the findings reported) when it cannot."""
+    def start(self, pool: Pool | None = None) -> bool:
+        """Generate the whole docs tree (reading and checking on the `pool`'s workers); False
+        (and the findings reported) when it cannot."""
         try:
-            self._render_all(self._prepare(), Step(), lambda: False)
+            self._render_all(self._prepare(pool), Step(), lambda: False)
         except FindingsError as exc:
             self._show_findings(exc.findings, Step())
             return False
@@ -184,7 +128,7 @@ class Preview:
             publish()
         self.report(
             f"Opnieuw gemaakt: {len(first.written | second.written)} van "
-            f"{len(self.docs.known or ())} bestanden gewijzigd."
+            f"{len(self.docs.known)} bestanden gewijzigd."
         )
 
     def source_of(self, page: str) -> str:
@@ -212,16 +156,17 @@ class Preview:
         rel = path.relative_to(self.root).parts if path.is_relative_to(self.root) else ()
         return bool(rel) and rel[0] in ("initiatives", "content", FRAMEWORK_DIR)
 
-    def _prepare(self) -> Prepared:
-        prepared = prepare(self.root, today=clock.today())
+    def _prepare(self, pool: Pool | None = None) -> Prepared:
+        prepared = prepare(self.root, today=clock.today(), pool=pool)
         if self.docs is None or self.docs.directory != prepared.config.docs_dir:
-            self.docs = DocsTree(prepared.config.docs_dir)
+            # like the build's, written and pruned only where the build owns the folder
+            self.docs = DocsTree(owned_tree(prepared.config.docs_dir))
         return prepared
 
     def _show_findings(self, findings: list[Finding], step: Step) -> None:
         """Report the findings and put them in the banner over the last good version."""
         if self.docs is not None and self.site is not None:  # not at the start
-            step.written, _ = self.docs.write(self._banner(findings), complete=False)
+            step.written = self.docs.write(self._banner(findings))
             self.site.update(step.written, set())
             step.built = self.site.built
         self.report(format_text(findings))
@@ -255,7 +200,7 @@ class Preview:
         )
         files |= self._banner([])
         step.rendered = set(files)
-        step.written, _ = self.docs.write(files, complete=False)
+        step.written = self.docs.write(files)
         step.seconds["render"] = time.perf_counter() - started
         started = time.perf_counter()
         self.site.update(step.written, set())
@@ -277,5 +222,6 @@ class Preview:
         step.rendered = set(files)
         step.seconds["render"] = time.perf_counter() - started
         started = time.perf_counter()
-        step.written, step.removed = self.docs.write(files, complete=True)
+        step.written = self.docs.write(files)
+        step.removed = self.docs.prune(set(files))
         step.seconds["write"] = time.perf_counter() - started

@@ -20,28 +20,23 @@ from __future__ import annotations
 import contextlib
 import errno
 import ipaddress
-import os
 import shutil
 import signal
 import subprocess
 import tempfile
 import threading
-import traceback
 from collections.abc import Callable
 from os.path import isfile, join
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
-from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
-from mkdocs.livereload import LiveReloadServer, _timestamp
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
-from watchdog.observers import Observer
 
 from ..config import SiteConfig
+from ..pool import Pool
+from ..publish.mkdocs_site import LiveReload, load
 from ..render.cms import cms_installed
-from ..render.csp import script_hash
 from . import preview_banner
 from .backend_guard import Rules
 from .form_server import BackendError, FormServer
@@ -55,135 +50,25 @@ DECAP_SERVER = "cms/node_modules/decap-server/dist/middlewares.js"
 WATCHED = ("initiatives", "content", "quality_framework", "overrides")
 
 
-class _Changes(FileSystemEventHandler):
-    """Collects the paths that changed and wakes the server's update loop."""
-
-    def __init__(self, server: PreviewServer, only: str | None = None):
-        self.server = server
-        self.only = only  # in the project directory itself, only mkdocs.yml is a source
-
-    def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in ("opened", "closed", "closed_no_write") or event.is_directory:
-            return
-        paths = {Path(os.fsdecode(p)) for p in (event.src_path, getattr(event, "dest_path", ""))}
-        paths = {p for p in paths if str(p) != "." and self.only in (None, p.name)}
-        if not paths:
-            return
-        with self.server._rebuild_cond:
-            self.server.changed |= paths
-            self.server._want_rebuild = True
-            self.server._rebuild_cond.notify_all()
-
-
-class PreviewServer(LiveReloadServer):
-    """MkDocs' development server (it serves the files, injects the live-reload script and
-    answers the browsers' reload polls) with the preview's own update loop: file events from
-    inotify rather than polling, the changed paths handed to `Preview.update`, and a reload after
-    each of its steps. A burst of events (a save is often a write and a rename) is one update,
-    started once no event came for `QUIET_SECONDS`. Every HTML page passes `gate` before it
-    gets the reload script (the gate would refuse that script: it is not the site's); every
-    answer says `nosniff`, so no file is read as another type than the one it is sent as."""
-
-    QUIET_SECONDS = 0.1
+class PreviewServer(LiveReload):
+    """MkDocs' development server (publish/mkdocs_site.py, `LiveReload`) serving `preview`:
+    file events hand the changed paths to `Preview.update`, and every HTML page passes the
+    output gate (`gate`, preview_gate.py) before it gets the reload script (the gate would
+    refuse that script: it is not the site's)."""
 
     def __init__(self, preview: Preview, host: str, port: int, root: str, mount_path: str):
-        super().__init__(lambda: None, host, port, root, mount_path)
+        super().__init__(self._update, host, port, root, mount_path)
         self.preview = preview
         self.gate = PageGate(self.url, preview.source_of, preview.report)
-        self.changed: set[Path] = set()
-        self.build_delay = self.QUIET_SECONDS
-        self.observer = Observer()
-        self._request = threading.local()  # the page this request thread serves
-        self._listening = False
 
-    def listen(self) -> None:
-        """Bind the address now, so that a port in use is known before the first build."""
-        super().server_bind()
-        super().server_activate()
-        self._listening = True
+    def served(self, page: str, content: bytes) -> bytes:
+        return self.gate.served(page, content)
 
-    def server_bind(self) -> None:  # `serve` binds, unless `listen` did
-        if not self._listening:
-            super().server_bind()
-
-    def server_activate(self) -> None:
-        if not self._listening:
-            super().server_activate()
-
-    def serve_request(self, environ, start_response):
-        def with_nosniff(status, headers, exc_info=None):
-            headers = [*headers, ("X-Content-Type-Options", "nosniff")]
-            return start_response(status, headers, exc_info)
-
-        return super().serve_request(environ, with_nosniff)
-
-    def _serve_request(self, environ, start_response):
-        path = environ.get("PATH_INFO", "")
-        page = path[len(self.mount_path) :] if path.startswith(self.mount_path) else path
-        self._request.page = page + "index.html" if page.endswith("/") or not page else page
-        return super()._serve_request(environ, start_response)
-
-    def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
-        page = getattr(self._request, "page", "")
-        return reload_script_allowed(
-            super()._inject_js_into_html(self.gate.served(page, content), epoch)
-        )
-
-    def watch(
-        self, path: str, func: None = None, *, recursive: bool = True, only: str | None = None
-    ) -> None:
-        """Watch `path` (with `only`: just the file of that name in it)."""
-        path = os.path.abspath(path)
-        if path not in self._watched_paths:
-            self._watched_paths[path] = 1
-            handler = _Changes(self, only)
-            self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
-
-    def _build_loop(self) -> None:
-        while True:
-            with self._rebuild_cond:
-                while not self._rebuild_cond.wait_for(
-                    lambda: self._want_rebuild or self._shutdown, timeout=self.shutdown_delay
-                ):
-                    pass  # time-outs let Ctrl+C through
-                if self._shutdown:
-                    break
-                while self._rebuild_cond.wait(timeout=self.build_delay):
-                    pass  # until the burst of events is over
-                changed, self.changed = self.changed, set()
-                self._want_rebuild = False
-                with self._epoch_cond:
-                    self._wanted_epoch = _timestamp()  # requests wait for the first step
-            try:
-                self.preview.update(changed, self._publish, lambda: self._want_rebuild)
-            except MkDocsException as exc:  # mkdocs.yml as MkDocs reads it (it logged why)
-                self.preview.report(f"mkdocs.yml is niet in orde ({exc}); herstel het eerst.")
-            except Exception:  # a bug, not bad input: say so and keep serving
-                traceback.print_exc()
-            with self._epoch_cond:  # requests wait no longer, even when nothing was published
-                self._visible_epoch = self._wanted_epoch
-                self._epoch_cond.notify_all()
-
-    def _publish(self) -> None:
-        """Serve what is built now and reload the browsers."""
-        with self._epoch_cond:
-            if self._visible_epoch == self._wanted_epoch:  # a later step: a newer version
-                self._wanted_epoch = _timestamp()
-            self._visible_epoch = self._wanted_epoch
-            self._epoch_cond.notify_all()
-
-
-def reload_script_allowed(page: bytes) -> bytes:
-    """The page with the live-reload script MkDocs just put before `</body>` (an inline script,
-    new for every request) allowed by its hash in the page's Content-Security-Policy, which
-    allows only the theme's own inline scripts (render/csp.py). Only this one page's answer
-    allows it; a page without a policy is left as it is."""
-    start = page.rfind(b"<script>")
-    end = page.find(b"</script>", start)
-    if start < 0 or end < 0:
-        return page
-    allowed = f"script-src 'self' '{script_hash(page[start + 8 : end].decode('utf-8'))}'"
-    return page.replace(b"script-src 'self'", allowed.encode("ascii"), 1)
+    def _update(self, changed: set[Path], publish: Callable, pending: Callable) -> None:
+        try:
+            self.preview.update(changed, publish, pending)
+        except MkDocsException as exc:  # mkdocs.yml as MkDocs reads it (it logged why)
+            self.preview.report(f"mkdocs.yml is niet in orde ({exc}); herstel het eerst.")
 
 
 class ServeProblem(click.ClickException):
@@ -252,8 +137,16 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def serve(root: Path, dev_addr: str, cms_port: int | None = None, cms_mode: str = "fs") -> None:
-    """Live preview; with `cms_port`, also the web form (and its local backend) on that port."""
+def serve(
+    root: Path,
+    dev_addr: str,
+    cms_port: int | None = None,
+    cms_mode: str = "fs",
+    jobs: int | None = None,
+) -> None:
+    """Live preview; with `cms_port`, also the web form (and its local backend) on that port.
+    The first build runs on `jobs` processes (the pool); updates, beside the server's threads,
+    here."""
     host, port = listen_address(dev_addr)
     node = _node(root) if cms_port is not None else None
     config = SiteConfig.from_mkdocs(root / "mkdocs.yml")  # ConfigError: located, exit 2
@@ -273,7 +166,7 @@ def serve(root: Path, dev_addr: str, cms_port: int | None = None, cms_mode: str 
         if node is not None:
             form = _start_form(stack, node, root, cms_port, cms_mode, config, preview)
         try:
-            _serve_from(root, preview, server, site_dir, dev_addr, form)
+            _serve_from(root, preview, server, site_dir, dev_addr, form, Pool(jobs))
         except MkDocsException as exc:  # (MkDocs logged why, above)
             raise ServeProblem(f"mkdocs.yml is niet in orde ({exc})") from None
 
@@ -317,19 +210,15 @@ def _serve_from(
     site_dir: str,
     dev_addr: str,
     form: FormServer | None,
+    pool: Pool,
 ) -> None:
     def config():
-        return load_config(
-            config_file=str(root / "mkdocs.yml"),
-            site_dir=site_dir,
-            dev_addr=dev_addr,
-            strict=False,
-            **preview_banner.serve_options(root),
-        )
+        options = preview_banner.serve_options(root)
+        return load(root / "mkdocs.yml", site_dir, dev_addr=dev_addr, strict=False, **options)
 
-    if not preview.start():
+    if not preview.start(pool):
         raise SystemExit(1)
-    preview.serve(PreviewSite(config, server.url))
+    preview.serve(PreviewSite(config, server.url, pool))
     server.error_handler = lambda code: _error_page(server, site_dir, code)
     for name in WATCHED:
         if (root / name).is_dir():

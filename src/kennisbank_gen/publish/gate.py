@@ -27,15 +27,12 @@ Chromium settles it; template contents are read too. Refused:
 
 from __future__ import annotations
 
-import pickle
 import re
 from pathlib import Path
-from typing import BinaryIO
 
 import turbohtml
 
 from ..errors import BuildError
-from ..read.halves import ORPHANED
 from ..render.csp import policy_for, script_hash
 from .gate_values import css_loads, link_problem, load_problem, refresh_problem, srcset_urls
 
@@ -281,22 +278,6 @@ def refuse(problems: list[tuple[str, str]]) -> None:
     more = f"\n  ... en nog {len(lines) - 20}" if len(lines) > 20 else ""
     count = f"{len(lines)} {'probleem' if len(lines) == 1 else 'problemen'}"
     raise BuildError(f"de uitvoercontrole weigert de site ({count}):\n  {shown}{more}")
-
-
-def serve(requests: BinaryIO, answer: BinaryIO) -> int:
-    """The gate as a worker process (`pipeline`): reads pickled `(host, pages)` batches until
-    None, then writes the pickled list of what it refuses in all of them. Returns the exit
-    status: 0, or ORPHANED, without a traceback, when the build went away (its pipe ended
-    before None, or no longer takes the answer)."""
-    problems = []
-    try:
-        while (batch := pickle.load(requests)) is not None:
-            problems += pages_problems(*batch)
-        pickle.dump(problems, answer)
-        answer.flush()
-    except (EOFError, pickle.UnpicklingError, BrokenPipeError):
-        return ORPHANED
-    return 0
 
 
 def unreadable(rel: str, exc: Exception) -> tuple[str, str]:

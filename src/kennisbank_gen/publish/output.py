@@ -1,5 +1,5 @@
-"""Writing output: the generated docs tree (only files whose content changed) and the finished
-site, swapped into place so that `site/` is at every instant a complete old or new site.
+"""Writing output: the finished site, swapped into place so that `site/` is at every instant a
+complete old or new site (the docs tree is written by `docs_tree.DocsTree`).
 
 The swap is one `renameat2(RENAME_EXCHANGE)` on Linux: the staging directory and `site/` trade
 places atomically, so there is no moment without a `site/`, whenever the build is killed. Where the
@@ -95,44 +95,6 @@ def check_in_site(staging: Path, pages: set[str]) -> None:
             f"de gecontroleerde pagina's staan niet in de nieuwe site {staging} ({shown}); "
             "er is niets vervangen"
         )
-
-
-def write_tree(directory: Path, files: dict[str, str | bytes]) -> int:
-    """Make `directory` (a folder the build owns, `owned_tree`) hold exactly `files`; rewrite a
-    file only when its content changed."""
-    written = write_files(owned_tree(directory), files)
-    prune_tree(directory, set(files))
-    return written
-
-
-def write_files(directory: Path, files: dict[str, str | bytes]) -> int:
-    """Write `files` into `directory`, each only when its content changed; how many were."""
-    written = 0
-    for rel, content in files.items():
-        target = directory / rel
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        if target.is_file() and target.read_bytes() == data:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        written += 1
-    return written
-
-
-def prune_tree(directory: Path, wanted: set[str]) -> None:
-    """Remove every file of `directory` not in `wanted` (relative paths), and empty folders; only
-    in a folder the build made (BuildError otherwise)."""
-    if directory.is_dir():
-        if not owned(directory):
-            raise BuildError(
-                f"de map {directory} is niet door kennisbank gemaakt; er is niets verwijderd"
-            )
-        keep = {directory / rel for rel in (*wanted, MARKER)}
-        for path in sorted(directory.rglob("*"), reverse=True):  # children before parents
-            if path.is_file() and path not in keep:
-                path.unlink()
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
 
 
 def staging_dir(site_dir: Path) -> Path:

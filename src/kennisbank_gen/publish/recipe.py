@@ -1,55 +1,55 @@
-"""The recipe: read -> check -> model -> render -> write the docs tree; then the site builder
-renders HTML into a staging directory while the output gate checks every page and Pagefind
-indexes it, page by page as MkDocs writes them (`pipeline`), and it is swapped into `site/`.
+"""The recipe: read and check -> model -> render and write the docs tree (`generate`) -> MkDocs
+-> output gate and the search index's input -> index -> swap (`build`), each a named call.
 
-Nothing is written until everything is read and valid; a failed build leaves `site/` as it was.
-One build of a project at a time (`output.build_lock`); I/O errors such as a full disk are a
-BuildError with a message, never a traceback.
+Every parallel step goes through one process pool (`pool.Pool`, `--jobs`). Nothing is written
+until everything is read and valid; a failed build leaves `site/` as it was, and says so. One
+build of a project at a time (`output.build_lock`); I/O errors such as a full disk are a
+BuildError with a message, never a traceback (`previous_site_kept`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..check.validate import Report, check
+from ..check.validate import Report, validate
 from ..config import SITE_DIR, SiteConfig
-from ..errors import BuildError, FindingsError
+from ..errors import BuildError, ConfigError, FindingsError
 from ..findings import Finding
-from ..read.project import read_project
+from ..pool import Pool
 from ..render.cms import LOCAL_BACKEND_PORT
 from ..render.model import Site, build_model
 from .docs_tree import write_docs_tree
+from .mkdocs_site import build_site
 from .output import (
     build_lock,
     check_in_site,
     claimable,
     io_message,
+    owned_tree,
     remove_leftovers,
     staging_dir,
     swap_into_place,
 )
-from .pipeline import OutputPipeline
-from .site_builder import run_site_builder
+from .output_pass import check_and_prepare_index
+from .search_index import index
 
-#: the name of the build's own MkDocs plugin (`pipeline.OutputPipeline`)
-PIPELINE = "kennisbank-output"
+#: what a build that stops at findings says after them
+BUILD_STOPPED = "Bouwen gestopt: er is niets geschreven en de vorige site is ongewijzigd."
 
 
 @dataclass
 class Generated:
-    """What `generate` did: the checked project, the site settings and the docs tree's files."""
+    """What `generate` did: the site settings, the docs tree's files, the warnings."""
 
-    report: Report
     config: SiteConfig
     files_total: int
     files_written: int
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return self.report.warnings
+    warnings: list[Finding]
 
 
 @dataclass
@@ -69,64 +69,79 @@ class BuildResult:
     warnings: list[Finding]
 
 
+def prepare(
+    root: Path, strict: bool = False, *, today: dt.date, pool: Pool | None = None
+) -> Prepared:
+    """Read and check the project (on the pool's workers), then model it.
+
+    Raises FindingsError when anything blocks."""
+    report = validate(root, today=today, pool=pool)
+    if blocking := report.blocking(strict):
+        raise FindingsError(report.findings if strict else blocking + report.warnings)
+    config = SiteConfig.from_mkdocs(root / "mkdocs.yml")
+    return Prepared(report, config, build_model(report.project))
+
+
 def generate(
     root: Path,
     strict: bool = False,
     *,
     today: dt.date,
     cms_port: int = LOCAL_BACKEND_PORT,
+    pool: Pool | None = None,
 ) -> Generated:
-    """Read and check everything, then write the generated docs tree (only changed files).
-
-    `cms_port` is where the web form (`/admin/`) looks for the local backend on localhost.
-    Raises FindingsError (nothing written) when anything blocks.
-    """
-    prepared = prepare(root, strict, today=today)
-    site, config = prepared.site, prepared.config
-    total, written = write_docs_tree(site, config, root, cms_port)
-    return Generated(prepared.report, config, total, written)
+    """Read, check and model the project, then render and write the docs tree (only changed
+    files) on the pool's workers. `cms_port` is where the web form (`/admin/`) looks for the
+    local backend on localhost. Raises FindingsError (nothing written) when anything blocks."""
+    pool = pool or Pool(1)
+    prepared = prepare(root, strict, today=today, pool=pool)
+    total, written = write_docs_tree(prepared.site, prepared.config, root, cms_port, pool)
+    return Generated(prepared.config, total, written, prepared.report.warnings)
 
 
-def prepare(root: Path, strict: bool = False, *, today: dt.date) -> Prepared:
-    """Read, check and model the project (the steps of `generate` before rendering).
-
-    Raises FindingsError when anything blocks.
-    """
-    project = read_project(root)
-    report = Report(project, check(project, today))
-    if blocking := report.blocking(strict):
-        raise FindingsError(report.findings if strict else blocking + report.warnings)
-    config = SiteConfig.from_mkdocs(root / "mkdocs.yml")
-    return Prepared(report, config, build_model(project))
+@contextlib.contextmanager
+def previous_site_kept() -> Iterator[None]:
+    """A build that fails leaves `site/` as it was: its findings say so, an I/O error becomes a
+    BuildError (which says so)."""
+    try:
+        yield
+    except ConfigError:
+        raise
+    except FindingsError as exc:
+        exc.after = BUILD_STOPPED
+        raise
+    except OSError as exc:
+        raise BuildError(io_message(exc)) from None
 
 
 def build(
-    root: Path, site_dir: Path | None = None, strict: bool = False, *, today: dt.date
+    root: Path,
+    site_dir: Path | None = None,
+    strict: bool = False,
+    *,
+    today: dt.date,
+    jobs: int | None = None,
 ) -> BuildResult:
-    """Build the site of `root` into `site_dir` (default: site/ in the project). Paths are made
-    absolute first: MkDocs reads relative ones from mkdocs.yml's folder, not from here."""
+    """Build the site of `root` into `site_dir` (default: site/ in the project), with `jobs`
+    processes. Paths are made absolute first: MkDocs reads relative ones from mkdocs.yml's
+    folder, not from here."""
     root = root.absolute()
     site_dir = (site_dir or root / SITE_DIR).absolute()
     SiteConfig.from_mkdocs(root / "mkdocs.yml")  # refused settings: before anything is written
-    try:
+    pool = Pool(jobs)
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(previous_site_kept())
         claimable(site_dir)
-        with build_lock(root):
-            remove_leftovers(site_dir)
-            generated = generate(root, strict, today=today)
-            staging = staging_dir(site_dir)
-            try:
-                pipeline = OutputPipeline(staging, generated.config.site_url, PIPELINE)
-                failed = True
-                try:
-                    run_site_builder(root / "mkdocs.yml", staging, {PIPELINE: pipeline})
-                    pipeline.finish()
-                    failed = False
-                finally:
-                    pipeline.close(failed=failed)
-                check_in_site(staging, set(pipeline.digests))
-                swap_into_place(staging, site_dir)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
-    except OSError as exc:
-        raise BuildError(io_message(exc)) from None
+        stack.enter_context(build_lock(root))
+        remove_leftovers(site_dir)
+        staging = staging_dir(site_dir)
+        stack.callback(shutil.rmtree, staging, ignore_errors=True)
+        index_input = owned_tree(staging.with_name(f"{staging.name}-index"))
+        stack.callback(shutil.rmtree, index_input, ignore_errors=True)
+        generated = generate(root, strict, today=today, pool=pool)
+        build_site(root / "mkdocs.yml", staging, pool)
+        gated = check_and_prepare_index(staging, generated.config.site_url, index_input, pool)
+        check_in_site(staging, gated)
+        index(index_input, staging / "pagefind")
+        swap_into_place(staging, site_dir)
     return BuildResult(site_dir, generated.files_total, generated.files_written, generated.warnings)

@@ -1,6 +1,6 @@
 """Search: facets from the framework, markup for Pagefind, the browse page, and the index.
 
-Pagefind indexes the built HTML, each page as MkDocs writes it (`build.pipeline`, before the
+Pagefind indexes the built HTML files (`publish/output_pass.py`, after MkDocs, before the
 swap). What it indexes is decided by markup the templates emit:
 
 - the theme override (`overrides/main.html`) marks each page's content as the search body, except

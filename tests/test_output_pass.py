@@ -1,5 +1,6 @@
-"""The build's pipeline: each page goes to the output gate and to Pagefind as MkDocs writes it
-(`build.pipeline`), and what is on disk at the end is what was checked and indexed."""
+"""The pass over the output files (publish/output_pass.py): the gate checks every page as it is
+on disk before the swap, whatever wrote it, and Pagefind's index of the slim copies
+(search_index.slim_copy) is the index its command line makes of the whole site."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from conftest import TODAY
 from test_search import tree_digest
 
 from kennisbank_gen.errors import BuildError
-from kennisbank_gen.publish import build, pipeline, recipe
+from kennisbank_gen.publish import build, recipe
+from kennisbank_gen.publish.search_index import slim_copy
 
 pytestmark = pytest.mark.slow
 
@@ -56,19 +58,19 @@ def test_the_index_is_what_pagefinds_command_line_makes_of_the_built_site(
 def test_a_page_changed_or_added_after_mkdocs_wrote_is_checked_as_it_is_on_disk(
     project, monkeypatch
 ):
-    """The gate checks pages as MkDocs hands them over; a file that differs on disk at the end
-    (changed after writing) or never passed (added) is checked from disk before the swap."""
+    """The gate reads the files, so a page changed after the engine wrote it, or one it never
+    wrote, is checked as it is when the site is swapped in."""
     build(project, today=TODAY)
     before = tree_digest(project / "site")
-    real = recipe.run_site_builder
+    real = recipe.build_site
 
-    def tampering(config_file, out_dir, plugins=None):
-        real(config_file, out_dir, plugins)
+    def tampering(config_file, out_dir, pool):
+        real(config_file, out_dir, pool)
         over = out_dir / "over" / "index.html"
         over.write_text(over.read_text("utf-8") + "<script>alert(1)</script>", "utf-8")
         (out_dir / "extra.html").write_text('<img src="x" onerror="alert(2)">', "utf-8")
 
-    monkeypatch.setattr(recipe, "run_site_builder", tampering)
+    monkeypatch.setattr(recipe, "build_site", tampering)
     with pytest.raises(BuildError) as exc:
         build(project, today=TODAY)
     message = str(exc.value)
@@ -80,11 +82,35 @@ def test_a_page_changed_or_added_after_mkdocs_wrote_is_checked_as_it_is_on_disk(
     assert not list(project.glob(".site.[!l]*"))
 
 
-def test_the_gate_worker_failing_stops_the_build(project, monkeypatch):
-    build(project, today=TODAY)
-    before = tree_digest(project / "site")
-    monkeypatch.setattr(pipeline, "GATE_WORKER", "import sys; sys.exit(3)")
-    with pytest.raises(BuildError, match=r"de uitvoercontrole faalde \(afsluitcode 3\)"):
-        build(project, today=TODAY)
-    assert tree_digest(project / "site") == before
-    assert not list(project.glob(".site.[!l]*"))
+PAGE = (
+    '<!doctype html><html lang="nl" class="no-js"><head><title>T</title>'
+    '<meta name="description" content="{head}"></head>'
+    "<body><header>menu</header>{before}<main><div data-pagefind-body>Tekst</div></main>"
+    "<footer>voet</footer></body></html>"
+)
+
+
+def test_a_slim_copy_holds_the_marked_body_and_what_follows_with_the_language_and_title():
+    slim = slim_copy(PAGE.format(head="", before=""))
+    assert slim == (
+        '<!DOCTYPE html><html lang="nl" class="no-js"><head><meta charset=utf-8><title>T</title>'
+        "</head><body><div data-pagefind-body>Tekst</div></main><footer>voet</footer></body>"
+        "</html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("head", "before"),
+    [
+        ("", ""),
+        ("data-pagefind-body", '<span data-pagefind-filter="x">y</span>'),
+        ("", '<span data-pagefind-meta="image">y</span>'),
+    ],
+    ids=["marked", "pagefind attribute before the body", "metadata before the body"],
+)
+def test_a_page_is_given_whole_when_pagefind_reads_something_before_its_body(head, before):
+    """Text that merely names the marker in the head does not count; a Pagefind attribute
+    before the marked body does (Pagefind would read it)."""
+    page = PAGE.format(head=head, before=before)
+    assert (slim_copy(page) is None) == bool(before)
+    assert slim_copy(page.replace(" data-pagefind-body", "")) is None

@@ -1,0 +1,155 @@
+"""The one process pool every parallel step of a command goes through (`Pool.map`).
+
+A step gives the pool a function, the state all its tasks share and a list of tasks; the pool
+runs them on `jobs` workers of a `concurrent.futures.ProcessPoolExecutor` and returns their
+results in task order. The workers are forked when the step starts, so they see the state as the
+parent holds it then (the records read, the site model, MkDocs' loaded site) without pickling
+it; only tasks and results cross a pipe (`gc.freeze()` keeps that state shared, not copied).
+`jobs`: the CPUs this process may use (`os.sched_getaffinity`), or `--jobs N`. With one job, one
+task, or where forking is unsafe (beside other threads: the preview server), tasks run here.
+
+Failures: a task's exception is raised here (our errors and OSError as themselves); a worker
+that dies is a BuildError in Dutch; a step in which no task finishes within `STALL_S` seconds
+stops with one (a wedged worker never hangs the build); the workers are killed then. Workers die
+with the parent, even on SIGKILL (`PR_SET_PDEATHSIG`), and leave Ctrl+C to it (no tracebacks).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import ctypes
+import functools
+import gc
+import itertools
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .errors import BuildError, KennisbankError
+
+#: seconds a step may go without any of its tasks finishing before its workers count as wedged
+STALL_S = 900.0
+_PR_SET_PDEATHSIG = 1
+#: the exit status of a child whose parent had gone before it asked to die with it
+ORPHANED = 3
+#: looked up once, here: a child calls it between fork and exec (`preexec_fn`)
+_PRCTL = ctypes.CDLL(None).prctl if sys.platform == "linux" else None
+#: the state of the step being run, as the workers inherit it through the fork
+_shared: Any = None
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity, which containers and `taskset` narrow)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+def chunks(items: Sequence, count: int, least: int = 1) -> list[list]:
+    """`items` cut, in order, into at most `count` lists of nearly equal length (each at least
+    `least` long when there is more than one)."""
+    count = max(1, min(count, len(items) // max(1, least)))
+    size, extra = divmod(len(items), count)
+    starts = [i * size + min(i, extra) for i in range(count + 1)]
+    return [list(items[a:b]) for a, b in itertools.pairwise(starts)]
+
+
+def _forking_is_safe() -> bool:
+    """Fork only from a process with one thread (a lock another thread holds would stay locked
+    in the worker) that may have children (not a daemon)."""
+    return (
+        sys.platform == "linux"
+        and threading.active_count() == 1
+        and not multiprocessing.current_process().daemon
+    )
+
+
+def die_with_parent(parent: int) -> None:
+    """In a child, first thing (a worker's initializer, Popen's `preexec_fn`): be killed
+    (SIGKILL) when `parent`, the process that made it, ends, even by SIGKILL (Linux's
+    `PR_SET_PDEATHSIG`, kept across exec); when it has ended already, exit now (ORPHANED)."""
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(ORPHANED)
+
+
+def dying_with_this_process() -> Callable[[], None] | None:
+    """For `subprocess.Popen(preexec_fn=...)`: the child dies with this process (None beside
+    other threads, where running Python between fork and exec is not safe)."""
+    return functools.partial(die_with_parent, os.getpid()) if _forking_is_safe() else None
+
+
+def _start_worker(parent: int) -> None:
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # (after: tests/test_kill_build.py reads it)
+
+
+def _run(function: Callable, task: Any) -> Any:
+    return function(_shared, task)
+
+
+class Pool:
+    """`jobs` worker processes for each parallel step (`map`)."""
+
+    def __init__(self, jobs: int | None = None) -> None:
+        self.jobs = max(1, jobs or usable_cpus())
+        self.started = 0  #: worker processes started so far
+
+    def map(self, function: Callable, shared: Any, tasks: Sequence) -> list:
+        """`[function(shared, task) for task in tasks]`, on the workers when there are several.
+        `function` is pickled by name (a module-level function), tasks and results by value;
+        put the largest tasks first: a worker takes the next one when it is free."""
+        if min(self.jobs, len(tasks)) < 2 or not _forking_is_safe():
+            return [function(shared, task) for task in tasks]
+        global _shared
+        _shared = shared
+        gc.freeze()
+        try:
+            return self._on_workers(min(self.jobs, len(tasks)), function, tasks)
+        finally:
+            _shared = None
+            gc.unfreeze()
+
+    def _on_workers(self, workers: int, function: Callable, tasks: Sequence) -> list:
+        before = set(multiprocessing.active_children())
+        fork = multiprocessing.get_context("fork")
+        executor = cf.ProcessPoolExecutor(workers, fork, _start_worker, (os.getpid(),))
+        processes, finished = [], False
+        try:
+            futures = [executor.submit(_run, function, task) for task in tasks]
+            processes = [p for p in multiprocessing.active_children() if p not in before]
+            self.started += len(processes)
+            pending = set(futures)
+            while pending:
+                done, pending = cf.wait(pending, STALL_S, cf.FIRST_EXCEPTION)
+                if not done:
+                    raise BuildError(
+                        f"een werkproces van de build gaf {STALL_S:.0f} s geen resultaat; "
+                        "de build is gestopt"
+                    )
+                if errors := [f.exception() for f in done if f.exception() is not None]:
+                    raise _failure(errors[0], processes)
+            finished = True
+            return [future.result() for future in futures]
+        finally:
+            for process in [] if finished else processes:
+                process.kill()
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _failure(error: BaseException, processes: list) -> BaseException:
+    """A dead worker as a Dutch BuildError; our errors and I/O errors as themselves (without the
+    worker's traceback); anything else (a bug) with the worker's traceback as its cause."""
+    if isinstance(error, cf.BrokenExecutor):
+        for process in processes:
+            process.join(timeout=5)
+        codes = [p.exitcode for p in processes if p.exitcode not in (0, None, -signal.SIGTERM)]
+        code = codes[0] if codes else None  # (the executor stops the others with SIGTERM)
+        how = f"gestopt door signaal {-code}" if code and code < 0 else f"afsluitcode {code}"
+        return BuildError(f"een werkproces van de build stopte onverwacht ({how})")
+    if isinstance(error, KennisbankError | OSError):
+        error.__cause__, error.__suppress_context__ = None, True
+    return error

@@ -1,0 +1,184 @@
+"""The build on the pool's workers: the docs tree rendered by several workers, the site MkDocs
+builds on several workers (publish/mkdocs_site.py) and the pass over the output must be what one
+process makes, file for file (and the site MkDocs' own `build` makes of the same docs tree);
+what a worker renders meets the gate and strict mode; a worker that dies fails the build and
+leaves `site/` alone; `--jobs 1` starts no worker."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+
+import pytest
+from conftest import REPO, TODAY, delegated, needs_fork
+from mkdocs.commands.build import build as mkdocs_build
+from test_output_pass import fragments
+from test_search import tree_digest
+
+from kennisbank_gen.check import validate as validate_module
+from kennisbank_gen.check.validate import validate
+from kennisbank_gen.errors import BuildError
+from kennisbank_gen.pool import Pool
+from kennisbank_gen.publish import build, docs_tree, mkdocs_site, output_pass
+from kennisbank_gen.publish.mkdocs_site import load
+from kennisbank_gen.publish.output import MARKER
+
+pytestmark = [pytest.mark.slow, needs_fork]
+
+CORPUS = REPO / "tests" / "corpus"
+EXTRA_PAGE = "proef.md"
+
+
+@pytest.fixture
+def every_step_on_workers(monkeypatch) -> list[int]:
+    """Even the small project is shared out; returns the number of workers each map started."""
+    for module, name in (
+        (validate_module, "SHARD_LEAST"),
+        (docs_tree, "SHARE_FROM"),
+        (mkdocs_site, "SHARE_FROM"),
+        (output_pass, "PASS_FROM"),
+    ):
+        monkeypatch.setattr(module, name, 1)
+    started: list[int] = []
+    real = Pool.map
+
+    def counting(self, function, shared, tasks):
+        before = self.started
+        result = real(self, function, shared, tasks)
+        started.append(self.started - before)
+        return result
+
+    monkeypatch.setattr(Pool, "map", counting)
+    return started
+
+
+def without_index(site: Path) -> dict[str, str]:
+    """The site's files but the search index and the build's marker (plain MkDocs has neither)."""
+    return {
+        rel: digest
+        for rel, digest in tree_digest(site).items()
+        if "pagefind" not in rel and rel != MARKER
+    }
+
+
+def test_workers_build_what_one_process_and_mkdocs_itself_build(
+    request, project, every_step_on_workers
+):
+    if delegated(request):
+        return
+    build(project, project / "split", today=TODAY, jobs=2)
+    assert every_step_on_workers == [2, 2, 2, 2]  # read and check, docs tree, MkDocs, gate
+    docs = tree_digest(project / "build" / "docs")
+    one = build(project, project / "one", today=TODAY, jobs=1)
+    assert every_step_on_workers[4:] == [0, 0, 0, 0]
+    assert one.files_written == 0 and tree_digest(project / "build" / "docs") == docs
+    assert without_index(project / "split") == without_index(project / "one")
+    index, index_one = (
+        fragments(project / "split" / "pagefind"),
+        fragments(project / "one" / "pagefind"),
+    )
+    assert index == index_one and len(index) > 20
+    mkdocs_build(load(project / "mkdocs.yml", project / "plain"))
+    assert without_index(project / "split") == tree_digest(project / "plain")
+
+
+def write_extra_page(project: Path, text: str) -> None:
+    (project / "content" / EXTRA_PAGE).write_text(f"# Proef\n\n{text}\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('<img src="x" onerror="alert(1)">', ["proef/index.html: regel", "onerror"]),
+        ("Zie [de ontbrekende pagina](nergens.md).", ["nergens.md", "1 waarschuwing"]),
+    ],
+    ids=["the output gate sees its pages", "strict mode counts its warnings"],
+)
+def test_what_a_worker_renders_can_fail_the_build(
+    request, project, every_step_on_workers, text, said
+):
+    if delegated(request):
+        return
+    build(project, today=TODAY, jobs=2)
+    before = tree_digest(project / "site")
+    write_extra_page(project, text)
+    with pytest.raises(BuildError) as exc:
+        build(project, today=TODAY, jobs=2)
+    assert all(part in str(exc.value) for part in said), str(exc.value)
+    assert tree_digest(project / "site") == before
+    assert not list(project.glob(".site.[!l]*"))
+
+
+REAL_TASK = mkdocs_site._run_task
+
+
+def dying_on_pages(site, task):
+    """A worker of the MkDocs step that dies on its first page (module level: the pool pickles
+    a task's function by name)."""
+    if any(kind == "pages" for kind, _ in task):
+        os._exit(9)
+    return REAL_TASK(site, task)
+
+
+def test_a_worker_that_dies_fails_the_build_and_changes_nothing(
+    request, project, every_step_on_workers, monkeypatch
+):
+    if delegated(request):
+        return
+    build(project, today=TODAY, jobs=2)
+    before = tree_digest(project / "site")
+    monkeypatch.setattr(mkdocs_site, "_run_task", dying_on_pages)
+    with pytest.raises(BuildError, match=r"een werkproces van de build stopte onverwacht"):
+        build(project, today=TODAY, jobs=2)
+    assert tree_digest(project / "site") == before
+    assert not list(project.glob(".site.[!l]*"))
+    with pytest.raises(ChildProcessError):  # every worker was waited for
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_jobs_1_starts_no_worker_process(project, every_step_on_workers, monkeypatch):
+    started = []
+    real = multiprocessing.Process.start
+    monkeypatch.setattr(multiprocessing.Process, "start", lambda p: started.append(p) or real(p))
+    build(project, today=TODAY, jobs=1)
+    assert started == [] and every_step_on_workers == [0, 0, 0, 0]
+
+
+def everything(paths, pool: Pool) -> tuple[list, list]:
+    report = validate(REPO, paths, today=TODAY, pool=pool)
+    findings = [(f.text(), f.rule, f.severity, f.fix) for f in report.findings]
+    return findings, report.project.records
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [[CORPUS / "invalid"], [CORPUS / "valid", *sorted((CORPUS / "cross").iterdir())]],
+    ids=["invalid", "valid-and-cross"],
+)
+def test_records_read_and_checked_on_workers_give_what_one_process_gives(
+    request, paths, monkeypatch
+):
+    if delegated(request):
+        return
+    monkeypatch.setattr(validate_module, "SHARD_LEAST", 2)
+    alone = everything(paths, Pool(1))
+    split = everything(paths, Pool(2))
+    assert split == alone
+    assert len(alone[0]) >= 10 and len(alone[1]) > 20
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_without_records_the_findings_are_the_same(request, jobs, monkeypatch):
+    """`kennisbank validate` asks for findings only: records are not kept (nor sent between
+    processes), and every finding, the ones across records included, stays the same."""
+    if jobs == 2 and delegated(request):
+        return
+    monkeypatch.setattr(validate_module, "SHARD_LEAST", 2)
+    paths = [CORPUS / "invalid", CORPUS / "valid", *sorted((CORPUS / "cross").iterdir())]
+    whole = validate(REPO, paths, today=TODAY, pool=Pool(jobs))
+    findings_only = validate(REPO, paths, today=TODAY, records=False, pool=Pool(jobs))
+    assert findings_only.project.records == [] != whole.project.records
+    shown = [(f.text(), f.rule, f.severity, f.fix) for f in findings_only.findings]
+    assert shown == [(f.text(), f.rule, f.severity, f.fix) for f in whole.findings]
+    assert {f.rule for f in whole.findings} >= {"duplicate-title", "duplicate-slug", "schema"}
