@@ -239,11 +239,14 @@ def test_zensical_builds_the_generated_docs(project):
     """Engine portability: the same mkdocs.yml and generated tree build with Zensical, also
     with e-mail addresses at a .md domain, which Zensical would take for missing pages."""
     mailing = records_where(project)[0]
-    body = (
-        record_data(mailing).get("body", "")
-        + "\n\nMail <info@school.md> of [ons](mailto:a@b.MD).\n"
+    body = record_data(mailing).get("body", "") + (
+        "\n\nMail <info@school.md> of [ons](mailto:a@b.MD); [lees](HTTPS://b.org/README.md).\n"
     )
-    edit_record(mailing, body=body, links=[{"label": "Mail ons", "url": "mailto:team@hs.md"}])
+    links = [
+        {"label": "Mail ons", "url": "mailto:team@hs.md"},
+        {"label": "Uitleg", "url": "HTTP://c.org/uitleg.md"},
+    ]
+    edit_record(mailing, body=body, links=links)
     generate(project, today=TODAY)
     zensical = Path(sys.executable).parent / "zensical"
     run = subprocess.run(
@@ -261,4 +264,10 @@ def test_zensical_builds_the_generated_docs(project):
         assert record_data(record)["title"] in page.find("h1").get_text()
         assert all(c.label in text for c in framework.criteria)
     addresses = {a.get("href") for a in html(project / "site", f"initiatieven/{mailing.stem}")("a")}
-    assert {"mailto:info@school.md", "mailto:a@b.MD", "mailto:team@hs.md"} <= addresses
+    assert {
+        "mailto:info@school.md",
+        "mailto:a@b.MD",
+        "mailto:team@hs.md",
+        "https://b.org/README.md",
+        "http://c.org/uitleg.md",
+    } <= addresses

@@ -38,6 +38,13 @@ _VOID = {"br", "hr"}
 _MAILTO_AT_MD = re.compile(r"(mailto:[^\"\s<>]*)\.(md)(?=$|[\"#>])", re.IGNORECASE)
 
 
+def lower_scheme(url: str) -> str:
+    """`HTTPS://x.nl/a.md` -> `https://x.nl/a.md`: schemes are case-insensitive (RFC 3986), and
+    Zensical takes an address with an upper-case scheme for a page of the site."""
+    scheme, colon, rest = url.partition(":")
+    return scheme.lower() + colon + rest if colon and scheme.isalpha() else url
+
+
 def engine_safe(html: str) -> str:
     """HTML or Markdown with every mailto: address at a .md domain written `&#46;md`."""
     return _MAILTO_AT_MD.sub(r"\1&#46;\2", html)
@@ -46,7 +53,7 @@ def engine_safe(html: str) -> str:
 def link_address(url: str) -> Markup:
     """A record's http(s) or mailto: address for a Markdown link `[label](<address>)`: HTML
     escaped (autoescape does not reach a filter's result) and `engine_safe`."""
-    return Markup(engine_safe(str(escape(url))))
+    return Markup(engine_safe(str(escape(lower_scheme(url)))))
 
 
 def md(text: str) -> Markup:
@@ -78,7 +85,7 @@ def _only_anchors(tag: str, attribute: str, value: str) -> str | None:
     if tag == "a" and attribute == "href":
         stripped = value.strip()
         if stripped.startswith("#") or ":" in stripped.split("/", 1)[0]:
-            return value  # an #anchor, or a scheme nh3 checks against URL_SCHEMES
+            return lower_scheme(stripped)  # an #anchor, or a scheme nh3 checks (URL_SCHEMES)
         return None
     return value
 
