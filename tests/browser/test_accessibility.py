@@ -305,9 +305,15 @@ def test_quality_profile_is_text_not_colour_or_icon(wide, built_project):
     initiative = next(i for i in site.initiatives if PAGES["initiative"].endswith(f"/{i.slug}/"))
     open_page(wide, PAGES["initiative"])
     assert wide.locator(".md-content svg:not([aria-hidden='true'])").count() == 0
-    terms = text_for_screen_readers(wide.locator("h2#kwaliteitskader + dl dt"))
-    details = text_for_screen_readers(wide.locator("h2#kwaliteitskader + dl dd"))
-    pairs = list(zip(terms, details, strict=True))
+    # each value (dd) with its criterion (the dt before it: a criterion may have several values)
+    items = wide.locator("h2#kwaliteitskader + dl :is(dt, dd)")
+    tags = items.evaluate_all("els => els.map(el => el.tagName)")
+    pairs, term = [], None
+    for tag, text in zip(tags, text_for_screen_readers(items), strict=True):
+        if tag == "DT":
+            term = text
+        else:
+            pairs.append((term, text))
     for rating in initiative.ratings:
         label = rating.criterion.label
         label += "" if rating.criterion.kind == "judgement" else " (kenmerk)"
