@@ -289,6 +289,21 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def zensical_build(project: Path) -> None:
+    """Builds the project's generated docs tree with Zensical into `site/` (its own CLI, strict
+    as mkdocs.yml says): a test of engine portability."""
+    zensical = Path(sys.executable).parent / "zensical"
+    run = subprocess.run(
+        [zensical, "build", "-f", "mkdocs.yml"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
 def serve_directory(directory: Path):
     """Serve `directory` on 127.0.0.1 (a free port); returns (server, base URL)."""
     handler = functools.partial(_QuietHandler, directory=str(directory))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import TODAY, edit_record, record_data, records_where
+from conftest import TODAY, edit_record, record_data, records_where, zensical_build
 
 from kennisbank_gen.check.validate import validate
 from kennisbank_gen.errors import BuildError, FindingsError
@@ -248,15 +248,7 @@ def test_zensical_builds_the_generated_docs(project):
     ]
     edit_record(mailing, body=body, links=links)
     generate(project, today=TODAY)
-    zensical = Path(sys.executable).parent / "zensical"
-    run = subprocess.run(
-        [zensical, "build", "-f", "mkdocs.yml"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
+    zensical_build(project)
     framework = read_project(project).framework
     for record in records_where(project):
         page = html(project / "site", f"initiatieven/{record.stem}")

@@ -5,12 +5,10 @@ as a MkDocs build (publish/output_pass.py), and its index answers a search in Ch
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, serve_directory
+from conftest import TODAY, serve_directory, zensical_build
 
 from kennisbank_gen.errors import BuildError
 from kennisbank_gen.pool import Pool
@@ -33,23 +31,14 @@ SEARCH = """async query => {
 }"""
 
 
-def zensical_build(project: Path) -> Path:
+def zensical_build_of(project: Path) -> tuple[Path, str]:
     generated = generate(project, today=TODAY)
-    zensical = Path(sys.executable).parent / "zensical"
-    run = subprocess.run(
-        [zensical, "build", "-f", "mkdocs.yml"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
+    zensical_build(project)
     return project / "site", generated.config.site_url
 
 
 def test_gate_and_index_run_over_zensicals_output_and_its_search_works(project, tmp_path, browser):
-    site, site_url = zensical_build(project)
+    site, site_url = zensical_build_of(project)
     texts = {p.relative_to(site).as_posix(): p.read_text("utf-8") for p in html_pages(site)}
     with pytest.raises(BuildError) as refused:
         check_and_prepare_index(site, site_url, tmp_path / "index-input", Pool())
