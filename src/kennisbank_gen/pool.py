@@ -134,8 +134,8 @@ class Pool:
                     raise _failure(errors[0], processes)
             finished = True
             return [future.result() for future in futures]
-        finally:
-            for process in [] if finished else processes:
+        finally:  # (the workers are asked again: Ctrl+C may come before `processes` is set)
+            for process in [] if finished else set(multiprocessing.active_children()) - before:
                 process.kill()
             executor.shutdown(wait=True, cancel_futures=True)
 
