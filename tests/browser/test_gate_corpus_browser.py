@@ -120,13 +120,17 @@ def page_url(site_url: str, snippet: dict) -> str:
     return f"{site_url}{BASE_PAGE.removesuffix('index.html')}?corpus={snippet['id']}"
 
 
-def visit_all(context, site_url: str, snippets: list[dict], html_of) -> dict[str, tuple]:
-    """Opens the snippets side by side, each in its page: load, provoke, let animations run,
-    click, wait. Per snippet id: (holds, what was seen)."""
+def visit_all(context, site_url: str, snippets: list[dict], base: str) -> dict[str, tuple]:
+    """Opens the snippets side by side, each in `base` in a page of its own: load, provoke, let
+    animations run, click, wait. Per snippet id: (holds, what was seen)."""
     origin = "{0.scheme}://{0.netloc}/".format(urlsplit(site_url))
     visits = {
         s["id"]: Visit(
-            context, origin, page_url(site_url, s), html_of(s), s["class"] == "meta-refresh"
+            context,
+            origin,
+            page_url(site_url, s),
+            with_snippet(base, s),
+            s["class"] == "meta-refresh",
         )
         for s in snippets
     }
@@ -154,17 +158,22 @@ def visit_all(context, site_url: str, snippets: list[dict], html_of) -> dict[str
             visit.ran.append(what)
     seen = {}
     for id_, visit in visits.items():
-        ran = visit.ran
-        holds = not ran and not visit.left
+        holds = not visit.ran and not visit.left
         seen[id_] = (
             holds,
-            f"ran {ran}, loaded from elsewhere {visit.left}, followed {visit.followed}",
+            f"ran {visit.ran}, loaded from elsewhere {visit.left}, followed {visit.followed}",
         )
     return seen
 
 
 @pytest.fixture(scope="module")
-def chromium_verdicts(corpus_context, site_url, built_site):
+def base_html(built_site) -> str:
+    """The built page every snippet is put into."""
+    return base_page(built_site)
+
+
+@pytest.fixture(scope="module")
+def chromium_verdicts(corpus_context, site_url, base_html):
     """snippet -> (holds in Chromium, what was seen): the snippet's batch is visited the first
     time one of its snippets is asked for."""
     known: dict[str, tuple] = {}
@@ -173,8 +182,7 @@ def chromium_verdicts(corpus_context, site_url, built_site):
         if snippet["id"] not in known:
             first = SNIPPETS.index(snippet) // BATCH * BATCH
             batch = SNIPPETS[first : first + BATCH]
-            html_of = lambda s: with_snippet(base_page(built_site), s)  # noqa: E731
-            known.update(visit_all(corpus_context, site_url, batch, html_of))
+            known.update(visit_all(corpus_context, site_url, batch, base_html))
             corpus_context.ran.clear()
         return known[snippet["id"]]
 
@@ -260,8 +268,8 @@ def test_snippet_holds_past_the_gate(chromium_verdicts, snippet):
 
 
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=[s["id"] for s in SNIPPETS])
-def test_chromium_builds_the_elements_the_gate_reads(parse_context, site_url, built_site, snippet):
-    html = with_snippet(base_page(built_site), snippet)
+def test_chromium_builds_the_elements_the_gate_reads(parse_context, site_url, base_html, snippet):
+    html = with_snippet(base_html, snippet)
     url = page_url(site_url, snippet)
     chromium, gate = chromium_elements(parse_context, url, html), parsed_elements(html)
     assert chromium == gate, {
