@@ -117,10 +117,14 @@ class Pool:
         before = set(multiprocessing.active_children())
         fork = multiprocessing.get_context("fork")
         executor = cf.ProcessPoolExecutor(workers, fork, _start_worker, (os.getpid(),))
-        processes, finished = [], False
+
+        def started() -> list:  # this step's workers (Ctrl+C may come before all are listed)
+            return [p for p in multiprocessing.active_children() if p not in before]
+
+        finished = False
         try:
             futures = [executor.submit(_run, function, task) for task in tasks]
-            processes = [p for p in multiprocessing.active_children() if p not in before]
+            processes = started()
             self.started += len(processes)
             pending = set(futures)
             while pending:
@@ -134,8 +138,8 @@ class Pool:
                     raise _failure(errors[0], processes)
             finished = True
             return [future.result() for future in futures]
-        finally:  # (the workers are asked again: Ctrl+C may come before `processes` is set)
-            for process in [] if finished else set(multiprocessing.active_children()) - before:
+        finally:
+            for process in [] if finished else started():
                 process.kill()
             executor.shutdown(wait=True, cancel_futures=True)
 
