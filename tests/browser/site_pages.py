@@ -51,9 +51,18 @@ def require(built_site: Path, url: str) -> None:
         pytest.skip(f"the built site has no page {url or '/'} ({file.name} missing)")
 
 
+#: the page's own scripts are done: every browse form and comparison says it is ready
+READY = """() => [...document.querySelectorAll('#kb-browse, #kb-compare')]
+    .every(el => el.dataset.state === 'ready')"""
+
+
 def open_page(page, url: str) -> None:
+    """Open `url` and wait until it is loaded and its scripts have drawn what they draw (the
+    browse form's results and facets, a comparison): what a visitor sees once it has settled.
+    Not `networkidle`, which waits half a second after the last request on every page (the
+    security tests, which must see every request, still wait for it)."""
     page.goto(url)
-    page.wait_for_load_state("networkidle")
+    page.wait_for_function(READY)
 
 
 def axe_violations(page) -> list[dict]:
