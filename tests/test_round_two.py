@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pytest
 from conftest import TODAY, edit_record, records_where
+from hypothesis import given
+from hypothesis import strategies as st
 from test_hostile import assert_no_crash, kennisbank
 
+from kennisbank_gen.check.across import title_key
 from kennisbank_gen.findings import Finding, format_text, neutralise
 
 
@@ -251,6 +254,7 @@ def test_windows_reserved_slugs_are_refused(project, name):
         "Minim\u0430\u0430l record".replace("\u0430\u0430", "\u0430a"),  # Cyrillic а
         "MINIMAAL REC\u039fRD",  # Greek capital omicron
         "Ｍinimaal record",  # a full-width M
+        "Mınımaal record",  # the dotless ı
     ],
 )
 def test_invisible_and_lookalike_characters_do_not_make_a_title_unique(project, twin):
@@ -264,3 +268,11 @@ def test_invisible_and_lookalike_characters_do_not_make_a_title_unique(project, 
     # the second one added: checked against the project, the finding is on it
     findings = validate(project, [project / "initiatives" / "tweede.yml"], today=TODAY).findings
     assert [(f.path, f.rule) for f in findings] == [("initiatives/tweede.yml", "duplicate-title")]
+
+
+@given(st.text(st.characters(categories=("Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Mn")), min_size=1))
+def test_a_title_in_capitals_or_small_letters_is_the_same_title(title):
+    """`new` and `validate` refuse a title that differs from another only in case, in any script:
+    also where a capital keeps its accents apart (Greek ΐ, Ϊ́) or a small letter has no capital
+    of its own (ı, whose capital is I). Found by a generated record."""
+    assert title_key(title.upper()) == title_key(title) == title_key(title.lower())

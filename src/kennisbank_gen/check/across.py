@@ -41,14 +41,14 @@ SITE_SECTIONS = {
 #: the fields the checks across records compare
 ACROSS_FIELDS = frozenset(("title", "previous_slugs", "previous_urls", "guidance"))
 
-#: letters from other scripts that look like Latin ones (Cyrillic and Greek): a title written
-#: with them would look the same as another on the page
+#: letters that look like Latin ones: from other scripts (Cyrillic and Greek), and the dotless
+#: ı (whose capital is I): a title written with them would look the same as another on the page
 #: (after casefolding, so uppercase lookalikes such as Cyrillic В, Н, М count too)
 _LOOKALIKES = str.maketrans(
     dict(
         zip(
-            "аеорсухіјѕԁԛԝвнкмтɡαβεικνορτυχ",
-            "aeopcyxijsdqwbhkmtgabeikvoptux",
+            "аеорсухіјѕԁԛԝвнкмтɡαβεικνορτυχı",
+            "aeopcyxijsdqwbhkmtgabeikvoptuxi",
             strict=True,
         )
     )
@@ -57,10 +57,14 @@ _LOOKALIKES = str.maketrans(
 
 def title_key(title: str) -> str:
     """What makes two titles the same: case, spacing, invisible characters (zero-width spaces
-    and other format characters) and letters that only look Latin do not count."""
-    if title.isascii():  # (no format characters, no lookalikes; NFKC changes nothing)
+    and other format characters) and letters that only look Latin do not count. Case as
+    Unicode's compatibility caseless match has it (NFKD, casefold, twice), so that a letter and
+    its capital always match, also where the capital has its accents apart (Greek ΐ, Ϊ́)."""
+    if title.isascii():  # (no format characters, no lookalikes; NFKD changes nothing)
         return " ".join(title.casefold().split())
-    text = unicodedata.normalize("NFKC", title).casefold()
+    text = unicodedata.normalize("NFD", title)
+    for _ in range(2):
+        text = unicodedata.normalize("NFKD", text.casefold())
     visible = "".join(c for c in text if unicodedata.category(c) != "Cf")
     return " ".join(visible.translate(_LOOKALIKES).split())
 
