@@ -87,14 +87,24 @@ def test_initiative_pages_are_not_in_the_navigation(built_project):
     assert not {record.stem for record in records_where(built_project)} & set(hrefs)
 
 
+def overview_pages(site: Path, url: str) -> list[BeautifulSoup]:
+    """Every page of a paged overview, in order: `url`, then `url/pagina/2`, ... as long as a
+    page links to the next one."""
+    pages = [html(site, url)]
+    while pages[-1].select_one('.kb-pages a[rel="next"]'):
+        pages.append(html(site, f"{url}/pagina/{len(pages) + 1}"))
+    return pages
+
+
 def test_overview_lists_every_initiative_with_badges(built_project):
-    page = html(built_project / "site", "initiatieven")
-    titles = [a.get_text() for a in page.select("article li > p > a")]
+    pages = overview_pages(built_project / "site", "initiatieven")
+    titles = [a.get_text() for page in pages for a in page.select("article li > p > a")]
     records = validate(built_project, today=TODAY).project.records
     assert sorted(titles) == sorted(d.data["title"] for d in records)
-    assert len(page.select(".kb-profile__row")) >= 4 * len(records)
-    by_title = html(built_project / "site", "initiatieven/op-titel")
-    ordered = [a.get_text() for a in by_title.select("article li > p > a")]
+    rows = sum(len(page.select(".kb-profile__row")) for page in pages)
+    assert rows >= 4 * len(records)
+    by_title = overview_pages(built_project / "site", "initiatieven/op-titel")
+    ordered = [a.get_text() for page in by_title for a in page.select("article li > p > a")]
     assert ordered == sorted(ordered, key=str.casefold)
 
 
