@@ -32,14 +32,19 @@ def test_validate_benchmark_prints_every_figure():
         assert re.search(rf"{re.escape(row)}\s+\d+\.\d\d s", out), out
 
 
-def test_build_benchmark_prints_ours_beside_plain_material():
+def test_build_benchmark_prints_ours_beside_plain_material_with_and_without_search():
     out = run_script("run.py", "--sizes", "30")
-    row = next(line for line in out.splitlines() if line.strip().startswith("30 "))
-    _, wall, plain_wall, wall_ratio, cpu, plain_cpu, cpu_ratio, *_ = map(float, row.split()[:7])
-    assert min(wall, plain_wall, cpu, plain_cpu) > 0
-    # the ratios are of the unrounded figures: each is printed to within 0.05
-    assert wall_ratio == pytest.approx(wall / plain_wall, abs=0.05 / plain_wall * 4 + 0.01)
-    assert cpu_ratio == pytest.approx(cpu / plain_cpu, abs=0.05 / plain_cpu * 4 + 0.01)
+    rows = [line for line in out.splitlines() if line.strip().startswith("30 ")]
+    assert [row.split("KB  ")[-1] for row in rows] == [
+        "Material, no plugins",
+        "Material, search plugin",
+    ], out
+    for row in rows:
+        _, wall, ref_wall, wall_ratio, cpu, ref_cpu, cpu_ratio = map(float, row.split()[:7])
+        assert min(wall, ref_wall, cpu, ref_cpu) > 0
+        # the ratios are of the unrounded figures: each is printed to within 0.05
+        assert wall_ratio == pytest.approx(wall / ref_wall, abs=0.05 / ref_wall * 4 + 0.01)
+        assert cpu_ratio == pytest.approx(cpu / ref_cpu, abs=0.05 / ref_cpu * 4 + 0.01)
     stages = next(line for line in out.splitlines() if "CPU s per stage" in line)
     for stage in ("read and check", "render and write docs", "MkDocs", "gate and index input"):
         assert re.search(rf"{stage} \d+\.\d", stages), stages
@@ -62,6 +67,11 @@ def test_the_table_prints_every_row_of_the_issue():
     ):
         line = next((x for x in out.splitlines() if x.startswith(row)), None)
         assert line is not None and re.search(r"\d", line[len(row) :]), (row, out)
+    for row in ("CPU s (user+sys, all processes), 30", "wall s, 30", "wall s, second core busy"):
+        references = [x for x in out.splitlines() if x.startswith(row)]
+        assert len(references) == 2, (row, out)
+        assert "Material, no plugins" in references[0], references
+        assert "Material + search" in references[1], references
 
 
 def test_linear_benchmark_prints_each_shape_with_its_ratio():
