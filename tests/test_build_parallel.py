@@ -10,6 +10,7 @@ import multiprocessing
 import os
 from pathlib import Path
 
+import jinja2
 import pytest
 from conftest import REPO, TODAY, delegated, needs_fork
 from mkdocs.commands.build import build as mkdocs_build
@@ -81,6 +82,31 @@ def test_workers_build_what_one_process_and_mkdocs_itself_build(
     assert index == index_one and len(index) > 20
     mkdocs_build(load(project / "mkdocs.yml", project / "plain"))
     assert without_index(project / "split") == tree_digest(project / "plain")
+
+
+def test_the_workers_inherit_the_templates_compiled(
+    request, project, every_step_on_workers, monkeypatch, tmp_path
+):
+    """The docs tree's templates and the theme's page templates (through 404.html) are compiled
+    here, before the workers are forked: no worker compiles one of them again."""
+    if delegated(request):
+        return
+    said = tmp_path / "compiled"
+    real = jinja2.Environment.compile
+
+    def compiling(self, source, name=None, *args, **kwargs):
+        with said.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()} {name}\n")
+        return real(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compiling)
+    build(project, today=TODAY, jobs=2)
+    assert every_step_on_workers == [2, 2, 2, 2]
+    compiled = [line.split(" ", 1) for line in said.read_text(encoding="utf-8").splitlines()]
+    here = {name for pid, name in compiled if int(pid) == os.getpid()}
+    in_workers = [name for pid, name in compiled if int(pid) != os.getpid()]
+    assert {"initiative.md.j2", "_macros.md.j2", "main.html", "base.html"} <= here
+    assert here.isdisjoint(in_workers), sorted(here & set(in_workers))
 
 
 def write_extra_page(project: Path, text: str) -> None:

@@ -18,6 +18,7 @@ from ..pool import Pool, chunks
 from ..render.cms import admin_files
 from ..render.markdown_pages import Templates, render_site
 from ..render.model import Site
+from ..render.search import site_lexicon
 from .output import MARKER, owned, owned_tree
 
 #: fewer records than this are rendered in one task (a worker is not worth it)
@@ -96,6 +97,7 @@ class _Rendering:
     root: Path
     cms_port: int
     record_pages: frozenset[str]
+    templates: Templates
 
 
 def _render_and_write(r: _Rendering, task: tuple[list[str], bool]) -> tuple[list[str], int]:
@@ -106,8 +108,7 @@ def _render_and_write(r: _Rendering, task: tuple[list[str], bool]) -> tuple[list
     def wanted(path: str) -> bool:
         return path in pages or (others and path not in r.record_pages)
 
-    templates = Templates(keep_bodies=False)
-    files = render_site(r.site, r.config, r.root / "content", templates=templates, only=wanted)
+    files = render_site(r.site, r.config, r.root / "content", templates=r.templates, only=wanted)
     if others:
         files |= admin_files(r.root, r.site, r.config, r.cms_port)
     return list(files), len(DocsTree(r.config.docs_dir).write(files))
@@ -121,7 +122,10 @@ def write_docs_tree(
     (`owned_tree`)."""
     owned_tree(config.docs_dir, root.absolute())
     record_pages = sorted(i.page for i in site.initiatives)
-    rendering = _Rendering(site, config, root, cms_port, frozenset(record_pages))
+    # made here, once: the workers inherit the templates compiled and the site's word forms
+    templates = Templates(keep_bodies=False).compiled()
+    site_lexicon(site)
+    rendering = _Rendering(site, config, root, cms_port, frozenset(record_pages), templates)
     if len(record_pages) < SHARE_FROM:
         tasks = [(record_pages, True)]
     else:  # the other pages (the largest task) first

@@ -3,15 +3,16 @@ load and drive it through this module only.
 
 `MkDocsSite` loads a site as `mkdocs build` does (configuration, files, theme environment,
 navigation, a page object per page). `build_site` then builds it on the pool's workers: the
-parent reads what every page needs of the others (the navigation's pages), the workers are
-forked with that state (`pool`), and each converts, renders and writes its share of the pages,
-copies its share of the static files or renders the theme templates, collecting MkDocs'
-warnings for the parent (strict: any warning fails the build, as in `mkdocs build --strict`).
-Anchor links are checked in the parent, over what the workers found, with MkDocs' own method.
-The result is MkDocs' own build, file for file (tests/test_build_parallel.py compares them), as
-long as a page's HTML depends on its own Markdown, the configuration and the navigation: true
-for Material without plugins. A configuration with plugins (whose events span the whole build)
-is built by MkDocs' own `build`, in one process.
+parent reads what every page needs of the others (the navigation's pages) and renders the theme
+templates (404.html extends main.html: the page templates are compiled once, not in each
+worker); the workers are forked with that state (`pool`), and each converts, renders and writes
+its share of the pages or copies its share of the static files, collecting MkDocs' warnings for
+the parent (strict: any warning fails the build, as in `mkdocs build --strict`). Anchor links
+are checked in the parent, over what the workers found, with MkDocs' own method. The result is
+MkDocs' own build, file for file (tests/test_build_parallel.py compares them), as long as a
+page's HTML depends on its own Markdown, the configuration and the navigation: true for Material
+without plugins. A configuration with plugins (whose events span the whole build) is built by
+MkDocs' own `build`, in one process.
 
 MkDocs has no public API for building one page or one template; these private functions of
 `mkdocs.commands.build` (MkDocs 1.6, pinned in constraints.txt) are the steps of its own `build`:
@@ -73,7 +74,7 @@ SHARE_FROM = 200
 #: tasks per worker: more, smaller tasks even out the workers' load at the end
 TASKS_PER_JOB = 4
 
-#: one step of a task: ("static" | "templates" | "pages", names); a task is a list of steps
+#: one step of a task: ("static" | "pages", names); a task is a list of steps
 Step = tuple[str, list[str]]
 
 
@@ -121,6 +122,7 @@ class MkDocsSite:
         self.inclusion = InclusionLevel.is_in_serve if serve else InclusionLevel.is_included
         self.files = get_files(config)
         self.env = config.theme.get_env()
+        self.env.auto_reload = serve  # a build's theme stays as it is: no stat per include
         self.files.add_files_from_theme(self.env, config)
         self.nav = get_navigation(self.files, config)
         self.pages = self.files.documentation_pages(inclusion=self.inclusion)
@@ -198,18 +200,16 @@ class MkDocsSite:
         ]
 
     def tasks(self, jobs: int) -> list[list[Step]]:
-        """The build in tasks for `jobs` workers: the pages dealt, largest first, into shares
-        of about equal work; the templates; the static files. A small site is one task."""
+        """The build but its templates in tasks for `jobs` workers: the pages dealt, largest
+        first, into shares of about equal work; the static files. A small site is one task."""
         static = [f.src_uri for f in self.static_files()]
         if len(self.pages) < SHARE_FROM or jobs < 2:
-            pages = [f.src_uri for f in self.pages]
-            return [[("static", static), ("templates", self.templates()), ("pages", pages)]]
+            return [[("static", static), ("pages", [f.src_uri for f in self.pages])]]
         by_size = sorted(self.pages, key=lambda f: os.path.getsize(f.abs_src_path), reverse=True)
         pages = [f.src_uri for f in by_size]
         count = jobs * TASKS_PER_JOB
         return [
             *([("pages", pages[i::count])] for i in range(count)),
-            [("templates", self.templates())],
             *([("static", part)] for part in chunks(static, jobs)),
         ]
 
@@ -243,9 +243,6 @@ def _run_task(site: MkDocsSite, task: list[Step]) -> tuple[list[str], dict]:
     with Warnings() as warnings:
         for kind, names in task:
             for name in names:
-                if kind == "templates":
-                    site.build_template(name)
-                    continue
                 file = site.file(name)
                 if kind == "static":
                     file.copy_file()
@@ -294,12 +291,12 @@ def build_loaded(
         clean_directory(config.site_dir)
         site = MkDocsSite(config, serve=serve)
         site.read_navigation()
-    found = {}
-    for messages, anchors in pool.map(_run_task, site, site.tasks(pool.jobs)):
-        said += messages
-        found |= anchors
+        for name in site.templates():  # here: the workers inherit the page templates compiled
+            site.build_template(name)
+    results = pool.map(_run_task, site, site.tasks(pool.jobs))
+    said += [message for messages, _ in results for message in messages]
     with Warnings(said):
-        site.check_anchors(found)
+        site.check_anchors({path: a for _, anchors in results for path, a in anchors.items()})
     return site
 
 

@@ -80,6 +80,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # the package's templates do not change while it runs
     )
     env.filters["md"] = md
     env.filters["link_address"] = link_address
@@ -112,6 +113,13 @@ class Templates:
         #: (what an initiative's card shows, its address from a page) -> the card
         self.cards: dict[tuple, Markup] = {}
         self.env.globals["card_of"] = self.card
+
+    def compiled(self) -> Templates:
+        """Every template compiled now (a build does so before its workers are forked: they
+        inherit them compiled, instead of each compiling its own)."""
+        for name in self.env.list_templates():
+            self.env.get_template(name)
+        return self
 
     def card(self, i: Initiative, href: Callable[[str], str]) -> Markup:
         """An initiative's card in a list (`card` in _macros.md.j2), as HTML. A card depends on
