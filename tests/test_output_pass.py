@@ -99,6 +99,35 @@ def test_a_slim_copy_holds_the_marked_body_and_what_follows_with_the_language_an
     )
 
 
+ARTICLE_PAGE = (
+    '<!doctype html><html lang="nl"><head><title>T</title></head><body><header>menu</header>'
+    "<main><article>{inside}<div data-pagefind-body>Tekst</div></article>{after}</main>"
+    "<footer>voet</footer></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("inside", "after", "cut"),
+    [
+        ("", "<nav>inhoud</nav>", True),
+        ("", '<nav><span data-pagefind-filter="x">y</span></nav>', False),
+        ("<article>ander</article>", "", False),
+    ],
+    ids=["ends with its article", "pagefind attribute after it", "two articles"],
+)
+def test_a_slim_copy_ends_with_the_one_article_around_the_marked_body(inside, after, cut):
+    """What follows the theme's one article around the marked body is left out, unless Pagefind
+    would read something there, or the page has another article (which one holds it?)."""
+    page = ARTICLE_PAGE.format(inside=inside, after=after)
+    slim = slim_copy(page)
+    body = slim.split("<body>", 1)[1]
+    start = page.index("<div data-pagefind-body")
+    if cut:
+        assert body == "<div data-pagefind-body>Tekst</div></body></html>"
+    else:
+        assert body == page[start:]
+
+
 @pytest.mark.parametrize(
     ("head", "before"),
     [
