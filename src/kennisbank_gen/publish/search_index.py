@@ -58,13 +58,15 @@ def slim_copy(html: str) -> str | None:
     body = html.find("<body")
     marker = html.find(BODY_MARKER, body) if body >= 0 else -1
     start = html.rfind("<", body, marker) if marker >= 0 else -1
-    if start < 0 or "data-pagefind" in html[:start]:
+    if start < 0 or html.find("data-pagefind", 0, start) >= 0:
         return None
     end = html.rfind("</article>")
-    around = html.count("<article") == 1 and html.find("<article") < start < end
-    rest = html[start:]
-    if around and "data-pagefind" not in html[end:]:
+    article = html.find("<article")
+    one_around = 0 <= article < start < end and html.find("<article", article + 1) < 0
+    if one_around and html.find("data-pagefind", end) < 0:
         rest = f"{html[start:end]}</body></html>"
+    else:
+        rest = html[start:]
     tag = _HTML_TAG.search(html, 0, body)
     title = _TITLE.search(html, 0, body)
     head = f"<head><meta charset=utf-8>{title.group() if title else ''}</head>"
