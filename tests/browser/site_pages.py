@@ -6,6 +6,7 @@ left out), so a page that disappears is noticed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import axe_playwright_python
@@ -63,6 +64,22 @@ def open_page(page, url: str) -> None:
     security tests, which must see every request, still wait for it)."""
     page.goto(url)
     page.wait_for_function(READY)
+
+
+#: the title links of an overview's cards
+CARD_TITLES = "article li > p > a"
+
+
+def overview_pages(page) -> Iterator[None]:
+    """The paged overview open in `page`, then each next page of it, through its page links
+    (real links: they work without JavaScript); the caller reads `page` at each step, and may
+    stop early."""
+    while True:
+        yield
+        following = page.locator('.kb-pages a[rel="next"]')
+        if not following.count():
+            return
+        following.click()
 
 
 def axe_violations(page) -> list[dict]:

@@ -13,6 +13,7 @@ from urllib.parse import quote
 import pytest
 from conftest import bundled_records, fullest_record, sparsest_record
 from playwright.sync_api import expect
+from site_pages import CARD_TITLES, overview_pages
 
 pytestmark = pytest.mark.browser
 
@@ -51,9 +52,8 @@ def test_a_changed_record_has_its_page_a_place_in_the_overview_and_is_found(watc
     expect(page.locator("h1")).to_contain_text(title)
 
     page.goto("initiatieven/")  # its card, on whichever page of the overview it is
-    card = page.locator("article li > p > a").filter(has_text=title)
-    while not card.count() and page.locator('.kb-pages a[rel="next"]').count():
-        page.locator('.kb-pages a[rel="next"]').click()
+    card = page.locator(CARD_TITLES).filter(has_text=title)
+    next((_ for _ in overview_pages(page) if card.count()), None)  # (none: the assert says)
     paths = card.evaluate_all("links => links.map(a => new URL(a.href).pathname)")
     assert f"/initiatieven/{slug}/" in paths, f"{title!r} is on no page of the overview"
 

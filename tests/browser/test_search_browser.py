@@ -16,6 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import TODAY, copy_project, serve_directory
 from playwright.sync_api import expect
+from site_pages import CARD_TITLES, overview_pages
 from test_search import add_criterion
 
 from kennisbank_gen.publish import build
@@ -362,13 +363,7 @@ def test_no_javascript_keeps_full_server_rendered_lists(browser, site_url, site)
     expect(page.locator("form.kb-search")).to_be_hidden()  # the header search needs JS too
     page.locator(".kb-nojs a", has_text="alle initiatieven").click()
     page.wait_for_url(re.compile(r"/initiatieven/$"))
-    listed = []  # the cards' titles on every page of the overview, through its page links
-    while True:
-        listed += page.locator("article li > p > a").all_inner_texts()
-        following = page.locator('.kb-pages a[rel="next"]')
-        if not following.count():
-            break
-        following.click()
+    listed = [t for _ in overview_pages(page) for t in page.locator(CARD_TITLES).all_inner_texts()]
     assert sorted(" ".join(t.split()) for t in listed) == sorted(
         " ".join(i.title.split()) for i in site.initiatives
     )
