@@ -186,13 +186,12 @@ def main() -> None:
             _rows(runs, f"wall s, second core busy, {n:,}", "wall_s", "s", "<= 1.3")
         for n in args.scaling:
             root = make(n, work)
-            one = statistics.median(
-                measure(root, work, jobs=1, plain=False)["ours"]["wall_s"]
-                for _ in range(args.repeat)
-            )
-            two = statistics.median(
-                measure(root, work, jobs=2, plain=False)["ours"]["wall_s"]
-                for _ in range(args.repeat)
+            one, two = (
+                statistics.median(
+                    measure(root, work, jobs=jobs, plain=False)["ours"]["wall_s"]
+                    for _ in range(args.repeat)
+                )
+                for jobs in (1, 2)
             )
             _row(
                 f"speedup --jobs 2 over --jobs 1, {n:,}",
