@@ -96,3 +96,18 @@ def test_profile_data_matches_the_cards_profile(site, rendered):
         ranks = [r.get_text() for r in card.select(".kb-profile__rank")]
         data = [f"{level} van {steps}" for _, _, level, steps in profile_data(i) if steps]
         assert ranks == data
+
+
+def test_a_card_drawn_once_links_from_each_list_to_its_page(site):
+    """A card is drawn once and serves every list: each gets the link from its own page, and a
+    record's text that looks like the link's placeholder is left as it is."""
+    from kennisbank_gen.render.markdown_pages import _CARD_HREF, Templates
+
+    i = dataclasses.replace(site.initiatives[0], title=f"Titel met {_CARD_HREF} erin")
+    templates = Templates(keep_bodies=False)
+    cards = [templates.card(i, lambda url, up=up: up + url) for up in ("", "../", "../../")]
+    assert len(templates.cards) == 1
+    for up, card in zip(("", "../", "../../"), cards, strict=True):
+        link = BeautifulSoup(card, "html.parser").select_one(".kb-card__title a")
+        assert link["href"] == up + i.url
+        assert link.get_text() == i.title

@@ -6,6 +6,7 @@ Everything the validator and the site know about criteria and vocabularies comes
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,19 +167,21 @@ class Criterion:
     def value(self, value_id: str) -> Value:
         return next(v for v in self.values if v.id == value_id)
 
-    @property
+    @functools.cached_property
     def steps(self) -> int:
         """How many steps the ranked scale has (values with `ranked: false` are no step)."""
         return sum(v.ranked for v in self.values)
+
+    @functools.cached_property
+    def _levels(self) -> dict[Value, int]:
+        ranked = [v for v in self.values if v.ranked]
+        return {v: len(ranked) - n for n, v in enumerate(ranked)}
 
     def level(self, value: Value) -> int:
         """The value's step on the scale: `steps` for the strongest down to 1 for the weakest,
         0 for a value outside the scale. The scale runs strong to weak in the file, so the
         rank follows from the order and a framework change needs no code change."""
-        if not value.ranked:
-            return 0
-        ranked = [v for v in self.values if v.ranked]
-        return len(ranked) - ranked.index(value)
+        return self._levels.get(value, 0)
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity

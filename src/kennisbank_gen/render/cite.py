@@ -211,11 +211,12 @@ _BIB_SPECIAL = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
+_BIB_TABLE = str.maketrans(_BIB_SPECIAL)
 
 
 def bib_escape(text: str) -> str:
     """Plain text as a BibTeX field value (UTF-8; LaTeX specials escaped, one line)."""
-    return "".join(_BIB_SPECIAL.get(ch, ch) for ch in " ".join(text.split()))
+    return " ".join(text.split()).translate(_BIB_TABLE)
 
 
 def bibtex(c: Citation) -> str:

@@ -115,15 +115,15 @@ def render_markdown(text: str) -> str:
     return engine_safe(sanitize(html))
 
 
+_NEWLINE = re.compile("\n")
+
+
 class _TopLevel(HTMLParser):
     """Finds the top-level headings of sanitized HTML: (start, end, level, text) by offset."""
 
     def __init__(self, html: str) -> None:
         super().__init__(convert_charrefs=True)
-        self.line_starts = [0]
-        for i, ch in enumerate(html):
-            if ch == "\n":
-                self.line_starts.append(i + 1)
+        self.line_starts = [0, *(m.end() for m in _NEWLINE.finditer(html))]
         self.depth = 0
         self.headings: list[tuple[int, int, int, str]] = []
         self._open: tuple[int, int] | None = None

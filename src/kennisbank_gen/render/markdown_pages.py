@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..config import SiteConfig
 from ..errors import FindingsError
@@ -110,7 +110,7 @@ class Templates:
         self.keep_bodies = keep_bodies
         self.bodies: dict[tuple[str, str], Markup] = {}
         self.env.filters["body_html"] = self.body_html
-        #: (what an initiative's card shows, its address from a page) -> the card
+        #: what an initiative's card shows -> the card, its address as `_CARD_HREF`
         self.cards: dict[tuple, Markup] = {}
         self.env.globals["card_of"] = self.card
 
@@ -123,16 +123,17 @@ class Templates:
 
     def card(self, i: Initiative, href: Callable[[str], str]) -> Markup:
         """An initiative's card in a list (`card` in _macros.md.j2), as HTML. A card depends on
-        what it shows of the initiative and the address of its page only, so it is drawn once
-        for all pages in one directory, and kept between renders while neither changes (the
-        preview redraws only the card of a saved record)."""
-        key = (card_content(i), href(i.url))
+        what it shows of the initiative and, in its first link, the address of its page from
+        the list's page: it is drawn once with `_CARD_HREF` for that address, which each list
+        replaces with its own, and kept while what it shows does not change (in a build, for
+        the lists of one render; in the preview, between renders: a saved record's card is the
+        only one drawn again)."""
+        key = card_content(i)
         card = self.cards.get(key)
         if card is None:
-            card = self.env.get_template("_macros.md.j2").module.card(i, href)
-            if self.keep_bodies:
-                self.cards[key] = card
-        return card
+            card = self.env.get_template("_macros.md.j2").module.card(i, _card_href)
+            self.cards[key] = card
+        return Markup(card.replace(_CARD_HREF, escape(href(i.url)), 1))
 
     def body_html(self, i: Initiative) -> Markup:
         """`field_markdown` of a record's body; a body rendered before is not rendered again
@@ -149,7 +150,16 @@ class Templates:
         used = {(i.body, i.source) for i in site.initiatives}
         self.bodies = {key: html for key, html in self.bodies.items() if key in used}
         shown = {card_content(i) for i in site.initiatives}
-        self.cards = {key: card for key, card in self.cards.items() if key[0] in shown}
+        self.cards = {key: card for key, card in self.cards.items() if key in shown}
+
+
+#: where a card drawn once has the address of its page: its first link, before any text of the
+#: record (a slug has no "#"), so the first occurrence is always this one
+_CARD_HREF = "#kb-card-href"
+
+
+def _card_href(url: str) -> str:
+    return _CARD_HREF
 
 
 def card_content(i: Initiative) -> tuple:

@@ -6,6 +6,8 @@ search.js draws it as the templates do), and an initiative's sort keys per judgi
 
 from __future__ import annotations
 
+import functools
+
 from markupsafe import Markup
 
 from ..read.framework import Criterion, Value
@@ -22,6 +24,7 @@ def _number(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
+@functools.cache  # a few shapes, drawn on every page
 def meter(level: int, steps: int) -> Markup:
     """The symbol of a judgement: a bar of fixed length cut into `steps` blocks, `level` of them
     filled, so "3 van 4" and "3 van 3" read against their own scale. Shape, not colour, carries
