@@ -6,21 +6,20 @@ number order. On the golden fixture project, whose records never change."""
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 
 import pytest
 from bs4 import BeautifulSoup
 from test_golden import FIXTURE, render
 
+from kennisbank_gen.read.framework import UNKNOWN_ID, UNKNOWN_LABEL
 from kennisbank_gen.read.project import read_project
 from kennisbank_gen.render.model import Rating, build_model
 from kennisbank_gen.render.profile import (
     card_facts,
     level_sort_keys,
-    profile_data,
 )
-from kennisbank_gen.render.search import page_data
+from kennisbank_gen.render.search import criterion_key, page_data
 
 
 @pytest.fixture(scope="module")
@@ -33,17 +32,27 @@ def rendered():
     return render(FIXTURE)
 
 
-def test_search_data_holds_the_card_of_an_initiative(site, rendered):
+def test_search_data_holds_the_card_of_an_initiative_but_no_quality_words(site, rendered):
+    """The card's line is a metadata field; the quality profile is not: Pagefind searches every
+    metadata field, and how an initiative is judged is no word to find it by (the page's own
+    profile and criteria are kept out of the index too)."""
     for i in site.initiatives:
         page = BeautifulSoup(rendered[i.page], "html.parser")
         meta = {m["data-pagefind-meta"]: m.get_text() for m in page.select("[data-pagefind-meta]")}
         assert meta["facts"] == card_facts(i)
-        rows = json.loads(meta["profile"])
-        assert [row[:2] for row in rows] == [[r.criterion.label, r.short] for r in i.profile]
-        for (_, _, level, steps), r in zip(rows, i.profile, strict=True):
-            judged = r.criterion.kind == "judgement" and r.level > 0
-            assert (level, steps) == ((r.level, r.criterion.steps) if judged else (0, 0))
-        assert "set" not in meta
+        assert set(meta) == {
+            "title",
+            "type",
+            "date",
+            "summary",
+            "zoektermen",
+            "woordvormen",
+            "facts",
+        } | ({"example"} if i.example else set())
+        for r in i.profile:
+            values = [v.id for v in r.values] or [UNKNOWN_ID]
+            filters = page.select(f'[data-pagefind-filter="{criterion_key(r.criterion)}"]')
+            assert [f.get_text() for f in filters] == values
 
 
 def test_search_data_of_a_recommendation_names_its_set(site, rendered):
@@ -61,7 +70,7 @@ def test_level_sort_keys_run_strong_to_weak_with_unknown_last(site):
         ratings = tuple(
             Rating(r.criterion, ()) if r.criterion is criterion else r for r in records[0].ratings
         )
-        unknown = dataclasses.replace(records[0], slug="onbekend", ratings=ratings)
+        unknown = dataclasses.replace(records[0], slug=UNKNOWN_ID, ratings=ratings)
         keyed = [(dict(level_sort_keys(i, page_data(i).sort_date))[key], i) for i in records]
         keyed.append((dict(level_sort_keys(unknown, page_data(unknown).sort_date))[key], unknown))
         for i in records:  # one key per judging criterion, none for a description
@@ -88,14 +97,20 @@ def test_date_keys_keep_a_sets_items_together_from_number_one(site):
         assert [items[n].number for n in mine] == sorted(x.number for x in gset.items)
 
 
-def test_profile_data_matches_the_cards_profile(site, rendered):
-    """The result row draws the same profile as the card: same rows and ranks."""
-    overview = BeautifulSoup(rendered["initiatieven/index.md"], "html.parser")
-    for i in site.initiatives:
-        card = overview.select_one(f'li.kb-card[data-kb-slug="{i.slug}"]')
-        ranks = [r.get_text() for r in card.select(".kb-profile__rank")]
-        data = [f"{level} van {steps}" for _, _, level, steps in profile_data(i) if steps]
-        assert ranks == data
+def test_the_browse_form_gives_each_criterions_scale_as_the_cards_draw_it(site, rendered):
+    """A result row draws an initiative's profile from its facet values and the scale the form
+    gives (assets/kennisbank-search.js): the criterion's label, kind and steps, each value's few
+    words and step, as the cards have them."""
+    form = BeautifulSoup(rendered["zoeken.md"], "html.parser")
+    for c in site.framework.criteria:
+        fieldset = form.select_one(f'fieldset[data-facet="{criterion_key(c)}"]')
+        assert fieldset.legend.get_text() == c.label
+        assert (fieldset["data-kb-kind"], int(fieldset["data-kb-steps"])) == (c.kind, c.steps)
+        scale = {
+            b["value"]: (b["data-kb-short"], int(b["data-kb-level"])) for b in fieldset("input")
+        }
+        expected = {v.id: (v.short_label, c.level(v)) for v in c.values}
+        assert scale == expected | ({UNKNOWN_ID: (UNKNOWN_LABEL, 0)} if c.unknown else {})
 
 
 def test_a_card_drawn_once_links_from_each_list_to_its_page(site):

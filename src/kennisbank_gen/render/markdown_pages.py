@@ -32,7 +32,6 @@ from .profile import (
     LEVEL_SORT,
     card_facts,
     level_sort_keys,
-    profile_data,
     rank_text,
     rating_meter,
     tone,
@@ -89,7 +88,6 @@ def _environment() -> Environment:
     env.globals["tone"] = tone
     env.globals["rank_text"] = rank_text
     env.globals["card_facts"] = card_facts
-    env.globals["profile_data"] = profile_data
     env.globals["level_sort_keys"] = level_sort_keys
     env.globals["level_sort"] = LEVEL_SORT.format
     env.filters["front_matter_json"] = front_matter_json

@@ -12,7 +12,7 @@ HTML-escaped), `front_matter` (a title or description for the front matter, HTML
 rating's symbol in the quality profile), `trusted_markdown` (a Markdown field that the check
 stage accepted). Globals (`profile.py`): `value_meter(value, criterion)`, `tone(level,
 criterion)`, `rank_text(level, criterion)` (the quality profile), `card_facts(i)` (a card's line
-of facts), `card_of(i, href)` (a card, drawn once), `profile_data(i)` and `search_data(page)`,
+of facts), `card_of(i, href)` (a card, drawn once), `search_data(page)`,
 `search_summary_weight` (the hidden Pagefind block, `_pagefind.md.j2`), `level_sort_keys(i,
 date)` and `level_sort(id)` (sorting by a judging criterion), `content_security_policy`
 (csp.SITE_POLICY, for pages written as HTML).

@@ -1,7 +1,7 @@
 """The quality profile and the card of an initiative, wherever they are shown: the meter of a
 judgement (one length on every criterion, its step in blocks and in words), the tone classes,
-the card's line of facts, the profile as data for a search result row (assets/kennisbank-
-search.js draws it as the templates do), and an initiative's sort keys per judging criterion.
+the card's line of facts, and an initiative's sort keys per judging criterion. (A search result
+row draws the profile in assets/kennisbank-search.js as the templates do.)
 """
 
 from __future__ import annotations
@@ -95,19 +95,6 @@ def card_facts(i: Initiative) -> str:
     """The line under an initiative's title in a card: who, when, what kind, which sectors."""
     sectors = ", ".join(s.label for s in i.sectors) or "sector niet bekend"
     return f"{', '.join(i.initiators)} · {i.date.dutch} · {i.kind.label} · {sectors}"
-
-
-def profile_data(i: Initiative) -> list[list]:
-    """The quality profile as data, for a search result row that shows an initiative as its card
-    (assets/kennisbank-search.js draws it as `profile_row` in _macros.md.j2 does): per row the
-    criterion, the value in a few words, its step on the scale and the scale's steps (0 and 0
-    for a description or a value off the scale: words only)."""
-    rows = []
-    for r in i.profile:
-        judged = r.criterion.kind == "judgement" and r.level
-        level, steps = (r.level, r.criterion.steps) if judged else (0, 0)
-        rows.append([r.criterion.label, r.short, level, steps])
-    return rows
 
 
 #: the Pagefind sort key of an initiative on a judging criterion (`niveau-evaluation`)

@@ -45,6 +45,10 @@ REAL_KEY = "echt"
 class Option:
     id: str
     label: str
+    #: a criterion's value: its few words and its step on the scale, for the quality profile a
+    #: result row draws from the page's facet values (assets/kennisbank-search.js)
+    short: str = ""
+    level: int = 0
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,9 @@ class Facet:
     label: str
     options: tuple[Option, ...]
     scope: str  # the kind of page that carries it: "", "initiatives" or "guidance"
+    #: a criterion's kind ("judgement", "description") and the steps of its scale
+    kind: str = ""
+    steps: int = 0
 
 
 @dataclass(frozen=True)
@@ -120,12 +127,16 @@ def facets(site: Site) -> list[Facet]:
         Facet("sector", "Sector", terms("sectors") + unknown, "initiatives"),
         Facet("soort", "Soort", terms("kinds"), "initiatives"),
     ]
+    unknown_value = (Option(UNKNOWN_ID, UNKNOWN_LABEL, UNKNOWN_LABEL),)
     result += [
         Facet(
             criterion_key(c),
             c.label,
-            tuple(Option(v.id, v.label) for v in c.values) + (unknown if c.unknown else ()),
+            tuple(Option(v.id, v.label, v.short_label, c.level(v)) for v in c.values)
+            + (unknown_value if c.unknown else ()),
             "initiatives",
+            c.kind,
+            c.steps,
         )
         for c in fw.criteria
     ]

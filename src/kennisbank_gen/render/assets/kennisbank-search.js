@@ -319,26 +319,28 @@
   }
 
   /** An initiative's quality profile in a result row, as its card shows it (`profile_row` in
-   * _macros.md.j2), from the page's search data: [criterion, value, step, steps] per row. */
-  function profile(json) {
-    let rows;
-    try {
-      rows = JSON.parse(json);
-    } catch {
-      return null;
-    }
+   * _macros.md.j2), from the page's facet values (`filters`) and each criterion's scale as the
+   * form's fieldset gives it: judgements first, then descriptions; per row the criterion, its
+   * value(s) in a few words, and for a judgement with a step on its scale that step. */
+  function profile(form, filters) {
     const list = el("dl", "kb-profile kb-profile--card");
-    for (const [label, value, level, steps] of rows) {
-      const judged = steps > 0;
-      const kind = judged ? `kb-tone--${tone(level, steps)}` : "kb-profile__row--fact";
-      const row = el("div", `kb-profile__row ${kind}`);
-      const term = el("dt");
-      if (judged) term.append(meter(level, steps));
-      term.append(el("span", "kb-profile__criterion", label));
-      const detail = el("dd", "kb-profile__value", value);
-      if (judged) detail.append(" ", el("span", "kb-profile__rank", `${level} van ${steps}`));
-      row.append(term, detail);
-      list.append(row);
+    for (const kind of ["judgement", "description"]) {
+      for (const set of form.querySelectorAll(`fieldset[data-kb-kind="${kind}"]`)) {
+        const ids = filters[set.dataset.facet] || [];
+        const values = [...set.querySelectorAll("input")].filter((box) => ids.includes(box.value));
+        const level = Math.max(0, ...values.map((box) => Number(box.dataset.kbLevel)));
+        const steps = kind === "judgement" && level ? Number(set.dataset.kbSteps) : 0;
+        const words = values.map((box) => box.dataset.kbShort).join("; ") || "Niet bekend";
+        const shade = steps ? `kb-tone--${tone(level, steps)}` : "kb-profile__row--fact";
+        const row = el("div", `kb-profile__row ${shade}`);
+        const term = el("dt");
+        if (steps) term.append(meter(level, steps));
+        term.append(el("span", "kb-profile__criterion", set.querySelector("legend").textContent));
+        const detail = el("dd", "kb-profile__value", words);
+        if (steps) detail.append(" ", el("span", "kb-profile__rank", `${level} van ${steps}`));
+        row.append(term, detail);
+        list.append(row);
+      }
     }
     return list;
   }
@@ -466,20 +468,19 @@
         const link = el("a", "kb-result__title", data.meta.title || data.url);
         link.href = data.url;
         // an initiative keeps its card: who, when, what kind, and its quality profile
-        const slug = data.meta.profile ? slugOf(data.url) : "";
-        item.append(link, " ", resultFacts(data, Boolean(slug && data.meta.facts)));
+        const slug = data.meta.facts ? slugOf(data.url) : "";
+        item.append(link, " ", resultFacts(data, Boolean(slug)));
         if (slug) {
           item.classList.add("kb-card");
           item.dataset.kbSlug = slug;
-          if (data.meta.facts) item.append(el("p", "kb-meta", data.meta.facts));
+          item.append(el("p", "kb-meta", data.meta.facts));
         }
         const text = el("p", "kb-result__text");
         // without a search term the excerpt is just the page's start: show its summary instead
         const summary = !input.value.trim() && data.meta.summary;
         text.append(summary || excerpt(data.excerpt));
         item.append(text);
-        const quality = slug && profile(data.meta.profile);
-        if (quality) item.append(quality);
+        if (slug) item.append(profile(form, data.filters || {}));
         list.append(item);
       }
       shown += batch.length;
