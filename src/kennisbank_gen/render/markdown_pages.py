@@ -101,7 +101,8 @@ def _environment() -> Environment:
 class Templates:
     """The Jinja2 environment (its templates compiled once), and the Markdown bodies and cards
     rendered so far, by content: what a process that renders the site again and again (the
-    preview) keeps between renders. A build renders once and keeps neither (`keep_bodies`)."""
+    preview) keeps between renders. A build renders once: it keeps no bodies (`keep_bodies`),
+    and the cards only for the lists of that render."""
 
     def __init__(self, keep_bodies: bool = True) -> None:
         self.env = _environment()
