@@ -126,3 +126,7 @@ def test_a_card_drawn_once_links_from_each_list_to_its_page(site):
         link = BeautifulSoup(card, "html.parser").select_one(".kb-card__title a")
         assert link["href"] == up + i.url
         assert link.get_text() == i.title
+    # the preview lets go of the cards no record shows any more, and keeps the others
+    kept = templates.card(site.initiatives[1], lambda url: url)
+    templates.forget_unused(site)
+    assert list(templates.cards.values()) == [kept.replace(site.initiatives[1].url, _CARD_HREF)]
