@@ -167,10 +167,10 @@ class Criterion:
     def value(self, value_id: str) -> Value:
         return next(v for v in self.values if v.id == value_id)
 
-    @functools.cached_property
+    @property
     def steps(self) -> int:
         """How many steps the ranked scale has (values with `ranked: false` are no step)."""
-        return sum(v.ranked for v in self.values)
+        return len(self._levels)
 
     @functools.cached_property
     def _levels(self) -> dict[Value, int]:

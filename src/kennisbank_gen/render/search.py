@@ -114,7 +114,7 @@ def facets(site: Site) -> list[Facet]:
     def terms(vocabulary: str) -> tuple[Option, ...]:
         return tuple(Option(t.id, t.label) for t in fw.vocabularies[vocabulary])
 
-    unknown = (Option(UNKNOWN_ID, UNKNOWN_LABEL),)
+    unknown = (Option(UNKNOWN_ID, UNKNOWN_LABEL, UNKNOWN_LABEL),)  # (short: for a criterion)
     result = [
         Facet("type", "Type", tuple(types), ""),
         Facet(
@@ -127,13 +127,12 @@ def facets(site: Site) -> list[Facet]:
         Facet("sector", "Sector", terms("sectors") + unknown, "initiatives"),
         Facet("soort", "Soort", terms("kinds"), "initiatives"),
     ]
-    unknown_value = (Option(UNKNOWN_ID, UNKNOWN_LABEL, UNKNOWN_LABEL),)
     result += [
         Facet(
             criterion_key(c),
             c.label,
             tuple(Option(v.id, v.label, v.short_label, c.level(v)) for v in c.values)
-            + (unknown_value if c.unknown else ()),
+            + (unknown if c.unknown else ()),
             "initiatives",
             c.kind,
             c.steps,
