@@ -444,6 +444,36 @@ def test_pagefind_dying_or_hanging_stops_the_build(
     assert not list(project.glob(".site.[!l]*"))
 
 
+THREADS = """#!{python}
+import json, os, pathlib
+output = pathlib.Path(json.loads(pathlib.Path("pagefind.json").read_text())["output_path"])
+output.mkdir(parents=True)
+(output / "pagefind.js").write_text("")
+threads = {{k: os.environ.get(k) for k in ("RAYON_NUM_THREADS", "TOKIO_WORKER_THREADS")}}
+pathlib.Path({said!r}).write_text(json.dumps(threads))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_pagefind_runs_on_as_many_threads_as_the_build_has_jobs(
+    small_project, monkeypatch, tmp_path, jobs
+):
+    """`--jobs 1` is one core for the index too: Pagefind's thread pools (rayon, tokio) would
+    otherwise take every core of the machine."""
+    said = tmp_path / "threads.json"
+    pagefind = tmp_path / "pagefind"
+    pagefind.write_text(THREADS.format(python=sys.executable, said=str(said)), encoding="utf-8")
+    pagefind.chmod(0o755)
+    monkeypatch.setattr(search_index, "get_executable", lambda: pagefind)
+    monkeypatch.setenv("RAYON_NUM_THREADS", "64")
+    build(small_project, today=TODAY, jobs=jobs)
+    assert json.loads(said.read_text()) == {
+        "RAYON_NUM_THREADS": str(jobs),
+        "TOKIO_WORKER_THREADS": str(jobs),
+    }
+
+
 def test_compounds_split_into_words_of_the_site_never_into_fragments_or_stopwords():
     lexicon = search_words.Lexicon(
         ["student", "psychologen", "vertrouwen", "persoon", "in", "ten", "zelf", "beeld", "stress"]

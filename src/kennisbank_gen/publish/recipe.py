@@ -142,6 +142,6 @@ def build(
         build_site(root / "mkdocs.yml", staging, pool)
         gated = check_and_prepare_index(staging, generated.config.site_url, index_input, pool)
         check_in_site(staging, gated)
-        index(index_input, staging / "pagefind")
+        index(index_input, staging / "pagefind", pool.jobs)
         swap_into_place(staging, site_dir)
     return BuildResult(site_dir, generated.files_total, generated.files_written, generated.warnings)

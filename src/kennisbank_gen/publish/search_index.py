@@ -73,8 +73,10 @@ def slim_copy(html: str) -> str | None:
     return f"<!DOCTYPE html>{tag.group() if tag else '<html>'}{head}<body>{rest}"
 
 
-def index(input_dir: Path, output: Path) -> None:
-    """Index the pages in `input_dir` with Pagefind, writing the index into `output`."""
+def index(input_dir: Path, output: Path, jobs: int) -> None:
+    """Index the pages in `input_dir` with Pagefind, writing the index into `output`, on `jobs`
+    threads (the build's `--jobs`: Pagefind's thread pools are otherwise as large as the
+    machine)."""
     binary = get_executable()
     if binary is None:
         raise BuildError("de zoekindex (Pagefind) kon niet starten: geen pagefind gevonden")
@@ -84,6 +86,7 @@ def index(input_dir: Path, output: Path) -> None:
         "output_path": str(output.absolute()),
     }
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+    environment |= {"RAYON_NUM_THREADS": str(jobs), "TOKIO_WORKER_THREADS": str(jobs)}
     with tempfile.TemporaryDirectory(prefix="kennisbank-pagefind-") as cwd:
         (Path(cwd) / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
         try:
