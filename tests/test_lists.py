@@ -45,7 +45,6 @@ def test_search_data_holds_the_card_of_an_initiative_but_no_quality_words(site, 
             "type",
             "date",
             "summary",
-            "zoektermen",
             "woordvormen",
             "facts",
         } | ({"example"} if i.example else set())

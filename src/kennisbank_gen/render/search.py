@@ -6,10 +6,13 @@ swap). What it indexes is decided by markup the templates emit:
 - the theme override (`overrides/main.html`) marks each page's content as the search body, except
   on pages whose front matter says `search: {exclude: true}` (overview lists, the browse page);
 - `templates/_pagefind.md.j2` gives initiative and guidance pages a hidden block with their
-  summary (weighted like the title, above the body), their kind of page, and their facets; an
-  initiative's block also holds, as the metadata field `zoektermen` (searched, never an excerpt),
-  the labels and search terms (`zoektermen` in vocabularies.yml) of its themes, kind and sectors,
-  so a teacher's word for a theme finds every page tagged with it.
+  summary (weighted like the title, above the body), their kind of page, and their facets.
+
+A teacher's word for a theme, kind or sector (a word of its label or of its search terms,
+`zoektermen` in vocabularies.yml) finds every initiative tagged with it through the facet, not
+through the index: the word list (`word_list`) says which terms each word is a word of, and the
+query handling (assets/kennisbank-query.js) searches for "the word, or tagged with one of those
+terms". Written on every initiative, the search terms were nearly half of what Pagefind held.
 
 Facets come from the framework data: every vocabulary of a record and every quality criterion is a
 facet, so a new criterion in `criteria.yml` becomes a new facet without code changes. Filter keys
@@ -18,13 +21,14 @@ and values are ids (stable, short in a shared URL); the browse page shows the la
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..read.framework import UNKNOWN_ID, UNKNOWN_LABEL, Criterion, Term
+from ..read.framework import UNKNOWN_ID, UNKNOWN_LABEL, Criterion
 from .model import GuidanceItem, Initiative, Site
-from .search_words import STOPWORDS, Lexicon, words_of
+from .search_words import STOPWORDS, Lexicon, stem, words_of
 
 #: the site's words and stopwords, for the query handling (assets/kennisbank-query.js)
 WORDS = "assets/kennisbank-words.json"
@@ -39,6 +43,9 @@ INITIATIVE = ("initiatief", "Initiatief")
 RESERVED_KEYS = ("q", "sort", "type", "echt", "thema", "sector", "soort", "set", "fase")
 #: the facet "alleen echte initiatieven": fictional example records say "nee"
 REAL_KEY = "echt"
+#: the vocabularies whose terms a record is tagged with, by their facet's key; a word of a
+#: term's label or search terms finds the records tagged with it (`word_list`)
+TAGGED = {"themes": "thema", "sectors": "sector", "kinds": "soort"}
 
 
 @dataclass(frozen=True)
@@ -77,16 +84,9 @@ class PageData:
     #: sort keys (`data-pagefind-sort`): "2023-05-00" (unknown parts as 00), and the title
     sort_date: str
     sort_title: str
-    #: the labels and search terms of the record's vocabulary terms, for the index (not shown)
-    terms: str = ""
     #: the parts of its compounds and the inflections Pagefind's stemmer keeps apart
     #: (`search_words.Lexicon.extra_forms`), for the index (not shown)
     forms: str = ""
-
-
-def term_words(terms: tuple[Term, ...] | list[Term]) -> str:
-    """What a page tagged with these terms is found by: each label and each search term."""
-    return ", ".join(word for t in terms for word in (t.label, *t.zoektermen))
 
 
 def criterion_key(criterion: Criterion) -> str:
@@ -123,9 +123,9 @@ def facets(site: Site) -> list[Facet]:
             (Option("ja", "Alleen echte initiatieven"), Option("nee", "Fictieve voorbeelden")),
             "initiatives",
         ),
-        Facet("thema", "Thema", terms("themes"), "initiatives"),
-        Facet("sector", "Sector", terms("sectors") + unknown, "initiatives"),
-        Facet("soort", "Soort", terms("kinds"), "initiatives"),
+        Facet(TAGGED["themes"], "Thema", terms("themes"), "initiatives"),
+        Facet(TAGGED["sectors"], "Sector", terms("sectors") + unknown, "initiatives"),
+        Facet(TAGGED["kinds"], "Soort", terms("kinds"), "initiatives"),
     ]
     result += [
         Facet(
@@ -177,7 +177,6 @@ def page_data(page: Initiative | GuidanceItem, site: Site | None = None) -> Page
             page.example,
             f"{y:04d}-{m:02d}-{d:02d}",
             page.title.casefold(),
-            term_words([*page.themes, page.kind, *page.sectors]),
             _forms(site, text),
         )
     kind = _page_type(page)
@@ -204,8 +203,9 @@ def _forms(site: Site | None, text: str) -> str:
     return " ".join(site_lexicon(site).extra_forms(text)) if site is not None else ""
 
 
-def _site_texts(site: Site) -> list[str]:
-    """The texts of the indexed pages that the model holds: records, guidance, the framework."""
+def _site_texts(site: Site, search_terms: bool = True) -> list[str]:
+    """The texts of the indexed pages that the model holds: records, guidance, the framework
+    (with `search_terms`, also the vocabularies' search terms, which find pages by their tags)."""
     fw = site.framework
     texts = []
     for i in site.initiatives:
@@ -218,7 +218,9 @@ def _site_texts(site: Site) -> list[str]:
         texts += [c.label, c.question, c.explanation]
         texts += [f"{v.label} {v.short} {v.explanation}" for v in c.values]
     for terms in fw.vocabularies.values():
-        texts += [f"{t.label} {t.explanation} {' '.join(t.zoektermen)}" for t in terms]
+        texts += [f"{t.label} {t.explanation}" for t in terms]
+    if search_terms:
+        texts += _search_terms(site)
     return [*texts, INITIATIVE[1], "Fictief voorbeeld", UNKNOWN_LABEL]
 
 
@@ -241,6 +243,44 @@ def word_list(site: Site, texts: Iterable[str] = ()) -> str:
     ("psycholoog", "psychologen") or left out with a "Bedoelde je ...?" - never handed to
     Pagefind, which would match it to the longest indexed word it begins with ("intimidatie" ->
     "in")."""
-    words = site_lexicon(site).words | words_of("\n".join(texts))
-    data = {"words": sorted(words), "stopwords": sorted(STOPWORDS)}
+    words = sorted(site_lexicon(site).words | words_of("\n".join(texts)))
+    terms, tags = _tags(site, words)
+    data = {"words": words, "stopwords": sorted(STOPWORDS), "terms": terms, "tags": tags}
+    data["unindexed"] = sorted(_search_term_words(site) - words_of("\n".join(texts)))
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _search_term_words(site: Site) -> set[str]:
+    """The words of the vocabularies' search terms that no indexed page has: they find pages by
+    their tags only (Pagefind would match such a word to the longest indexed word it begins
+    with: "zelfmoord" to "zelf")."""
+    texts = _site_texts(site, search_terms=False)
+    return words_of("\n".join(_search_terms(site))) - words_of("\n".join(texts))
+
+
+def _search_terms(site: Site) -> list[str]:
+    return [
+        z for terms in site.framework.vocabularies.values() for t in terms for z in t.zoektermen
+    ]
+
+
+def _tags(site: Site, words: list[str]) -> tuple[list[list[str]], dict[str, list[int]]]:
+    """`terms`, each vocabulary term a record may be tagged with as its facet's [key, id], and
+    `tags`, for each word of `words` that Pagefind would match to a word of a term's label or
+    search terms (the term's stem begins with the word's: "pest" and "pesten" find "pesten"),
+    the indexes of those terms in `terms`."""
+    terms, stems = [], []
+    for vocabulary, key in TAGGED.items():
+        for term in site.framework.vocabularies[vocabulary]:
+            text = " ".join([term.label, *term.zoektermen])
+            stems += [(stem(word), len(terms)) for word in words_of(text)]
+            terms.append([key, term.id])
+    stems.sort()
+    tags = {}
+    for word in words:
+        start = stem(word)
+        first = bisect.bisect_left(stems, (start,))
+        last = bisect.bisect_left(stems, (start + "\U0010ffff",))
+        if found := {n for _, n in stems[first:last]}:
+            tags[word] = sorted(found)
+    return terms, tags

@@ -10,8 +10,10 @@
  *   - an inflection of a word of the list ("psycholoog" for "psychologen"): that word;
  *   - a Dutch compound of words of the list ("examenstress"): its parts ("examen stress");
  *   - anything else is left out, and "Bedoelde je ...?" offers the closest word of the list.
- * Dutch stopwords are left out, unless the query has nothing else. When no page has every word,
- * the pages with the most of them come instead, best first ("partial"). */
+ * Dutch stopwords are left out, unless the query has nothing else. A word of a theme's, kind's or
+ * sector's label or search terms (the list's `tags`) also finds every initiative tagged with that
+ * term: "the word, or that tag" (`Words.tagged`, `found`). When no page has every word, the pages
+ * with the most of them come instead, best first ("partial"). */
 
 /** The shortest part of a compound: "in", "ten", "de" never count as one. */
 const MIN_PART = 4;
@@ -21,16 +23,21 @@ const LINKS = ["", "s", "e", "en"];
 export const PARTIAL_LIMIT = 50;
 /** Fewer pages than this with every word of a query: the best partial matches follow them. */
 export const ENOUGH = 5;
+/** At most this many words of a query also find pages by their tags: each one doubles the
+ * searches (`found`); the others find pages by their text only. */
+export const TAGGED_WORDS = 3;
+/** A page with every word in its text comes before the pages found by a tag when a word is among
+ * its first this many words: its title and summary, which the page templates put first (the
+ * summary in the hidden search block), not a passing mention further on. */
+export const LEAD_WORDS = 60;
 /** Pagefind's ranking of a match in a metadata field (the hidden block of `_pagefind.md.j2`):
- * the title and summary count as in the text; a page found by a search term of one of its
- * vocabulary terms ranks as if the word were in its summary, one found by a word form it is
- * indexed with (a compound's part, an inflection: render/search_words.py) as by its summary; the
- * date and the example flag never rank. */
+ * the title and summary count as in the text, a word form a page is indexed with (a compound's
+ * part, an inflection: render/search_words.py) as its summary; the date and the example flag
+ * never rank. */
 export const RANKING = {
   metaWeights: {
     title: 5,
     summary: 1,
-    zoektermen: 2,
     woordvormen: 1,
     type: 1,
     date: 0,
@@ -70,12 +77,40 @@ export function distance(a, b, limit) {
 
 /** The site's word list: which query words Pagefind may see, and in what form. */
 export class Words {
-  constructor({ words = [], stopwords = [] } = {}, available = true) {
+  constructor(
+    { words = [], stopwords = [], terms = [], tags = {}, unindexed = [] } = {},
+    available = true,
+  ) {
     this.available = available;
     this.forms = new Map(); // folded -> the word as the list writes it
     for (const word of words) if (!this.forms.has(fold(word))) this.forms.set(fold(word), word);
     this.sorted = [...this.forms.keys()].sort();
     this.stop = new Set(stopwords.map(fold));
+    this.terms = terms; // [facet key, term id]
+    this.tags = new Map(Object.entries(tags).map(([word, found]) => [fold(word), found]));
+    this.unindexed = new Set(unindexed.map(fold)); // words of search terms only: tags alone
+  }
+
+  /** Whether no page has `unit` in its text: a word of search terms only, or the start of such
+   * words alone (Pagefind would match it to a shorter word: "zelfmoord" to "zelf"). */
+  tagOnly(unit) {
+    const word = fold(unit);
+    if (this.has(word)) return this.unindexed.has(word);
+    const longer = [...this.beginningWith(word)];
+    return longer.length > 0 && longer.every((w) => this.unindexed.has(w));
+  }
+
+  /** The terms a query word finds the tagged pages of, as Pagefind filters ({thema: "id"}): those
+   * of the word, or (a word still being typed) of every word of the list it begins. */
+  tagged(unit) {
+    const word = fold(unit);
+    const found = new Set(this.tags.get(word) || []);
+    if (!this.has(word)) {
+      for (const longer of this.beginningWith(word)) {
+        for (const n of this.tags.get(longer) || []) found.add(n);
+      }
+    }
+    return [...found].sort((a, b) => a - b).map((n) => ({ [this.terms[n][0]]: this.terms[n][1] }));
   }
 
   has(word) {
@@ -217,6 +252,77 @@ async function countFilters(results, counts) {
   return counts;
 }
 
+/** Pagefind's answer (`pf`) for the pages with every one of `units`, where a unit that is a word
+ * of a vocabulary term (`Words.tagged`) may instead be a tag of the page: `results` and
+ * `filters`, their facet counts. The pages are found in parts that never overlap, so that their
+ * counts add up: for each tagged unit, a page either has one of its tags, or has none and the
+ * unit in its text (Pagefind's `not` filter); 2^n searches for n tagged units. The results come
+ * in three groups: the pages with every unit in their text and one in their title or summary
+ * (`LEAD_WORDS`); the
+ * pages with a unit as a tag (most such units first, then those with every unit in their text);
+ * the other pages with every unit in their text. With `options.sort`, in its order. */
+async function matching(pf, words, units, options) {
+  const tagOnly = units.some((unit) => words.tagOnly(unit));
+  const nothing = { results: [], filters: {} };
+  const text = tagOnly ? nothing : await pf.search(units.join(" "), options);
+  const tagged = units
+    .map((unit, i) => ({ i, filters: words.tagged(unit), only: words.tagOnly(unit) }))
+    .filter((unit) => unit.filters.length)
+    .slice(0, TAGGED_WORDS);
+  if (!tagged.length) return text;
+  const parts = [];
+  for (let mask = 0; mask < 1 << tagged.length; mask++) {
+    if (tagged.some((unit, bit) => unit.only && !(mask & (1 << bit)))) {
+      parts.push(nothing); // a word no page has in its text
+      continue;
+    }
+    const all = [options.filters || {}];
+    const inText = new Set(units.keys());
+    tagged.forEach((unit, bit) => {
+      if (mask & (1 << bit)) {
+        all.push({ any: unit.filters });
+        inText.delete(unit.i);
+      } else {
+        all.push({ not: { any: unit.filters } });
+      }
+    });
+    const rest = [...inText].map((i) => units[i]).join(" ");
+    parts.push(await pf.search(rest || null, { filters: { all } }));
+  }
+  const counts = {};
+  for (const part of parts) {
+    for (const [key, values] of Object.entries(part.filters || {})) {
+      counts[key] ||= {};
+      for (const [value, n] of Object.entries(values)) {
+        counts[key][value] = (counts[key][value] || 0) + n;
+      }
+    }
+  }
+  const tags = new Map(); // result id -> how many units it has as a tag
+  parts.forEach((part, mask) => {
+    for (const result of part.results) tags.set(result.id, bitCount(mask));
+  });
+  const strong = text.results.filter((result) => Math.min(...result.words) < LEAD_WORDS);
+  const listed = new Set(strong.map((result) => result.id));
+  const byTag = [...text.results, ...parts.flatMap((part) => part.results)]
+    .filter((result) => tags.get(result.id) && !listed.has(result.id) && listed.add(result.id))
+    .sort((a, b) => tags.get(b.id) - tags.get(a.id)); // (stable: those with the text first)
+  const weak = text.results.filter((result) => !listed.has(result.id));
+  let results = [...strong, ...byTag, ...weak];
+  if (options.sort) {
+    const ids = new Set(results.map((result) => result.id));
+    const all = await pf.search(null, { filters: options.filters || {}, sort: options.sort });
+    results = all.results.filter((result) => ids.has(result.id));
+  }
+  return { ...text, results, filters: counts };
+}
+
+function bitCount(mask) {
+  let count = 0;
+  for (let rest = mask; rest; rest >>= 1) count += rest & 1;
+  return count;
+}
+
 /** Search with Pagefind (`pf`) as the plan says. Returns `results` (Pagefind's result objects),
  * `filters` (the facet counts of those results), `complete` (how many of the results have every
  * word), `suggestion` ("Bedoelde je ...?") and `mode`:
@@ -225,7 +331,7 @@ async function countFilters(results, counts) {
  *   "partial" no page has every word: the pages with the most of them, best first;
  *   "none"    nothing found.
  * Partial matches: at most PARTIAL_LIMIT, ranked by how many words they have, then by the sum
- * of Pagefind's scores for those words. A query without words (filters only) goes to Pagefind as
+ * of Pagefind's scores for those words (none for a word found as a tag). A query without words (filters only) goes to Pagefind as
  * it is. `counts`: also count the filter values of partial matches (Pagefind counts its own). */
 export async function search(pf, words, query, options = {}, { counts = false } = {}) {
   if (!query || !query.trim()) {
@@ -241,11 +347,11 @@ export async function search(pf, words, query, options = {}, { counts = false } 
   let units = usable.flatMap((term) => term.forms);
   let complete = { results: [], filters: {} };
   if (usable.length === wanted.length) {
-    complete = await pf.search(units.join(" "), options);
+    complete = await matching(pf, words, units, options);
     const completed = units.map((unit) => words.completion(unit) || unit);
     if (!complete.results.length && completed.join(" ") !== units.join(" ")) {
       units = completed; // a word still being typed that Pagefind's stemmer turned into nothing
-      complete = await pf.search(units.join(" "), options);
+      complete = await matching(pf, words, units, options);
     }
     const n = complete.results.length;
     if (n >= ENOUGH || units.length === 1) {
@@ -255,13 +361,13 @@ export async function search(pf, words, query, options = {}, { counts = false } 
   const have = new Set(complete.results.map((result) => result.id));
   const pages = new Map();
   for (const unit of units) {
-    const found = await pf.search(unit, { filters: options.filters || {} });
+    const found = await matching(pf, words, [unit], { filters: options.filters || {} });
     for (const result of found.results) {
       if (have.has(result.id)) continue;
       const page = pages.get(result.id) || { result, words: 0, score: 0 };
-      if (result.score > page.result.score) page.result = result; // its excerpt marks the most
+      if ((result.score || 0) > (page.result.score || 0)) page.result = result; // marks the most
       page.words += 1;
-      page.score += result.score;
+      page.score += result.score || 0; // (none: found by a tag alone)
       pages.set(result.id, page);
     }
   }
