@@ -6,6 +6,7 @@ Waits are guards against hangs (Playwright's timeouts), never assertions on time
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -660,3 +661,82 @@ def test_an_inflection_the_stemmer_keeps_apart_still_finds_the_page(page, site):
     )
     missing = [(other, url) for other, url in pairs if url not in found[other]]
     assert missing == []
+
+
+def tag_only_words(site, built_site: Path) -> dict[str, tuple[str, str]]:
+    """The words of search terms that no page has in its text and that find one term's
+    records, with that term's facet (key, id): from the built site's word list."""
+    data = json.loads((built_site / "assets" / "kennisbank-words.json").read_text("utf-8"))
+    found = {}
+    for word in data["unindexed"]:
+        (n,) = data["tags"][word] if len(data["tags"][word]) == 1 else (None,)
+        if n is not None and re.fullmatch(r"[a-z]{5,}", word):
+            found[word] = tuple(data["terms"][n])
+    return found
+
+
+def records_tagged(site, key: str, term_id: str) -> list:
+    """The records that carry this facet value (key, term id)."""
+    return [i for i in site.initiatives if (key, term_id) in facet_terms(i)]
+
+
+def facet_terms(initiative) -> set[tuple[str, str]]:
+    return {
+        *(("thema", t.id) for t in initiative.themes),
+        *(("sector", s.id) for s in initiative.sectors),
+        ("soort", initiative.kind.id),
+    }
+
+
+def test_a_word_of_search_terms_alone_finds_the_tagged_records_with_exact_counts(
+    page, site, built_site
+):
+    """A search-term word that no page has in its text finds exactly the records tagged with
+    its term (never what Pagefind would match it to: a shorter word it begins with), the facets
+    count them as the records say, and a chosen order is that of the records alone."""
+    words = tag_only_words(site, built_site)
+    if not words:
+        pytest.skip("every search term's word is in some page's text")
+    word, (key, term_id) = max(words.items(), key=lambda w: len(records_tagged(site, *w[1])))
+    tagged = records_tagged(site, key, term_id)
+    browse(page, word)
+    wait_for_browse(page, len(tagged))
+    assert result_paths(page) == {f"/{i.url}" for i in tagged}
+    for sector in site.framework.vocabularies["sectors"]:
+        expect_count(page, "sector", sector.id, sum(sector in i.sectors for i in tagged))
+    for kind in site.framework.vocabularies["kinds"]:
+        expect_count(page, "soort", kind.id, sum(i.kind == kind for i in tagged))
+    # by title: the order of the records of the term chosen as a filter
+    page.goto(f"zoeken/?{key}={term_id}&sort=titel")
+    wait_for_browse(page, len(tagged))
+    show_all_results(page)
+    by_filter = page.locator(RESULT_LINKS).evaluate_all("links => links.map(a => a.pathname)")
+    page.goto(f"zoeken/?q={word}&sort=titel")
+    wait_for_browse(page, len(tagged))
+    show_all_results(page)
+    by_word = page.locator(RESULT_LINKS).evaluate_all("links => links.map(a => a.pathname)")
+    assert by_word == by_filter
+
+
+def test_two_words_of_different_terms_find_the_records_tagged_with_both(page, site, built_site):
+    words = tag_only_words(site, built_site)
+    pairs = [
+        (a, b, both)
+        for a, b in itertools.combinations(sorted(words), 2)
+        if words[a] != words[b]
+        and (
+            both := set(map(id, records_tagged(site, *words[a])))
+            & set(map(id, records_tagged(site, *words[b])))
+        )
+    ]
+    if not pairs:
+        pytest.skip("no two such words whose terms share a record")
+    a, b, both = max(pairs, key=lambda p: len(p[2]))
+    tagged = [i for i in site.initiatives if id(i) in both]
+    browse(page, f"{a} {b}")
+    settled(page)
+    status = page.locator("#kb-browse-status")
+    expect(status).to_have_text(re.compile(rf"^{len(tagged)} resultaten?( met alle woorden;|$)"))
+    show_all_results(page)
+    links = page.locator(RESULT_LINKS).evaluate_all("links => links.map(a => a.pathname)")
+    assert set(links[: len(tagged)]) == {f"/{i.url}" for i in tagged}  # every word: first

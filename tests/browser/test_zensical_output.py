@@ -56,7 +56,7 @@ def test_gate_and_index_run_over_zensicals_output_and_its_search_works(project, 
     assert said.count(unknown) == said.count("verwacht") == 20  # the first 20 are shown
     assert f"{with_script[0]}: regel " in said
 
-    index(tmp_path / "index-input", site / "pagefind", 2)
+    index(tmp_path / "index-input", site / "pagefind")
     record = build_model(read_project(project)).initiatives[0]
     server, url = serve_directory(site)
     try:

@@ -32,7 +32,7 @@ from typing import Any
 from pagefind.service import get_executable
 
 from ..errors import BuildError
-from ..pool import dying_with_this_process
+from ..pool import dying_with_this_process, usable_cpus
 
 #: Pagefind's options (its config file's keys): one Dutch index (Dutch stemming) for every page,
 #: without the headings' permalink signs
@@ -73,10 +73,10 @@ def slim_copy(html: str) -> str | None:
     return f"<!DOCTYPE html>{tag.group() if tag else '<html>'}{head}<body>{rest}"
 
 
-def index(input_dir: Path, output: Path, jobs: int) -> None:
+def index(input_dir: Path, output: Path, jobs: int | None = None) -> None:
     """Index the pages in `input_dir` with Pagefind, writing the index into `output`, on `jobs`
-    threads (the build's `--jobs`: Pagefind's thread pools are otherwise as large as the
-    machine)."""
+    threads (the build's `--jobs`; by default the CPUs this process may use: Pagefind's own
+    thread pools would take every core of the machine)."""
     binary = get_executable()
     if binary is None:
         raise BuildError("de zoekindex (Pagefind) kon niet starten: geen pagefind gevonden")
@@ -86,7 +86,8 @@ def index(input_dir: Path, output: Path, jobs: int) -> None:
         "output_path": str(output.absolute()),
     }
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
-    environment |= {"RAYON_NUM_THREADS": str(jobs), "TOKIO_WORKER_THREADS": str(jobs)}
+    threads = str(jobs or usable_cpus())
+    environment |= {"RAYON_NUM_THREADS": threads, "TOKIO_WORKER_THREADS": threads}
     with tempfile.TemporaryDirectory(prefix="kennisbank-pagefind-") as cwd:
         (Path(cwd) / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
         try:
