@@ -12,8 +12,8 @@
  *   - anything else is left out, and "Bedoelde je ...?" offers the closest word of the list.
  * Dutch stopwords are left out, unless the query has nothing else. A word of a theme's, kind's or
  * sector's label or search terms (the list's `tags`) also finds every initiative tagged with that
- * term: "the word, or that tag" (`Words.tagged`, `found`). When no page has every word, the pages
- * with the most of them come instead, best first ("partial"). */
+ * term: "the word, or that tag" (`Words.tagged`, `matching`). When no page has every word, the
+ * pages with the most of them come instead, best first ("partial"). */
 
 /** The shortest part of a compound: "in", "ten", "de" never count as one. */
 const MIN_PART = 4;
@@ -24,7 +24,7 @@ export const PARTIAL_LIMIT = 50;
 /** Fewer pages than this with every word of a query: the best partial matches follow them. */
 export const ENOUGH = 5;
 /** At most this many words of a query also find pages by their tags: each one doubles the
- * searches (`found`); the others find pages by their text only. */
+ * searches (`matching`); the others find pages by their text only. */
 export const TAGGED_WORDS = 3;
 /** A page with every word in its text comes before the pages found by a tag when a word is among
  * its first this many words: its title and summary, which the page templates put first (the
@@ -258,9 +258,9 @@ async function countFilters(results, counts) {
  * counts add up: for each tagged unit, a page either has one of its tags, or has none and the
  * unit in its text (Pagefind's `not` filter); 2^n searches for n tagged units. The results come
  * in three groups: the pages with every unit in their text and one in their title or summary
- * (`LEAD_WORDS`); the
- * pages with a unit as a tag (most such units first, then those with every unit in their text);
- * the other pages with every unit in their text. With `options.sort`, in its order. */
+ * (`LEAD_WORDS`); the pages with a unit as a tag (most such units first, then those with every
+ * unit in their text); the other pages with every unit in their text. With `options.sort`, all
+ * in its order. */
 async function matching(pf, words, units, options) {
   const tagOnly = units.some((unit) => words.tagOnly(unit));
   const nothing = { results: [], filters: {} };
@@ -331,8 +331,9 @@ function bitCount(mask) {
  *   "partial" no page has every word: the pages with the most of them, best first;
  *   "none"    nothing found.
  * Partial matches: at most PARTIAL_LIMIT, ranked by how many words they have, then by the sum
- * of Pagefind's scores for those words (none for a word found as a tag). A query without words (filters only) goes to Pagefind as
- * it is. `counts`: also count the filter values of partial matches (Pagefind counts its own). */
+ * of Pagefind's scores for those words (none for a word found as a tag). A query without words
+ * (filters only) goes to Pagefind as it is. `counts`: also count the filter values of partial
+ * matches (Pagefind counts its own). */
 export async function search(pf, words, query, options = {}, { counts = false } = {}) {
   if (!query || !query.trim()) {
     const found = await pf.search(null, options);
