@@ -203,9 +203,8 @@ def _forms(site: Site | None, text: str) -> str:
     return " ".join(site_lexicon(site).extra_forms(text)) if site is not None else ""
 
 
-def _site_texts(site: Site, search_terms: bool = True) -> list[str]:
-    """The texts of the indexed pages that the model holds: records, guidance, the framework
-    (with `search_terms`, also the vocabularies' search terms, which find pages by their tags)."""
+def _site_texts(site: Site) -> list[str]:
+    """The texts of the indexed pages that the model holds: records, guidance, the framework."""
     fw = site.framework
     texts = []
     for i in site.initiatives:
@@ -219,18 +218,20 @@ def _site_texts(site: Site, search_terms: bool = True) -> list[str]:
         texts += [f"{v.label} {v.short} {v.explanation}" for v in c.values]
     for terms in fw.vocabularies.values():
         texts += [f"{t.label} {t.explanation}" for t in terms]
-    if search_terms:
-        texts += _search_terms(site)
     return [*texts, INITIATIVE[1], "Fictief voorbeeld", UNKNOWN_LABEL]
 
 
-_last: list = [None, None]  # (site, its lexicon): one model at a time is rendered
+#: (site, its lexicon, the words of its pages' texts): one model at a time is rendered
+_last: list = [None, None, None]
 
 
 def site_lexicon(site: Site) -> Lexicon:
-    """The words of the site's records, guidance and framework (computed once per model)."""
+    """The words of the site's records, guidance and framework, with the vocabularies' search
+    terms (computed once per model)."""
     if _last[0] is not site:
-        _last[:] = [site, Lexicon(words_of("\n".join(_site_texts(site))))]
+        indexed = words_of("\n".join(_site_texts(site)))
+        search_terms = words_of("\n".join(_search_terms(site)))
+        _last[:] = [site, Lexicon(indexed | search_terms), indexed]
     return _last[1]
 
 
@@ -254,8 +255,8 @@ def _search_term_words(site: Site) -> set[str]:
     """The words of the vocabularies' search terms that no indexed page has: they find pages by
     their tags only (Pagefind would match such a word to the longest indexed word it begins
     with: "zelfmoord" to "zelf")."""
-    texts = _site_texts(site, search_terms=False)
-    return words_of("\n".join(_search_terms(site))) - words_of("\n".join(texts))
+    site_lexicon(site)
+    return words_of("\n".join(_search_terms(site))) - _last[2]
 
 
 def _search_terms(site: Site) -> list[str]:
