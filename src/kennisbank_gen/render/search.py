@@ -221,18 +221,31 @@ def _site_texts(site: Site) -> list[str]:
     return [*texts, INITIATIVE[1], "Fictief voorbeeld", UNKNOWN_LABEL]
 
 
-#: (site, its lexicon, the words of its pages' texts): one model at a time is rendered
-_last: list = [None, None, None]
+@dataclass(frozen=True)
+class _SiteWords:
+    """The words of a model: of its pages' texts (`indexed`), of the vocabularies' search terms,
+    and the lexicon of both."""
+
+    indexed: frozenset[str]
+    search_terms: frozenset[str]
+    lexicon: Lexicon
+
+
+_last: list = [None, None]  # (site, its _SiteWords): one model at a time is rendered
+
+
+def _site_words(site: Site) -> _SiteWords:
+    if _last[0] is not site:
+        indexed = frozenset(words_of("\n".join(_site_texts(site))))
+        search_terms = frozenset(words_of("\n".join(_search_terms(site))))
+        _last[:] = [site, _SiteWords(indexed, search_terms, Lexicon(indexed | search_terms))]
+    return _last[1]
 
 
 def site_lexicon(site: Site) -> Lexicon:
     """The words of the site's records, guidance and framework, with the vocabularies' search
     terms (computed once per model)."""
-    if _last[0] is not site:
-        indexed = words_of("\n".join(_site_texts(site)))
-        search_terms = words_of("\n".join(_search_terms(site)))
-        _last[:] = [site, Lexicon(indexed | search_terms), indexed]
-    return _last[1]
+    return _site_words(site).lexicon
 
 
 def word_list(site: Site, texts: Iterable[str] = ()) -> str:
@@ -244,19 +257,15 @@ def word_list(site: Site, texts: Iterable[str] = ()) -> str:
     ("psycholoog", "psychologen") or left out with a "Bedoelde je ...?" - never handed to
     Pagefind, which would match it to the longest indexed word it begins with ("intimidatie" ->
     "in")."""
-    words = sorted(site_lexicon(site).words | words_of("\n".join(texts)))
+    known, hand_written = _site_words(site), words_of("\n".join(texts))
+    words = sorted(known.lexicon.words | hand_written)
     terms, tags = _tags(site, words)
     data = {"words": words, "stopwords": sorted(STOPWORDS), "terms": terms, "tags": tags}
-    data["unindexed"] = sorted(_search_term_words(site) - words_of("\n".join(texts)))
+    # the search terms' words that no page has in its text find pages by their tags alone
+    # (Pagefind would match such a word to the longest indexed word it begins with: "zelfmoord"
+    # to "zelf")
+    data["unindexed"] = sorted(known.search_terms - known.indexed - hand_written)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def _search_term_words(site: Site) -> set[str]:
-    """The words of the vocabularies' search terms that no indexed page has: they find pages by
-    their tags only (Pagefind would match such a word to the longest indexed word it begins
-    with: "zelfmoord" to "zelf")."""
-    site_lexicon(site)
-    return words_of("\n".join(_search_terms(site))) - _last[2]
 
 
 def _search_terms(site: Site) -> list[str]:
