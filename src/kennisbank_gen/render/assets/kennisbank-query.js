@@ -262,13 +262,15 @@ async function countFilters(results, counts) {
  * unit in their text); the other pages with every unit in their text. With `options.sort`, all
  * in its order. */
 async function matching(pf, words, units, options) {
-  const tagOnly = units.some((unit) => words.tagOnly(unit));
+  const each = units.map((unit, i) => ({
+    i,
+    filters: words.tagged(unit),
+    only: words.tagOnly(unit), // no page has it in its text
+  }));
   const nothing = { results: [], filters: {} };
-  const text = tagOnly ? nothing : await pf.search(units.join(" "), options);
-  const tagged = units
-    .map((unit, i) => ({ i, filters: words.tagged(unit), only: words.tagOnly(unit) }))
-    .filter((unit) => unit.filters.length)
-    .slice(0, TAGGED_WORDS);
+  const allInText = !each.some((unit) => unit.only);
+  const text = allInText ? await pf.search(units.join(" "), options) : nothing;
+  const tagged = each.filter((unit) => unit.filters.length).slice(0, TAGGED_WORDS);
   if (!tagged.length) return text;
   const parts = [];
   for (let mask = 0; mask < 1 << tagged.length; mask++) {
