@@ -49,7 +49,6 @@ PARALLEL = {
     "publish/output_pass.py": ["_Pass", "check_and_prepare_index"],
     "publish/docs_tree.py": ["_Rendering", "_render_and_write", "write_docs_tree"],
     "publish/mkdocs_site.py": [
-        "_untitled_in_nav",
         "MkDocsSite.read_navigation",
         "MkDocsSite.tasks",
         "MkDocsSite.check_anchors",

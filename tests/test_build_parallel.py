@@ -163,6 +163,35 @@ def test_a_worker_that_dies_fails_the_build_and_changes_nothing(
         os.waitpid(-1, os.WNOHANG)
 
 
+@pytest.mark.parametrize(
+    "nav",
+    ["nav:\n  - index.md\n  - Over ons: over.md\n  - deel/pagina.md\n", ""],
+    ids=["untitled entries in nav", "no nav"],
+)
+def test_pages_whose_nav_title_comes_from_their_text_build_as_mkdocs_builds_them(
+    tmp_path, monkeypatch, nav
+):
+    """Every page's navigation shows the titles of the others; where `nav` gives none (or there
+    is no `nav`), the title comes from the page's heading. Built on two workers, each page is
+    what MkDocs' own build makes of it."""
+    monkeypatch.setattr(mkdocs_site, "SHARE_FROM", 1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # (MkDocs' theme writes the build's date)
+    docs = tmp_path / "docs"
+    for rel, heading in [("index.md", "Start"), ("over.md", "Over"), ("deel/pagina.md", "Kop")]:
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text(f"# {heading} *uit* de tekst\n\nTekst.\n", encoding="utf-8")
+    config_file = tmp_path / "mkdocs.yml"
+    config_file.write_text(f"site_name: Proef\nplugins: []\n{nav}", encoding="utf-8")
+    said: list[str] = []
+    mkdocs_site.build_loaded(load(config_file, tmp_path / "split"), Pool(2), said)
+    mkdocs_build(load(config_file, tmp_path / "plain"))
+    assert said == []
+    split, plain = tree_digest(tmp_path / "split"), tree_digest(tmp_path / "plain")
+    assert split == plain and "deel/pagina/index.html" in split
+    page = (tmp_path / "split" / "over" / "index.html").read_text(encoding="utf-8")
+    assert "Kop uit de tekst" in page
+
+
 def test_jobs_1_starts_no_worker_process(project, every_step_on_workers, monkeypatch):
     started = []
     real = multiprocessing.Process.start

@@ -103,17 +103,6 @@ def load(config_file: Path, site_dir: Path | str, **options: Any) -> MkDocsConfi
     return load_config(config_file=str(config_file), site_dir=str(site_dir), **options)
 
 
-def _untitled_in_nav(nav: Any) -> list[str] | None:
-    """The paths `nav` lists without a title (None: no `nav`, so all of them)."""
-    if nav is None:
-        return None
-    if isinstance(nav, str):
-        return [nav]
-    if isinstance(nav, dict):
-        nav = [value for value in nav.values() if not isinstance(value, str)]
-    return [path for item in nav for path in _untitled_in_nav(item) or []]
-
-
 class MkDocsSite:
     """One site as `mkdocs build` loads it (`serve`: as `mkdocs serve`, drafts included)."""
 
@@ -160,15 +149,10 @@ class MkDocsSite:
         self.pages = self.files.documentation_pages(inclusion=self.inclusion)
 
     def read_navigation(self) -> None:
-        """What each page needs of the others: the navigation's pages read (their metadata), and
-        converted where `nav` gives no title (then their title comes from the page)."""
-        untitled = _untitled_in_nav(self.config.nav)
-        converted = {f for p in untitled or [] if (f := self.file(p)) is not None}
+        """What each page needs of the others: the navigation's pages converted (a page's title
+        may come from its text), here, once: the workers inherit them."""
         for page in self.nav.pages:
-            if untitled is None or page.file in converted:
-                self.populate(page.file)
-            else:
-                page.read_source(self.config)
+            self.populate(page.file)
 
     def populate(self, file: File) -> None:
         _populate_page(file.page, self.config, self.files)
