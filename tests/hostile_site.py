@@ -55,9 +55,8 @@ def unchecked_project(tmp_path_factory) -> Path:
     if "unchecked" not in _cache:
         from kennisbank_gen.config import SiteConfig
         from kennisbank_gen.pool import Pool
-        from kennisbank_gen.publish.docs_tree import DocsTree
         from kennisbank_gen.publish.mkdocs_site import build_site
-        from kennisbank_gen.publish.output import owned_tree
+        from kennisbank_gen.publish.output import GeneratedTree, owned_tree
         from kennisbank_gen.read.project import read_project
         from kennisbank_gen.render.markdown_pages import render_site
         from kennisbank_gen.render.model import build_model
@@ -68,7 +67,7 @@ def unchecked_project(tmp_path_factory) -> Path:
         shutil.copy2(HOSTILE / "guidance" / "labels.yml", root / "content" / "guidance")
         config = SiteConfig.from_mkdocs(root / "mkdocs.yml")
         files = render_site(build_model(read_project(root)), config, root / "content")
-        tree = DocsTree(owned_tree(config.docs_dir))
+        tree = GeneratedTree(owned_tree(config.docs_dir))
         tree.write(files)
         tree.prune(set(files))
         build_site(root / "mkdocs.yml", root / "site", Pool(1))

@@ -28,9 +28,9 @@ from kennisbank_gen.config import SiteConfig
 from kennisbank_gen.errors import FindingsError
 from kennisbank_gen.pool import Pool
 from kennisbank_gen.publish import build
-from kennisbank_gen.publish.docs_tree import DocsTree
 from kennisbank_gen.publish.gate import page_problems
 from kennisbank_gen.publish.mkdocs_site import build_site
+from kennisbank_gen.publish.output import GeneratedTree
 from kennisbank_gen.read.project import read_project
 from kennisbank_gen.render.markdown_pages import render_site
 from kennisbank_gen.render.model import build_model
@@ -165,7 +165,7 @@ def test_the_theme_override_prints_hostile_head_data_inertly(project):
     (content / "bijdragen.md").write_text("---\nhead: {meta: 5}\n---\n# Bijdragen\n", "utf-8")
     config = SiteConfig.from_mkdocs(project / "mkdocs.yml")
     files = render_site(build_model(read_project(project)), config, content)
-    DocsTree(config.docs_dir).write(files)
+    GeneratedTree(config.docs_dir).write(files)
     build_site(project / "mkdocs.yml", project / "site", Pool(1))
     for rel in ("over/index.html", "bijdragen/index.html"):
         html = (project / "site" / rel).read_text(encoding="utf-8")

@@ -15,8 +15,10 @@ import pytest
 from conftest import TODAY
 from test_search import tree_digest
 
+from kennisbank_gen.config import INDEX_INPUT_DIR
 from kennisbank_gen.errors import BuildError
 from kennisbank_gen.publish import build, recipe
+from kennisbank_gen.publish.gate import html_pages
 from kennisbank_gen.publish.search_index import slim_copy
 
 pytestmark = pytest.mark.slow
@@ -80,6 +82,32 @@ def test_a_page_changed_or_added_after_mkdocs_wrote_is_checked_as_it_is_on_disk(
     assert "over/index.html: regel" in message and "onbekend" in message
     assert tree_digest(project / "site") == before
     assert not list(project.glob(".site.[!l]*"))
+
+
+def test_the_index_input_is_kept_between_builds_and_follows_the_site(project):
+    """Pagefind's input (`build/pagefind-input`) is the slim copies of the site's pages, kept
+    between builds: a build with nothing changed writes none of them again; a page gone from
+    the site is gone from it, and from the index."""
+    (project / "content" / "proef.md").write_text("# Proef\n\nTekst.\n", encoding="utf-8")
+    build(project, today=TODAY)
+    index_input = project / INDEX_INPUT_DIR
+
+    def files() -> dict[str, tuple[int, int]]:
+        return {
+            p.relative_to(index_input).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in index_input.rglob("*.html")
+        }
+
+    first = files()
+    site_pages = {p.relative_to(project / "site").as_posix() for p in html_pages(project / "site")}
+    assert "proef/index.html" in first and set(first) <= site_pages
+    assert "/proef/" in fragments(project / "site" / "pagefind")
+    build(project, today=TODAY)
+    assert files() == first
+    (project / "content" / "proef.md").unlink()
+    build(project, today=TODAY)
+    assert set(files()) == set(first) - {"proef/index.html"}
+    assert "/proef/" not in fragments(project / "site" / "pagefind")
 
 
 PAGE = (

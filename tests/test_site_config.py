@@ -23,8 +23,7 @@ from kennisbank_gen.config import DOCS_DIR, SiteConfig, project_option, refusals
 from kennisbank_gen.editors.preview import Preview
 from kennisbank_gen.errors import BuildError, ConfigError
 from kennisbank_gen.publish import build, recipe
-from kennisbank_gen.publish.docs_tree import DocsTree
-from kennisbank_gen.publish.output import MARKER, check_in_site, owned_tree
+from kennisbank_gen.publish.output import MARKER, GeneratedTree, check_in_site, owned_tree
 from kennisbank_gen.read.load import load_text
 
 LOCATED = re.compile(r"mkdocs\.yml:\d+:\d+: [\w.\[\]]*:? ?verwacht ")
@@ -199,20 +198,20 @@ def test_owned_folders_carry_the_marker_and_prune_refuses_others(tmp_path):
     made = owned_tree(tmp_path / "nieuw")
     assert (made / MARKER).is_file()
     (made / "weg.txt").write_text("x")
-    DocsTree(made).prune(set())
+    GeneratedTree(made).prune(set())
     assert sorted(p.name for p in made.iterdir()) == [MARKER]
     foreign = tmp_path / "vreemd"
     foreign.mkdir()
     (foreign / "blijft.txt").write_text("x")
     with pytest.raises(BuildError):
-        DocsTree(foreign).prune(set())
+        GeneratedTree(foreign).prune(set())
     assert (foreign / "blijft.txt").exists()
     empty = owned_tree(tmp_path / "leeg")  # an empty folder may become the build's
     assert (empty / MARKER).is_file()
 
 
 def test_the_preview_docs_tree_follows_the_same_rule(project):
-    """The preview writes its docs tree with the build's `DocsTree`, in a folder it owns: a
+    """The preview writes its docs tree with the build's `GeneratedTree`, in a folder it owns: a
     docs tree it did not make stops it before anything is written."""
     foreign = project / DOCS_DIR
     foreign.mkdir(parents=True)

@@ -24,7 +24,7 @@ import pytest
 from conftest import TODAY
 
 from kennisbank_gen.errors import BuildError
-from kennisbank_gen.publish import build, docs_tree, output
+from kennisbank_gen.publish import build, output
 from kennisbank_gen.publish.output import (
     build_lock,
     owned_tree,
@@ -248,7 +248,7 @@ def test_disk_full_while_writing_is_a_message(built, monkeypatch):
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(root / "build" / "docs"))
 
-    monkeypatch.setattr(docs_tree.DocsTree, "write", full)
+    monkeypatch.setattr(output.GeneratedTree, "write", full)
     with pytest.raises(BuildError) as exc:
         build(root, today=TODAY)
     assert str(exc.value).startswith("de schijf is vol (")

@@ -29,6 +29,8 @@ PLACEHOLDER_SUFFIXES = (".example", ".invalid", ".test", ".localhost", ".local")
 #: and the site it swaps in. No other value is accepted for docs_dir and site_dir.
 DOCS_DIR = "build/docs"
 SITE_DIR = "site"
+#: the pages as Pagefind reads them (`output_pass`), kept between builds like the docs tree
+INDEX_INPUT_DIR = "build/pagefind-input"
 #: the settings of mkdocs.yml the site uses; anything else (hooks, watch, extra_templates,
 #: validation, exclude_docs...) is refused
 SETTINGS = {

@@ -29,8 +29,7 @@ from .. import clock
 from ..errors import BuildError, FindingsError
 from ..findings import Finding, format_text
 from ..pool import Pool
-from ..publish.docs_tree import DocsTree
-from ..publish.output import owned_tree
+from ..publish.output import GeneratedTree, owned_tree
 from ..publish.recipe import Prepared, prepare
 from ..read.project import FRAMEWORK_DIR
 from ..render.cms import ADMIN_DIR, admin_files
@@ -70,7 +69,7 @@ class Preview:
         self.sources: dict[str, str] = {}
         self.report = report
         self.templates = Templates()
-        self.docs: DocsTree | None = None
+        self.docs: GeneratedTree | None = None
         self.steps: list[Step] = []
 
     def start(self, pool: Pool | None = None) -> bool:
@@ -160,7 +159,7 @@ class Preview:
         prepared = prepare(self.root, today=clock.today(), pool=pool)
         if self.docs is None or self.docs.directory != prepared.config.docs_dir:
             # like the build's, written and pruned only where the build owns the folder
-            self.docs = DocsTree(owned_tree(prepared.config.docs_dir))
+            self.docs = GeneratedTree(owned_tree(prepared.config.docs_dir))
         return prepared
 
     def _show_findings(self, findings: list[Finding], step: Step) -> None:

@@ -1,5 +1,5 @@
 """Writing output: the finished site, swapped into place so that `site/` is at every instant a
-complete old or new site (the docs tree is written by `docs_tree.DocsTree`).
+complete old or new site; folders of generated files kept between builds (`GeneratedTree`).
 
 The swap is one `renameat2(RENAME_EXCHANGE)` on Linux: the staging directory and `site/` trade
 places atomically, so there is no moment without a `site/`, whenever the build is killed. Where the
@@ -25,10 +25,12 @@ import contextlib
 import ctypes
 import errno
 import fcntl
+import hashlib
 import os
 import shutil
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import BuildError
@@ -41,6 +43,72 @@ _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 #: errors that mean "this system or file system cannot exchange": use the fallback
 _NO_EXCHANGE = {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP}
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+@dataclass
+class GeneratedTree:
+    """A folder of files the build generates and keeps between builds (the docs tree, Pagefind's
+    input), with a digest of each file written or found: a file is written only when its content
+    changed, and a tree kept between renders (the preview's docs tree) tells what changed without
+    reading back."""
+
+    directory: Path
+    known: dict[str, bytes] = field(default_factory=dict)
+
+    def write(self, files: dict[str, str | bytes]) -> set[str]:
+        """Write the files whose content changed; returns the paths written."""
+        written = set()
+        made: set[Path] = set()
+        for rel, content in files.items():
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            digest = _digest(data)
+            known = self.known.get(rel)
+            if known == digest:
+                continue
+            target = self.directory / rel
+            self.known[rel] = digest
+            if known is None and self._on_disk(target) == data:
+                continue
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            target.write_bytes(data)
+            written.add(rel)
+        return written
+
+    @staticmethod
+    def _on_disk(target: Path) -> bytes | None:
+        try:
+            return target.read_bytes()
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return None
+
+    def prune(self, wanted: set[str]) -> set[str]:
+        """Remove every file of the tree not in `wanted`, and the folders that leaves empty;
+        returns the paths removed. Only in a folder the build made (`owned`; BuildError
+        otherwise)."""
+        removed = set()
+        if not self.directory.is_dir():
+            return removed
+        if not owned(self.directory):
+            raise BuildError(
+                f"de map {self.directory} is niet door kennisbank gemaakt; er is niets verwijderd"
+            )
+        wanted = wanted | {MARKER}
+        for path in sorted(self.directory.rglob("*"), reverse=True):  # children first
+            rel = path.relative_to(self.directory).as_posix()
+            if path.is_dir() and not path.is_symlink():
+                if not any(path.iterdir()):
+                    path.rmdir()
+            elif rel not in wanted:
+                path.unlink()
+                self.known.pop(rel, None)
+                removed.add(rel)
+        return removed
 
 
 def owned_tree(directory: Path, root: Path | None = None) -> Path:

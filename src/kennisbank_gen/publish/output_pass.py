@@ -10,13 +10,12 @@ UTF-8 is refused too.
 
 from __future__ import annotations
 
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..pool import Pool, chunks
 from .gate import html_pages, page_problems, refuse, site_host, unreadable
+from .output import GeneratedTree, owned_tree
 from .search_index import slim_copy
 
 #: fewer pages than this are checked in one task (a worker is not worth it)
@@ -32,53 +31,47 @@ class _Pass:
     index_input: Path
 
 
-def _check_and_copy(run: _Pass, pages: list[str]) -> tuple[list[tuple[str, str]], list[str], int]:
+def _check_and_copy(
+    run: _Pass, pages: list[str]
+) -> tuple[list[tuple[str, str]], list[str], list[str]]:
     """Gate and index input for these pages: (what the gate refuses, the pages with no marked
-    body (for Pagefind: copied only when no page has one), how many pages have one)."""
-    problems, unmarked, marked = [], [], 0
-    made: set[Path] = set()
+    body (for Pagefind: copied only when no page has one), the pages whose slim copy is in the
+    index input)."""
+    problems, unmarked, slim = [], [], {}
     for rel in pages:
-        source = run.site_dir / rel
         try:
-            html = source.read_bytes().decode("utf-8")
+            html = (run.site_dir / rel).read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(unreadable(rel, exc))
             continue
         problems += [(rel, problem) for problem in page_problems(html, run.host, rel)]
-        slim = slim_copy(html)
-        if slim is None:
+        if (copy := slim_copy(html)) is None:
             unmarked.append(rel)
-            continue
-        target = run.index_input / rel
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_text(slim, encoding="utf-8")
-        marked += 1
-    return problems, unmarked, marked
+        else:
+            slim[rel] = copy
+    GeneratedTree(run.index_input).write(slim)
+    return problems, unmarked, list(slim)
 
 
 def check_and_prepare_index(
     site_dir: Path, site_url: str, index_input: Path, pool: Pool
 ) -> set[str]:
-    """Gate every HTML page of `site_dir` and write Pagefind's input into `index_input`; returns
+    """Gate every HTML page of `site_dir` and bring Pagefind's input in `index_input` (a folder
+    the build owns, kept between builds: only changed files are written) up to date; returns
     the pages gated (paths in the site). Raises BuildError naming every page and element the
     gate refuses."""
-    index_input.mkdir(parents=True, exist_ok=True)
+    owned_tree(index_input)
     pages = [p.relative_to(site_dir).as_posix() for p in html_pages(site_dir)]
     count = pool.jobs * TASKS_PER_JOB if len(pages) >= PASS_FROM else 1
     run = _Pass(site_dir, site_host(site_url), index_input)
     results = pool.map(_check_and_copy, run, chunks(pages, count))
     refuse([problem for problems, _, _ in results for problem in problems])
-    if not any(marked for _, _, marked in results):  # Pagefind indexes every page whole
-        for rel in (rel for _, unmarked, _ in results for rel in unmarked):
-            _link(site_dir / rel, index_input / rel)
+    indexed = {rel for _, _, copied in results for rel in copied}
+    if not indexed:  # Pagefind indexes every page whole
+        whole = {
+            rel: (site_dir / rel).read_bytes() for _, unmarked, _ in results for rel in unmarked
+        }
+        GeneratedTree(index_input).write(whole)
+        indexed = set(whole)
+    GeneratedTree(index_input).prune(indexed)
     return set(pages)
-
-
-def _link(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:  # another file system, or no hard links there
-        shutil.copyfile(source, target)

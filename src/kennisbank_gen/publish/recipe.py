@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..check.validate import Report, validate
-from ..config import SITE_DIR, SiteConfig
+from ..config import INDEX_INPUT_DIR, SITE_DIR, SiteConfig
 from ..errors import BuildError, ConfigError, FindingsError
 from ..findings import Finding
 from ..pool import Pool
@@ -136,8 +136,7 @@ def build(
         remove_leftovers(site_dir)
         staging = staging_dir(site_dir)
         stack.callback(shutil.rmtree, staging, ignore_errors=True)
-        index_input = owned_tree(staging.with_name(f"{staging.name}-index"))
-        stack.callback(shutil.rmtree, index_input, ignore_errors=True)
+        index_input = owned_tree(root / INDEX_INPUT_DIR, root)
         generated = generate(root, strict, today=today, pool=pool)
         build_site(root / "mkdocs.yml", staging, pool)
         gated = check_and_prepare_index(staging, generated.config.site_url, index_input, pool)

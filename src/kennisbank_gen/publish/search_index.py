@@ -1,6 +1,7 @@
 """Pagefind's search index, made from a built site's HTML files, whatever engine wrote them.
 
-The output pass (`output_pass`) gives Pagefind a slim copy of each page (`slim_copy`): the part
+The output pass (`output_pass`) gives Pagefind a slim copy of each page (`slim_copy`, kept
+between builds in `config.INDEX_INPUT_DIR`: only changed copies are written): the part
 from the element marked `data-pagefind-body` on, with the page's `<html>` tag (its language) and
 title, up to the end of the theme's one `<article>`, which holds that element. Pagefind indexes
 only what such an element holds, and reads nothing of what comes before it in a page (the

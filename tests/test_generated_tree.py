@@ -1,22 +1,22 @@
-"""The one writer of the docs tree (publish/docs_tree.py `DocsTree`), for the build and the
-preview alike: only files whose content changed are written, a tree kept between renders tells
-what changed without reading back, and pruning removes what is no longer part of it."""
+"""The one writer of the folders the build keeps between builds (publish/output.py
+`GeneratedTree`: the docs tree, for the build and the preview alike, and Pagefind's input): only
+files whose content changed are written, a tree kept between renders tells what changed without
+reading back, and pruning removes what is no longer part of it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from kennisbank_gen.publish.docs_tree import DocsTree
-from kennisbank_gen.publish.output import MARKER, owned_tree
+from kennisbank_gen.publish.output import MARKER, GeneratedTree, owned_tree
 
 
 def test_only_changed_files_are_written_and_a_kept_tree_does_not_read_back(tmp_path, monkeypatch):
     (tmp_path / "a.md").write_text("zelfde", encoding="utf-8")
-    tree = DocsTree(tmp_path)
+    tree = GeneratedTree(tmp_path)
     assert tree.write({"a.md": "zelfde", "map/b.md": "nieuw"}) == {"map/b.md"}
-    assert DocsTree(tmp_path).write({"a.md": "zelfde", "map/b.md": "nieuw"}) == set()
+    assert GeneratedTree(tmp_path).write({"a.md": "zelfde", "map/b.md": "nieuw"}) == set()
     reads: list[Path] = []
-    monkeypatch.setattr(DocsTree, "_on_disk", staticmethod(lambda p: reads.append(p)))
+    monkeypatch.setattr(GeneratedTree, "_on_disk", staticmethod(lambda p: reads.append(p)))
     assert tree.write({"a.md": "anders", "map/b.md": "nieuw", "c.bib": b"@misc{}"}) == {
         "a.md",
         "c.bib",
@@ -26,7 +26,7 @@ def test_only_changed_files_are_written_and_a_kept_tree_does_not_read_back(tmp_p
 
 
 def test_pruning_removes_what_is_not_wanted_and_the_folders_it_empties(tmp_path):
-    tree = DocsTree(owned_tree(tmp_path))
+    tree = GeneratedTree(owned_tree(tmp_path))
     tree.write({"a.md": "a", "oud/b.md": "b", "oud/diep/c.md": "c", "blijft/d.md": "d"})
     assert tree.prune({"a.md", "blijft/d.md"}) == {"oud/b.md", "oud/diep/c.md"}
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
