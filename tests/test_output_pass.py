@@ -15,10 +15,12 @@ import pytest
 from conftest import TODAY
 from test_search import tree_digest
 
-from kennisbank_gen.config import INDEX_INPUT_DIR
+from kennisbank_gen.config import INDEX_INPUT_DIR, SiteConfig
 from kennisbank_gen.errors import BuildError
+from kennisbank_gen.pool import Pool
 from kennisbank_gen.publish import build, recipe
 from kennisbank_gen.publish.gate import html_pages
+from kennisbank_gen.publish.output_pass import check_and_prepare_index
 from kennisbank_gen.publish.search_index import slim_copy
 
 pytestmark = pytest.mark.slow
@@ -108,6 +110,29 @@ def test_the_index_input_is_kept_between_builds_and_follows_the_site(project):
     build(project, today=TODAY)
     assert set(files()) == set(first) - {"proef/index.html"}
     assert "/proef/" not in fragments(project / "site" / "pagefind")
+
+
+def test_with_no_marked_body_anywhere_pagefind_reads_every_page_whole(project, tmp_path):
+    """An engine whose pages have no `data-pagefind-body` (Pagefind then indexes whole pages):
+    its input is every page as it is, and a page gone is gone from it."""
+    build(project, today=TODAY)
+    site = tmp_path / "site"
+    for rel in ("index.html", "over/index.html", "kwaliteitskader/index.html"):
+        page = (project / "site" / rel).read_text("utf-8").replace(" data-pagefind-body", "")
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(page, "utf-8")
+    url = SiteConfig.from_mkdocs(project / "mkdocs.yml").site_url
+    index_input = tmp_path / "input"
+    gated = check_and_prepare_index(site, url, index_input, Pool(1))
+    pages = {p.relative_to(site).as_posix(): p.read_bytes() for p in html_pages(site)}
+    kept = {p.relative_to(index_input).as_posix(): p.read_bytes() for p in html_pages(index_input)}
+    assert gated == set(pages) and kept == pages
+    (site / "over" / "index.html").unlink()
+    check_and_prepare_index(site, url, index_input, Pool(1))
+    assert sorted(p.relative_to(index_input).as_posix() for p in html_pages(index_input)) == [
+        "index.html",
+        "kwaliteitskader/index.html",
+    ]
 
 
 PAGE = (
