@@ -68,10 +68,7 @@ def check_and_prepare_index(
     refuse([problem for problems, _, _ in results for problem in problems])
     indexed = {rel for _, _, copied in results for rel in copied}
     if not indexed:  # Pagefind indexes every page whole
-        whole = {
-            rel: (site_dir / rel).read_bytes() for _, unmarked, _ in results for rel in unmarked
-        }
-        GeneratedTree(index_input).write(whole)
-        indexed = set(whole)
+        indexed = {rel for _, unmarked, _ in results for rel in unmarked}
+        GeneratedTree(index_input).write({rel: (site_dir / rel).read_bytes() for rel in indexed})
     GeneratedTree(index_input).prune(indexed)
     return set(pages)
