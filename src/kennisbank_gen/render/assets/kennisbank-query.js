@@ -12,7 +12,7 @@
  *   - anything else is left out, and "Bedoelde je ...?" offers the closest word of the list.
  * Dutch stopwords are left out, unless the query has nothing else. A word of a theme's, kind's or
  * sector's label or search terms (the list's `tags`) also finds every initiative tagged with that
- * term: "the word, or that tag" (`Words.tagged`, `matching`). When no page has every word, the
+ * term: "the word, or that tag" (`Words.tagging`, `matching`). When no page has every word, the
  * pages with the most of them come instead, best first ("partial"). */
 
 /** The shortest part of a compound: "in", "ten", "de" never count as one. */
@@ -91,26 +91,21 @@ export class Words {
     this.unindexed = new Set(unindexed.map(fold)); // words of search terms only: tags alone
   }
 
-  /** Whether no page has `unit` in its text: a word of search terms only, or the start of such
-   * words alone (Pagefind would match it to a shorter word: "zelfmoord" to "zelf"). */
-  tagOnly(unit) {
+  /** What a query word finds through tags: `filters`, the terms whose tagged pages it finds, as
+   * Pagefind filters ({thema: "id"}): those of the word, or (a word still being typed) of every
+   * word of the list it begins; and `only`, whether no page has it in its text: a word of search
+   * terms only, or the start of such words alone (Pagefind would match it to a shorter word:
+   * "zelfmoord" to "zelf"). One walk of the list serves both. */
+  tagging(unit) {
     const word = fold(unit);
-    if (this.has(word)) return this.unindexed.has(word);
-    const longer = [...this.beginningWith(word)];
-    return longer.length > 0 && longer.every((w) => this.unindexed.has(w));
-  }
-
-  /** The terms a query word finds the tagged pages of, as Pagefind filters ({thema: "id"}): those
-   * of the word, or (a word still being typed) of every word of the list it begins. */
-  tagged(unit) {
-    const word = fold(unit);
-    const found = new Set(this.tags.get(word) || []);
-    if (!this.has(word)) {
-      for (const longer of this.beginningWith(word)) {
-        for (const n of this.tags.get(longer) || []) found.add(n);
-      }
-    }
-    return [...found].sort((a, b) => a - b).map((n) => ({ [this.terms[n][0]]: this.terms[n][1] }));
+    const words = this.has(word) ? [word] : [...this.beginningWith(word)];
+    const found = new Set(words.flatMap((w) => this.tags.get(w) || []));
+    return {
+      filters: [...found]
+        .sort((a, b) => a - b)
+        .map((n) => ({ [this.terms[n][0]]: this.terms[n][1] })),
+      only: words.length > 0 && words.every((w) => this.unindexed.has(w)),
+    };
   }
 
   has(word) {
@@ -253,7 +248,7 @@ async function countFilters(results, counts) {
 }
 
 /** Pagefind's answer (`pf`) for the pages with every one of `units`, where a unit that is a word
- * of a vocabulary term (`Words.tagged`) may instead be a tag of the page: `results` and
+ * of a vocabulary term (`Words.tagging`) may instead be a tag of the page: `results` and
  * `filters`, their facet counts. The pages are found in parts that never overlap, so that their
  * counts add up: for each tagged unit, a page either has one of its tags, or has none and the
  * unit in its text (Pagefind's `not` filter); 2^n searches for n tagged units. The results come
@@ -262,11 +257,7 @@ async function countFilters(results, counts) {
  * unit in their text); the other pages with every unit in their text. With `options.sort`, all
  * in its order. */
 async function matching(pf, words, units, options) {
-  const each = units.map((unit, i) => ({
-    i,
-    filters: words.tagged(unit),
-    only: words.tagOnly(unit), // no page has it in its text
-  }));
+  const each = units.map((unit, i) => ({ i, ...words.tagging(unit) }));
   const nothing = { results: [], filters: {} };
   const allInText = !each.some((unit) => unit.only);
   const text = allInText ? await pf.search(units.join(" "), options) : nothing;
