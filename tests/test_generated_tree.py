@@ -37,3 +37,20 @@ def test_pruning_removes_what_is_not_wanted_and_the_folders_it_empties(tmp_path)
     ]
     assert set(tree.known) == {"a.md", "blijft/d.md"}
     assert tree.write({"oud/b.md": "b"}) == {"oud/b.md"}  # forgotten: written again
+
+
+def test_pruning_keeps_folders_with_wanted_files_below_and_never_follows_a_link(tmp_path):
+    """A folder whose own files all go stays while a wanted file lies deeper; a link (to a
+    folder outside the tree, or dangling) is removed as a file, and what it points at is left."""
+    outside = tmp_path / "buiten"
+    (outside / "sub").mkdir(parents=True)
+    (outside / "sub" / "x.md").write_text("x", encoding="utf-8")
+    tree = GeneratedTree(owned_tree(tmp_path / "boom"))
+    tree.write({"top/weg.md": "1", "top/midden/blijft.md": "2", "leeg/a/b/c.md": "3"})
+    (tree.directory / "top" / "link").symlink_to(outside, target_is_directory=True)
+    (tree.directory / "stuk").symlink_to(tmp_path / "bestaat-niet")
+    removed = tree.prune({"top/midden/blijft.md"})
+    assert removed == {"top/weg.md", "top/link", "stuk", "leeg/a/b/c.md"}
+    left = sorted(p.relative_to(tree.directory).as_posix() for p in tree.directory.rglob("*"))
+    assert left == [MARKER, "top", "top/midden", "top/midden/blijft.md"]
+    assert (outside / "sub" / "x.md").read_text(encoding="utf-8") == "x"

@@ -99,15 +99,18 @@ class GeneratedTree:
                 f"de map {self.directory} is niet door kennisbank gemaakt; er is niets verwijderd"
             )
         wanted = wanted | {MARKER}
-        for path in sorted(self.directory.rglob("*"), reverse=True):  # children first
-            rel = path.relative_to(self.directory).as_posix()
-            if path.is_dir() and not path.is_symlink():
-                if not any(path.iterdir()):
-                    path.rmdir()
-            elif rel not in wanted:
-                path.unlink()
+        for folder, folders, files in os.walk(self.directory, topdown=False):  # children first
+            base = Path(folder).relative_to(self.directory).as_posix()
+            prefix = "" if base == "." else f"{base}/"
+            links = [name for name in folders if os.path.islink(os.path.join(folder, name))]
+            entries = [prefix + name for name in [*files, *links]]  # (a link is a file here)
+            gone = [rel for rel in entries if rel not in wanted]
+            for rel in gone:
+                (self.directory / rel).unlink()
                 self.known.pop(rel, None)
-                removed.add(rel)
+            removed.update(gone)
+            if prefix and len(gone) == len(entries) and not os.listdir(folder):
+                os.rmdir(folder)
         return removed
 
 
