@@ -36,9 +36,9 @@ def every_step_on_workers(monkeypatch) -> list[int]:
     """Even the small project is shared out; returns the number of workers each map started."""
     for module, name in (
         (validate_module, "SHARD_LEAST"),
-        (docs_tree, "SHARE_FROM"),
-        (mkdocs_site, "SHARE_FROM"),
-        (output_pass, "PASS_FROM"),
+        (docs_tree, "SHARE_LEAST"),
+        (mkdocs_site, "SHARE_LEAST"),
+        (output_pass, "PASS_LEAST"),
     ):
         monkeypatch.setattr(module, name, 1)
     started: list[int] = []
@@ -174,7 +174,7 @@ def test_pages_whose_nav_title_comes_from_their_text_build_as_mkdocs_builds_them
     """Every page's navigation shows the titles of the others; where `nav` gives none (or there
     is no `nav`), the title comes from the page's heading. Built on two workers, each page is
     what MkDocs' own build makes of it."""
-    monkeypatch.setattr(mkdocs_site, "SHARE_FROM", 1)
+    monkeypatch.setattr(mkdocs_site, "SHARE_LEAST", 1)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # (MkDocs' theme writes the build's date)
     docs = tmp_path / "docs"
     for rel, heading in [("index.md", "Start"), ("over.md", "Over"), ("deel/pagina.md", "Kop")]:

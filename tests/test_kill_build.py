@@ -21,7 +21,7 @@ from kennisbank_gen.publish.output import LOCK_NAME
 
 KENNISBANK = Path(sys.executable).with_name("kennisbank")
 #: enough records that the build's steps after reading run on workers, whatever the content
-RECORDS = max(docs_tree.SHARE_FROM, mkdocs_site.SHARE_FROM, output_pass.PASS_FROM) + 100
+RECORDS = 2 * max(docs_tree.SHARE_LEAST, mkdocs_site.SHARE_LEAST, output_pass.PASS_LEAST) + 100
 #: failure bounds, not speed checks: how long the build may take to make the children looked
 #: for, and its children to be gone after the kill
 CHILDREN_BY_S = 600

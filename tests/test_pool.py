@@ -4,6 +4,7 @@ wait without a limit, workers that die with their parent and leave Ctrl+C to it.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -18,7 +19,7 @@ from conftest import REPO, delegated, needs_fork
 from kennisbank_gen import pool as pool_module
 from kennisbank_gen.errors import BuildError, FindingsError
 from kennisbank_gen.findings import Finding
-from kennisbank_gen.pool import Pool, chunks, usable_cpus
+from kennisbank_gen.pool import TASKS_PER_JOB, Pool, usable_cpus
 
 
 def where(shared, task):
@@ -50,10 +51,15 @@ def no_children_left() -> bool:
     return False
 
 
-def test_chunks_keep_the_order_and_share_evenly():
-    assert chunks(list(range(10)), 3) == [[0, 1, 2, 3], [4, 5, 6], [7, 8, 9]]
-    assert chunks(list(range(10)), 4, least=5) == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]
-    assert chunks([1], 8) == [[1]]
+def test_shares_keep_the_order_and_share_evenly():
+    shares = Pool(2).shares(list(range(30)), 1)
+    assert len(shares) == 2 * TASKS_PER_JOB
+    assert [item for share in shares for item in share] == list(range(30))
+    assert max(map(len, shares)) - min(map(len, shares)) <= 1
+    assert Pool(2).shares(list(range(10)), 5) == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]
+    assert Pool(2).shares(list(range(9)), 5) == [list(range(9))]  # (fewer than twice `least`)
+    assert Pool(8).shares([1], 1) == [[1]]
+    assert Pool(2).shares([], 50) == [[]]
 
 
 def test_one_job_runs_every_task_here_with_no_worker():
@@ -134,7 +140,7 @@ import sys, time
 from pathlib import Path
 from kennisbank_gen import cli
 from kennisbank_gen.publish import docs_tree, mkdocs_site, output_pass
-docs_tree.SHARE_FROM = mkdocs_site.SHARE_FROM = output_pass.PASS_FROM = 1
+docs_tree.SHARE_LEAST = mkdocs_site.SHARE_LEAST = output_pass.PASS_LEAST = 1
 real = mkdocs_site._run_task
 def slow(site, task):
     print("worker", flush=True)
@@ -205,13 +211,24 @@ def test_kill_9_of_the_build_alone_takes_its_workers_and_frees_the_lock(project,
     assert "Traceback" not in (tmp_path / "build.err").read_text() + again.stderr
 
 
+def interrupt_another_thread(pid: int) -> None:
+    """SIGINT to one thread of `pid` that is not its main thread (the kernel may give a signal
+    sent to a process to any of its threads: here, one of the executor's)."""
+    thread = next(int(t.name) for t in Path(f"/proc/{pid}/task").iterdir() if int(t.name) != pid)
+    assert ctypes.CDLL(None, use_errno=True).tgkill(pid, thread, signal.SIGINT) == 0
+
+
 @pytest.mark.slow
 @needs_fork
-def test_ctrl_c_stops_the_build_without_a_traceback_from_any_process(project, tmp_path):
+@pytest.mark.parametrize("to", ["the process group", "another thread"])
+def test_ctrl_c_stops_the_build_without_a_traceback_from_any_process(project, tmp_path, to):
     process = start_slow_build(project, tmp_path / "build")
     workers = children_of(process.pid)
-    os.killpg(process.pid, signal.SIGINT)  # what a terminal sends: to every process of the group
-    process.wait(timeout=120)
+    if to == "another thread":
+        interrupt_another_thread(process.pid)
+    else:  # what a terminal sends: to every process of the group
+        os.killpg(process.pid, signal.SIGINT)
+    process.wait(timeout=120)  # (a failure bound: a wait the signal did not end lasts STALL_S)
     err = (tmp_path / "build.err").read_text()
     assert process.returncode == 1 and "Aborted!" in err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err

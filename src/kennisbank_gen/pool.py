@@ -33,6 +33,11 @@ from .errors import BuildError, KennisbankError
 
 #: seconds a step may go without any of its tasks finishing before its workers count as wedged
 STALL_S = 900.0
+#: seconds of one wait for results: a signal the kernel gives another thread of this process (a
+#: Ctrl+C) waits for the next bytecode of the main thread, which a longer wait would postpone
+WAIT_S = 0.5
+#: tasks per worker (`Pool.shares`): more, smaller tasks even out the workers' load at the end
+TASKS_PER_JOB = 4
 _PR_SET_PDEATHSIG = 1
 #: the exit status of a child whose parent had gone before it asked to die with it
 ORPHANED = 3
@@ -45,15 +50,6 @@ _shared: Any = None
 def usable_cpus() -> int:
     """The CPUs this process may run on (its affinity, which containers and `taskset` narrow)."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-
-
-def chunks(items: Sequence, count: int, least: int = 1) -> list[list]:
-    """`items` cut, in order, into at most `count` lists of nearly equal length (each at least
-    `least` long when there is more than one)."""
-    count = max(1, min(count, len(items) // max(1, least)))
-    size, extra = divmod(len(items), count)
-    starts = [i * size + min(i, extra) for i in range(count + 1)]
-    return [list(items[a:b]) for a, b in itertools.pairwise(starts)]
 
 
 def _forking_is_safe() -> bool:
@@ -98,6 +94,14 @@ class Pool:
         self.jobs = max(1, jobs or usable_cpus())
         self.started = 0  #: worker processes started so far
 
+    def shares(self, items: Sequence, least: int) -> list[list]:
+        """`items` cut, in order, into tasks of nearly equal length: `TASKS_PER_JOB` for each
+        job, each at least `least` long (fewer items: one task; a worker is not worth it)."""
+        count = max(1, min(self.jobs * TASKS_PER_JOB, len(items) // least))
+        size, extra = divmod(len(items), count)
+        starts = [i * size + min(i, extra) for i in range(count + 1)]
+        return [list(items[a:b]) for a, b in itertools.pairwise(starts)]
+
     def map(self, function: Callable, shared: Any, tasks: Sequence) -> list:
         """`[function(shared, task) for task in tasks]`, on the workers when there are several.
         `function` is pickled by name (a module-level function), tasks and results by value;
@@ -121,26 +125,26 @@ class Pool:
         def started() -> list:  # this step's workers (Ctrl+C may come before all are listed)
             return [p for p in multiprocessing.active_children() if p not in before]
 
-        finished = False
         try:
             futures = [executor.submit(_run, function, task) for task in tasks]
             processes = started()
             self.started += len(processes)
-            pending = set(futures)
-            while pending:
-                done, pending = cf.wait(pending, STALL_S, cf.FIRST_EXCEPTION)
-                if not done:
+            pending, idle = set(futures), 0.0
+            while pending:  # (in short waits: `WAIT_S`)
+                done, pending = cf.wait(pending, WAIT_S, cf.FIRST_EXCEPTION)
+                if (idle := 0.0 if done else idle + WAIT_S) >= STALL_S:
                     raise BuildError(
                         f"een werkproces van de build gaf {STALL_S:.0f} s geen resultaat; "
                         "de build is gestopt"
                     )
                 if errors := [f.exception() for f in done if f.exception() is not None]:
                     raise _failure(errors[0], processes)
-            finished = True
             return [future.result() for future in futures]
-        finally:
-            for process in [] if finished else started():
+        except BaseException:
+            for process in started():
                 process.kill()
+            raise
+        finally:
             executor.shutdown(wait=True, cancel_futures=True)
 
 

@@ -69,9 +69,10 @@ def title_key(title: str) -> str:
     return " ".join(visible.translate(_LOOKALIKES).split())
 
 
-def across(doc: Document) -> Document:
+def across(doc: Document, all_data: bool = False) -> Document:
     """What the checks across records read of a record: its path, the fields they compare and
-    where those are (the rest is checked on its own, or not needed)."""
+    where those are (the rest is checked on its own, or not needed). `all_data`: with all its
+    data (what the site model reads), still without the rest's positions and the YAML text."""
 
     def kept(table: dict) -> dict:
         return {
@@ -79,7 +80,7 @@ def across(doc: Document) -> Document:
         }
 
     data = doc.data
-    if isinstance(data, dict):
+    if isinstance(data, dict) and not all_data:
         data = {name: value for name, value in data.items() if name in ACROSS_FIELDS}
     return Document(doc.path, data, kept(doc.positions), kept(doc.text_starts))
 

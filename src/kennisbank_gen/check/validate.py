@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..findings import Finding
-from ..pool import Pool, chunks
+from ..pool import Pool
 from ..read.dates import PartialDate
 from ..read.framework import Framework
 from ..read.guidance import guidance_ids
@@ -208,16 +208,18 @@ def validate(
 
     `today` decides which dates lie in the future and which reviews are too old (the commands
     pass `clock.today()`, tests a fixed day). Raises ConfigError when the framework itself is
-    broken. `records=False`: the report's project holds no records, only the findings about
-    them (what `kennisbank validate` needs; spares sending thousands of them between processes).
-    Each record is read and checked in one go, thousands of them on the `pool`'s workers.
+    broken. The report's records hold their data, and the positions of the fields the checks
+    across records compare (not their YAML text: they have been checked); `records=False`: the
+    report's project holds no records, only the findings about them (what `kennisbank validate`
+    needs). Each record is read and checked in one go, thousands of them on the `pool`'s
+    workers, which send back only that.
     """
     project, files = read_project_but_records(root, paths)
     pool = pool or Pool(1)
     shared = _Reading(root, project.framework, today, records)
     # (paused until the records are let go: resumed earlier, the collector walks them all once)
     with collector_paused():
-        shards = pool.map(_read_and_check, shared, chunks(files, pool.jobs, least=SHARD_LEAST))
+        shards = pool.map(_read_and_check, shared, pool.shares(files, SHARD_LEAST))
         record_findings = _gathered(project, shards)
         others = None if paths is None else _other_records(root, files, pool)
         report = Report(project, check(project, today, record_findings, others))
@@ -226,7 +228,7 @@ def validate(
     return report
 
 
-#: fewer records than this are read and checked in one process: a worker is not worth it
+#: records a task reads and checks at least (`Pool.shares`: fewer, and they are one task)
 SHARD_LEAST = 500
 
 
@@ -255,7 +257,7 @@ def _read_and_check(
 ) -> tuple[list[Document], list[Finding], list[Finding]]:
     docs, problems = read_records(files, reading.root)
     findings = _check_records(docs, reading.framework, reading.today)
-    return (docs if reading.whole else [across(doc) for doc in docs]), problems, findings
+    return [across(doc, reading.whole) for doc in docs], problems, findings
 
 
 def _other_records(root: Path, files: list[Path], pool: Pool) -> list[Document]:
@@ -268,7 +270,7 @@ def _other_records(root: Path, files: list[Path], pool: Pool) -> list[Document]:
     resolved = directory.resolve()
     given = {file.resolve() for file in files}
     rest = [f for f in record_files([directory]) if resolved / f.name not in given]
-    shards = pool.map(_read_across, root, chunks(rest, pool.jobs, least=SHARD_LEAST))
+    shards = pool.map(_read_across, root, pool.shares(rest, SHARD_LEAST))
     return [doc for shard in shards for doc in shard]
 
 

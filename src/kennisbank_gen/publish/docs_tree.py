@@ -11,17 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import SiteConfig
-from ..pool import Pool, chunks
+from ..pool import Pool
 from ..render.cms import admin_files
 from ..render.markdown_pages import Templates, render_site
 from ..render.model import Site
 from ..render.search import site_lexicon
 from .output import GeneratedTree, owned_tree
 
-#: fewer records than this are rendered in one task (a worker is not worth it)
-SHARE_FROM = 200
-#: tasks per worker: the record pages in that many shares (the other pages are one more task)
-TASKS_PER_JOB = 4
+#: record pages a task renders at least (`Pool.shares`; the other pages are one more task)
+SHARE_LEAST = 50
 
 
 @dataclass(frozen=True)
@@ -60,10 +58,9 @@ def write_docs_tree(
     templates = Templates(keep_bodies=False).compiled()
     site_lexicon(site)
     rendering = _Rendering(site, config, root, cms_port, frozenset(record_pages), templates)
-    if len(record_pages) < SHARE_FROM:
-        tasks = [(record_pages, True)]
-    else:  # the other pages (the largest task) first
-        shares = chunks(record_pages, pool.jobs * TASKS_PER_JOB)
+    shares = pool.shares(record_pages, SHARE_LEAST)
+    tasks = [(shares[0], True)]  # with the other pages: one task, or the largest task first
+    if len(shares) > 1:
         tasks = [([], True), *((share, False) for share in shares)]
     results = pool.map(_render_and_write, rendering, tasks)
     names = {name for part, _ in results for name in part}

@@ -66,13 +66,11 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from ..errors import BuildError
-from ..pool import Pool, chunks
+from ..pool import TASKS_PER_JOB, Pool
 from ..render.csp import script_hash
 
-#: fewer pages than this are built in one task (a worker is not worth it)
-SHARE_FROM = 200
-#: tasks per worker: more, smaller tasks even out the workers' load at the end
-TASKS_PER_JOB = 4
+#: pages a task builds at least (fewer, and they are one task: a worker is not worth it)
+SHARE_LEAST = 50
 
 #: one step of a task: ("static" | "pages", names); a task is a list of steps
 Step = tuple[str, list[str]]
@@ -183,18 +181,19 @@ class MkDocsSite:
             and f.abs_dest_path not in written
         ]
 
-    def tasks(self, jobs: int) -> list[list[Step]]:
-        """The build but its templates in tasks for `jobs` workers: the pages dealt, largest
-        first, into shares of about equal work; the static files. A small site is one task."""
+    def tasks(self, pool: Pool) -> list[list[Step]]:
+        """The build but its templates in tasks for the pool: the pages dealt, largest first,
+        into shares of about equal work (`TASKS_PER_JOB` a job); the static files. A small site
+        is one task."""
         static = [f.src_uri for f in self.static_files()]
-        if len(self.pages) < SHARE_FROM or jobs < 2:
+        count = min(pool.jobs * TASKS_PER_JOB, len(self.pages) // SHARE_LEAST)
+        if count < 2:
             return [[("static", static), ("pages", [f.src_uri for f in self.pages])]]
         by_size = sorted(self.pages, key=lambda f: os.path.getsize(f.abs_src_path), reverse=True)
         pages = [f.src_uri for f in by_size]
-        count = jobs * TASKS_PER_JOB
         return [
             *([("pages", pages[i::count])] for i in range(count)),
-            *([("static", part)] for part in chunks(static, jobs)),
+            *([("static", part)] for part in pool.shares(static, 1)),
         ]
 
     def check_anchors(self, found: dict[str, tuple[set[str] | None, dict[str, dict]]]) -> None:
@@ -277,7 +276,7 @@ def build_loaded(
         site.read_navigation()
         for name in site.templates():  # here: the workers inherit the page templates compiled
             site.build_template(name)
-    results = pool.map(_run_task, site, site.tasks(pool.jobs))
+    results = pool.map(_run_task, site, site.tasks(pool))
     said += [message for messages, _ in results for message in messages]
     with Warnings(said):
         site.check_anchors({path: a for _, anchors in results for path, a in anchors.items()})

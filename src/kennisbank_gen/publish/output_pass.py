@@ -13,15 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..pool import Pool, chunks
+from ..pool import Pool
 from .gate import html_pages, page_problems, refuse, site_host, unreadable
 from .output import GeneratedTree, owned_tree
 from .search_index import slim_copy
 
-#: fewer pages than this are checked in one task (a worker is not worth it)
-PASS_FROM = 200
-#: tasks per worker
-TASKS_PER_JOB = 4
+#: pages a task checks and copies at least (`Pool.shares`: fewer, and they are one task)
+PASS_LEAST = 50
 
 
 @dataclass(frozen=True)
@@ -62,9 +60,8 @@ def check_and_prepare_index(
     gate refuses."""
     owned_tree(index_input)
     pages = [p.relative_to(site_dir).as_posix() for p in html_pages(site_dir)]
-    count = pool.jobs * TASKS_PER_JOB if len(pages) >= PASS_FROM else 1
     run = _Pass(site_dir, site_host(site_url), index_input)
-    results = pool.map(_check_and_copy, run, chunks(pages, count))
+    results = pool.map(_check_and_copy, run, pool.shares(pages, PASS_LEAST))
     refuse([problem for problems, _, _ in results for problem in problems])
     indexed = {rel for _, _, copied in results for rel in copied}
     if not indexed:  # Pagefind indexes every page whole
