@@ -139,7 +139,7 @@ def test_word_list_holds_the_words_of_the_index_and_the_search_terms(
             for zoekterm in t.zoektermen:
                 assert set(search_words.words_of(zoekterm)) <= set(words), zoekterm
     # "burn-out" as Pagefind reads it: one word without the hyphen, and its pieces
-    assert {"burnout", "burn", "out"} <= set(words)
+    assert search_words.words_of("Een burn-out voorkomen") >= {"burnout", "burn", "out"}
     # what a page shows of a link is its label, not its target or address
     text = (
         "Lees het [kwaliteitskader](kwaliteitskader.md), <https://example.org/a-b> of mailto:x@y.nl"
@@ -167,14 +167,10 @@ def test_a_word_of_a_term_finds_the_initiatives_tagged_with_it_through_their_fac
             for word in search_words.words_of(" ".join([term.label, *term.zoektermen])):
                 assert (key, term.id) in tags[word], (term.id, word)
                 checked += 1
-    assert checked > 100
+    assert checked  # (a guard against checking nothing; the framework sets how many)
     # (its facet values: test_initiative_pages_carry_every_facet_value_of_their_record)
     for i in site.initiatives:
         assert 'data-pagefind-meta="zoektermen"' not in rendered[i.page], i.slug
-    # the bundled framework gives every searchable term its search terms
-    for name in SEARCHABLE:
-        for term in site.framework.vocabularies[name]:
-            assert term.zoektermen, term.id
 
 
 def test_framework_page_lists_the_search_terms(site, built_site):
@@ -184,6 +180,9 @@ def test_framework_page_lists_the_search_terms(site, built_site):
     for name in SEARCHABLE:
         for term in site.framework.vocabularies[name]:
             shown = page.find(attrs={"data-kb-zoektermen": term.id})
+            if not term.zoektermen:  # (optional in the framework: then there is nothing to show)
+                assert shown is None, term.id
+                continue
             assert shown.get_text() == ", ".join(term.zoektermen), term.id
             # not indexed here: a search term finds the records tagged with it, not this page
             assert shown.find_parent(attrs={"data-pagefind-ignore": "index"}) is not None

@@ -17,6 +17,7 @@ from conftest import WIDE
 from playwright.sync_api import expect
 from site_pages import axe_violations, open_page
 
+from kennisbank_gen.read.framework import UNKNOWN_LABEL
 from kennisbank_gen.read.project import read_project
 from kennisbank_gen.render.model import build_model
 from kennisbank_gen.render.profile import card_facts
@@ -194,6 +195,26 @@ def test_compare_two_initiatives_with_the_keyboard_alone(wide, site):
     expect(wide.locator(".kb-compare__status")).to_contain_text("Kies twee tot 4")
     assert parse_qs(urlsplit(wide.url).query)["vergelijk"] == [second.slug]
     assert axe_violations(wide) == []
+
+
+def test_a_fact_a_page_does_not_give_is_shown_as_unknown(wide, site):
+    """An initiative's page without its initiators (an older build, say): the comparison shows
+    the site's word for unknown, as the page gives it (`data-kb-unknown`)."""
+    first, second = site.initiatives[0], site.initiatives[1]
+
+    def without_initiators(route) -> None:
+        response = route.fetch()
+        html = response.text().replace('data-kb-fact="initiators"', "")
+        route.fulfill(response=response, body=html)
+
+    wide.route(f"**/initiatieven/{first.slug}/", without_initiators)
+    open_page(wide, f"vergelijken/?vergelijk={first.slug}&vergelijk={second.slug}")
+    compared(wide)
+    row = wide.locator("table.kb-compare__table tbody tr").filter(
+        has=wide.locator("th", has_text="Initiatiefnemer")
+    )
+    cells = [" ".join(v.split()) for v in row.locator("td").all_inner_texts()]
+    assert cells == [UNKNOWN_LABEL, ", ".join(second.initiators)]
 
 
 def test_at_most_four_and_the_choice_crosses_pages(browser, paged_site_url, paged_project):

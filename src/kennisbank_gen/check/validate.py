@@ -239,7 +239,7 @@ class _Reading:
     root: Path
     framework: Framework
     today: dt.date
-    whole: bool
+    all_data: bool  #: the records' data whole (for the site model), else what `across` keeps
 
 
 def _gathered(project: Project, shards: list[tuple[list, list, list]]) -> list[Finding]:
@@ -257,7 +257,7 @@ def _read_and_check(
 ) -> tuple[list[Document], list[Finding], list[Finding]]:
     docs, problems = read_records(files, reading.root)
     findings = _check_records(docs, reading.framework, reading.today)
-    return [across(doc, reading.whole) for doc in docs], problems, findings
+    return [across(doc, reading.all_data) for doc in docs], problems, findings
 
 
 def _other_records(root: Path, files: list[Path], pool: Pool) -> list[Document]:

@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from ..config import SiteConfig
 from ..errors import FindingsError
 from ..findings import Finding
+from ..read.framework import UNKNOWN_LABEL
 from ..read.load import shown_path
 from . import pages
 from .cite import Cite, bibtex, cite, of_initiative, of_item, ris
@@ -95,6 +96,7 @@ def _environment() -> Environment:
     env.globals["search_data"] = page_data
     env.globals["search_summary_weight"] = SUMMARY_WEIGHT
     env.globals["content_security_policy"] = SITE_POLICY
+    env.globals["unknown_label"] = UNKNOWN_LABEL
     return env
 
 

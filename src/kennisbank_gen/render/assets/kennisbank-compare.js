@@ -191,7 +191,7 @@
     ["date", "Datum"],
   ];
 
-  function table(initiatives, remove) {
+  function table(initiatives, remove, unknown) {
     const wrap = el("div", "kb-compare__scroll");
     wrap.tabIndex = 0; // a region that scrolls sideways on a phone: the keyboard can scroll it
     wrap.setAttribute("role", "region");
@@ -246,7 +246,7 @@
       );
     }
     for (const [key, label] of FACT_ROWS) {
-      row(label, initiatives.map((i) => el("td", "", i.facts[key] || "Niet bekend")));
+      row(label, initiatives.map((i) => el("td", "", i.facts[key] || unknown)));
     }
     wrap.append(grid);
     return wrap;
@@ -286,7 +286,7 @@
             const url = withChoice(window.location.href, chosen().filter((s) => s !== slug));
             window.history.replaceState(null, "", url.pathname + url.search);
             show(true);
-          }),
+          }, place.dataset.kbUnknown),
         );
         actions.hidden = false;
       }

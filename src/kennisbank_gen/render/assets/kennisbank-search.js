@@ -330,7 +330,7 @@
         const values = [...set.querySelectorAll("input")].filter((box) => ids.includes(box.value));
         const level = Math.max(0, ...values.map((box) => Number(box.dataset.kbLevel)));
         const steps = kind === "judgement" && level ? Number(set.dataset.kbSteps) : 0;
-        const words = values.map((box) => box.dataset.kbShort).join("; ") || "Niet bekend";
+        const words = values.map((box) => box.dataset.kbShort).join("; ") || form.dataset.kbUnknown;
         const shade = steps ? `kb-tone--${tone(level, steps)}` : "kb-profile__row--fact";
         const row = el("div", `kb-profile__row ${shade}`);
         const term = el("dt");
