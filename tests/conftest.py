@@ -72,6 +72,8 @@ def years_later(day: dt.date, years: int) -> dt.date:
 
 #: "today" for the bundled content; commands run by tests (CliRunner, subprocesses) read it too
 TODAY = content_today(REPO)
+#: the title links of an overview's cards (tests of the built site and in the browser)
+CARD_TITLES = "article li > p > a"
 os.environ[TODAY_ENV] = TODAY.isoformat()
 
 

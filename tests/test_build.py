@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import TODAY, edit_record, record_data, records_where, zensical_build
+from conftest import (
+    CARD_TITLES,
+    TODAY,
+    edit_record,
+    record_data,
+    records_where,
+    zensical_build,
+)
 
 from kennisbank_gen.check.validate import validate
 from kennisbank_gen.errors import BuildError, FindingsError
@@ -98,13 +105,14 @@ def overview_pages(site: Path, url: str) -> list[BeautifulSoup]:
 
 def test_overview_lists_every_initiative_with_badges(built_project):
     pages = overview_pages(built_project / "site", "initiatieven")
-    titles = [a.get_text() for page in pages for a in page.select("article li > p > a")]
+    titles = [a.get_text() for page in pages for a in page.select(CARD_TITLES)]
     records = validate(built_project, today=TODAY).project.records
     assert sorted(titles) == sorted(d.data["title"] for d in records)
     rows = sum(len(page.select(".kb-profile__row")) for page in pages)
-    assert rows >= 4 * len(records)
+    framework = load_framework(built_project / "quality_framework")
+    assert rows == len(framework.criteria) * len(records)  # every card, its whole profile
     by_title = overview_pages(built_project / "site", "initiatieven/op-titel")
-    ordered = [a.get_text() for page in by_title for a in page.select("article li > p > a")]
+    ordered = [a.get_text() for page in by_title for a in page.select(CARD_TITLES)]
     assert ordered == sorted(ordered, key=str.casefold)
 
 

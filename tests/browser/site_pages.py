@@ -66,10 +66,6 @@ def open_page(page, url: str) -> None:
     page.wait_for_function(READY)
 
 
-#: the title links of an overview's cards
-CARD_TITLES = "article li > p > a"
-
-
 def overview_pages(page) -> Iterator[None]:
     """The paged overview open in `page`, then each next page of it, through its page links
     (real links: they work without JavaScript); the caller reads `page` at each step, and may

@@ -11,9 +11,9 @@ import re
 from urllib.parse import quote
 
 import pytest
-from conftest import bundled_records, fullest_record, sparsest_record
+from conftest import CARD_TITLES, bundled_records, fullest_record, sparsest_record
 from playwright.sync_api import expect
-from site_pages import CARD_TITLES, overview_pages
+from site_pages import overview_pages
 
 pytestmark = pytest.mark.browser
 

@@ -15,9 +15,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import TODAY, copy_project, serve_directory
+from conftest import CARD_TITLES, TODAY, copy_project, serve_directory
 from playwright.sync_api import expect
-from site_pages import CARD_TITLES, overview_pages
+from site_pages import overview_pages
 from test_search import add_criterion
 
 from kennisbank_gen.publish import build
