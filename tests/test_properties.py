@@ -37,9 +37,9 @@ BASE = {
     "title": "Een geldig record",
     "initiators": ["Hogeschool Eigenschap"],
     "date": "2023-05",
-    "kind": "onderzoek",
-    "sectors": ["hbo"],
-    "themes": ["preventie"],
+    "kind": FRAMEWORK.vocabularies["kinds"][0].id,
+    "sectors": [FRAMEWORK.vocabularies["sectors"][0].id],
+    "themes": [FRAMEWORK.vocabularies["themes"][0].id],
     "summary": "Samenvatting.",
     "body": "## Kop\n\nTekst.\n",
     "links": [{"label": "Bron", "url": "https://example.org"}],
@@ -47,7 +47,7 @@ BASE = {
         c.id: ([c.values[0].id] if c.multiple else c.values[0].id) for c in FRAMEWORK.criteria
     },
     "guidance": ["inholland-docenten/01"],
-    "status": "actief",
+    "status": FRAMEWORK.vocabularies["statuses"][0].id,
 }
 SETTINGS = settings(
     max_examples=150,
