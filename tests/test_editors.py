@@ -64,6 +64,14 @@ def framework():
     return load_framework(REPO / "quality_framework", REPO)
 
 
+@pytest.fixture
+def project(small_project: Path) -> Path:
+    """The tests' own small project: what these tests type and expect (terms, values, questions,
+    guidance ids, the order of the choices) is its framework's; the bundled framework is the
+    editors' to change."""
+    return small_project
+
+
 # --- the schema file editors' VS Code reads ---------------------------------------------------
 
 

@@ -18,31 +18,26 @@ from kennisbank_gen.check.validate import validate
 from kennisbank_gen.cli import main
 from kennisbank_gen.clock import ENV as TODAY_ENV
 from kennisbank_gen.publish import build
+from kennisbank_gen.read.framework import load_framework
 
-NEW = [
-    "new",
-    "--no-input",
-    "--title",
-    "Onderzoek: eenzaamheid onder studenten na corona",
-    "--initiator",
-    "Universiteit Voorbeeld",
-    "--date",
-    "2021-10",
-    "--kind",
-    "onderzoek",
-    "--theme",
-    "coronagerelateerd",
-    "--theme",
-    "studentenwelzijn",
-    "--summary",
-    "Een record zoals een redacteur het van de oude site overneemt.",
-    "--body",
-    "## Aanleiding\n\nDe bron noemt geen bereik en geen sector.",
-    "--quality",
-    "evaluation=geevalueerd",
-    "--quality",
-    "duration=nvt",
-]
+
+def new_record(project: Path) -> list[str]:
+    """`kennisbank new --no-input` as an editor runs it, with terms and values of the project's
+    framework (an editor's to change): a kind, two themes, and each criterion that may not be
+    left out; no sector (the source names none)."""
+    framework = load_framework(project / "quality_framework", project)
+    terms = framework.vocabularies
+    flags = ["new", "--no-input", "--title", "Onderzoek: eenzaamheid onder studenten na corona"]
+    flags += ["--initiator", "Universiteit Voorbeeld", "--date", "2021-10"]
+    flags += ["--kind", terms["kinds"][0].id]
+    for theme in terms["themes"][:2]:
+        flags += ["--theme", theme.id]
+    flags += ["--summary", "Een record zoals een redacteur het van de oude site overneemt."]
+    flags += ["--body", "## Aanleiding\n\nDe bron noemt geen bereik en geen sector."]
+    for c in framework.criteria:
+        if not c.unknown:
+            flags += ["--quality", f"{c.id}={c.values[0].id}"]
+    return flags
 
 
 @pytest.mark.slow
@@ -52,7 +47,8 @@ def test_a_new_record_keeps_the_pull_request_checks_green(project: Path, monkeyp
     monkeypatch.setenv(TODAY_ENV, later.isoformat())  # the day the commands check against
     assert clock.today() == later
     runner = CliRunner()
-    made = runner.invoke(main, [*NEW, "--project", str(project)], catch_exceptions=False)
+    flags = [*new_record(project), "--project", str(project)]
+    made = runner.invoke(main, flags, catch_exceptions=False)
     assert made.exit_code == 0, made.output
     rel = re.search(r"^Nieuw record: (\S+)$", made.output, re.MULTILINE).group(1)
     checked = runner.invoke(main, ["validate", "--project", str(project)])
