@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import FIXTURE_PROJECT, REPO
 from test_corpus import VALID
 
 from kennisbank_gen.check.validate import check_record
@@ -22,7 +22,8 @@ from kennisbank_gen.read.framework import load_framework
 from kennisbank_gen.read.load import load_text
 from kennisbank_gen.render.cms import YAML_DIST, date_rule, record_format_order
 
-FRAMEWORK = load_framework(REPO / "quality_framework", REPO)
+#: the tests' own small project's framework (the bundled one is the editors' to change)
+FRAMEWORK = load_framework(FIXTURE_PROJECT / "quality_framework", FIXTURE_PROJECT)
 ORDER = record_format_order(FRAMEWORK)
 #: the day the records below are checked on (none of their dates is later, none too old)
 DAY = dt.date(2025, 1, 1)

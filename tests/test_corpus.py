@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO
+from conftest import FIXTURE_PROJECT, REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -95,12 +95,13 @@ CROSS_DIRS = sorted(p for p in CROSS.iterdir() if p.is_dir())
 
 @functools.cache
 def corpus_project() -> Path:
-    """A project with this repository's framework, guidance sets and pages, the corpus at
-    tests/corpus as here (so findings name the same paths), and no records of its own."""
+    """A project with the framework, guidance sets and pages of the tests' own small project
+    (FIXTURE_PROJECT: the bundled ones are the editors' to change), the corpus at tests/corpus
+    as here (so findings name the same paths), and no records of its own."""
     root = Path(tempfile.mkdtemp(prefix="kb-corpus-"))
     atexit.register(shutil.rmtree, root, True)
     for name in ("quality_framework", "content"):
-        shutil.copytree(REPO / name, root / name)
+        shutil.copytree(FIXTURE_PROJECT / name, root / name)
     (root / "initiatives").mkdir()
     shutil.copytree(CORPUS, root / "tests" / "corpus")
     return root
@@ -154,7 +155,7 @@ def test_a_file_validated_alone_gets_its_cross_record_findings(directory: Path, 
     others get none (they are not what was asked about)."""
     root = tmp_path / "project"
     for name in ("quality_framework", "content"):
-        shutil.copytree(REPO / name, root / name)
+        shutil.copytree(FIXTURE_PROJECT / name, root / name)
     shutil.copytree(directory, root / "initiatives")
     prefix = f"{rel(directory)}/"
     for file in record_files(directory):
