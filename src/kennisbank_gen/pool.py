@@ -94,10 +94,14 @@ class Pool:
         self.jobs = max(1, jobs or usable_cpus())
         self.started = 0  #: worker processes started so far
 
+    def task_count(self, items: int, least: int) -> int:
+        """How many tasks `items` things make: `TASKS_PER_JOB` for each job, each of at least
+        `least` things (fewer: one task; a worker is not worth it)."""
+        return max(1, min(self.jobs * TASKS_PER_JOB, items // least))
+
     def shares(self, items: Sequence, least: int) -> list[list]:
-        """`items` cut, in order, into tasks of nearly equal length: `TASKS_PER_JOB` for each
-        job, each at least `least` long (fewer items: one task; a worker is not worth it)."""
-        count = max(1, min(self.jobs * TASKS_PER_JOB, len(items) // least))
+        """`items` cut, in order, into `task_count` tasks of nearly equal length."""
+        count = self.task_count(len(items), least)
         size, extra = divmod(len(items), count)
         starts = [i * size + min(i, extra) for i in range(count + 1)]
         return [list(items[a:b]) for a, b in itertools.pairwise(starts)]

@@ -66,7 +66,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from ..errors import BuildError
-from ..pool import TASKS_PER_JOB, Pool
+from ..pool import Pool
 from ..render.csp import script_hash
 
 #: pages a task builds at least (fewer, and they are one task: a worker is not worth it)
@@ -183,11 +183,11 @@ class MkDocsSite:
 
     def tasks(self, pool: Pool) -> list[list[Step]]:
         """The build but its templates in tasks for the pool: the pages dealt, largest first,
-        into shares of about equal work (`TASKS_PER_JOB` a job); the static files. A small site
+        into shares of about equal work (`Pool.task_count`); the static files. A small site
         is one task."""
         static = [f.src_uri for f in self.static_files()]
-        count = min(pool.jobs * TASKS_PER_JOB, len(self.pages) // SHARE_LEAST)
-        if count < 2:
+        count = pool.task_count(len(self.pages), SHARE_LEAST)
+        if count == 1:
             return [[("static", static), ("pages", [f.src_uri for f in self.pages])]]
         by_size = sorted(self.pages, key=lambda f: os.path.getsize(f.abs_src_path), reverse=True)
         pages = [f.src_uri for f in by_size]
