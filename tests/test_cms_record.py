@@ -221,19 +221,8 @@ def test_typing_a_label_or_code_ranks_its_own_option_first(admin):
     assert firsts == wanted
 
 
-#: options as the form lists them (in the framework's order), for the ranking rules alone: the
-#: framework's own terms are an editor's to change
-THEMES = [
-    {"label": "Sociale binding", "value": "sociale-binding"},
-    {"label": "Stress/prestatiedruk", "value": "stress-prestatiedruk"},
-    {"label": "Suïcidepreventie", "value": "suicidepreventie"},
-    {"label": "Sociale veiligheid", "value": "sociale-veiligheid"},
-    {"label": "Preventie", "value": "preventie"},
-]
-
-
 def test_a_prefix_ranks_before_a_word_inside(admin):
-    themes = THEMES
+    themes = dict(_vocabularies())["themes"]
     typed = ["Preventie", "prev", "PREV", "suicide", "Sociale", "sociale v", "stress"]
     rankings = run(admin, "ranked", [[themes, t] for t in typed])
     assert [r[0]["value"] for r in rankings] == [
