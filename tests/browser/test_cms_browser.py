@@ -24,7 +24,7 @@ from pathlib import Path
 import form_walkthrough as words
 import pytest
 import yaml
-from conftest import REPO, TODAY, copy_project
+from conftest import REPO, TODAY, copy_fixture_project
 from site_pages import axe_violations, watch_violations
 from test_cms_record import LAYOUT
 from test_form_server import backend_processes
@@ -63,13 +63,15 @@ def answers(url: str, data: bytes | None = None) -> bool:
 
 
 def cms_project(target: Path) -> Path:
-    """A copy of the project with the installed CMS (`make cms-install`) linked in."""
+    """A copy of the tests' own project (the terms, values and guidance item the form test
+    chooses are its own: a pull request may change the bundled ones) with the installed CMS
+    (`make cms-install`) linked in."""
     if not cms_installed(REPO):
         message = "the web form is not installed: run `make cms-install` (needs node and npm)"
         if os.environ.get("KENNISBANK_REQUIRE_BROWSER") == "1":
             pytest.fail(message)
         pytest.skip(message)
-    root = copy_project(target)
+    root = copy_fixture_project(target)
     (root / "cms").symlink_to(REPO / "cms", target_is_directory=True)
     return root
 
