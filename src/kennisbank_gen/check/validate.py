@@ -244,12 +244,10 @@ class _Reading:
 
 def _gathered(project: Project, shards: list[tuple[list, list, list]]) -> list[Finding]:
     """The shards' records and unreadable files into `project`; their records' findings."""
-    record_findings = []
-    for docs, problems, findings in shards:
+    for docs, problems, _ in shards:
         project.records += docs
         project.findings += problems
-        record_findings += findings
-    return record_findings
+    return [finding for *_, findings in shards for finding in findings]
 
 
 def _read_and_check(

@@ -182,19 +182,14 @@ class MkDocsSite:
         ]
 
     def tasks(self, pool: Pool) -> list[list[Step]]:
-        """The build but its templates in tasks for the pool: the pages dealt, largest first,
-        into shares of about equal work (`Pool.task_count`); the static files. A small site
-        is one task."""
+        """The build but its templates in tasks for the pool (`Pool.task_count`; a small site is
+        one task): the pages dealt out largest first, so that the tasks are of about equal
+        work, and the static files dealt out after them."""
         static = [f.src_uri for f in self.static_files()]
-        count = pool.task_count(len(self.pages), SHARE_LEAST)
-        if count == 1:
-            return [[("static", static), ("pages", [f.src_uri for f in self.pages])]]
         by_size = sorted(self.pages, key=lambda f: os.path.getsize(f.abs_src_path), reverse=True)
         pages = [f.src_uri for f in by_size]
-        return [
-            *([("pages", pages[i::count])] for i in range(count)),
-            *([("static", part)] for part in pool.shares(static, 1)),
-        ]
+        count = pool.task_count(len(pages), SHARE_LEAST)
+        return [[("pages", pages[i::count]), ("static", static[i::count])] for i in range(count)]
 
     def check_anchors(self, found: dict[str, tuple[set[str] | None, dict[str, dict]]]) -> None:
         """MkDocs' check of links to anchors in other pages, over what each page's worker found
