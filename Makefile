@@ -109,5 +109,5 @@ lock: ## zet alle pakketten op de nieuwste toegestane versie (daarna: make test)
 	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^kennisbank' > constraints.txt
 	rm -rf .lock-venv
 
-clean: ## verwijder build/, site/ (met de bewaarde vorige site), .venv en cms/node_modules
-	rm -rf build site .site.previous $(VENV) cms/node_modules
+clean: ## verwijder build/, site/, .venv en cms/node_modules
+	rm -rf build site $(VENV) cms/node_modules

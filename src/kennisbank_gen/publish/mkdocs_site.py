@@ -68,7 +68,6 @@ from watchdog.observers import Observer
 from ..errors import BuildError
 from ..pool import Pool
 from ..render.csp import script_hash
-from .output import GeneratedTree, owned, written_from
 
 #: pages a task builds at least (fewer, and they are one task: a worker is not worth it)
 SHARE_LEAST = 50
@@ -249,33 +248,25 @@ def _failing_as_build_error(said: list[str]) -> Iterator[None]:
 
 def build_site(config_file: Path, site_dir: Path, pool: Pool) -> None:
     """Build the site of `config_file` into `site_dir` as `mkdocs build --strict` does, on the
-    pool's workers. In a folder the build made (`owned`: the previous site, kept), its files
-    are written over and what this build did not write again is removed after (MkDocs writes
-    every file; writing over one costs the file system less than a new one); any other folder
-    is emptied first, as MkDocs does. Raises BuildError (with MkDocs' warnings) when it fails."""
+    pool's workers. Raises BuildError (with MkDocs' warnings) when it fails."""
     said: list[str] = []
-    since = written_from(site_dir) if owned(site_dir) else None
     with _failing_as_build_error(said):
         with Warnings(said):
             config = load(config_file, site_dir)
-        build_loaded(config, pool, said, clean=since is None)
-    if since is not None:
-        GeneratedTree(site_dir).prune_older(since)
+        build_loaded(config, pool, said)
 
 
 def build_loaded(
-    config: MkDocsConfig, pool: Pool, said: list[str], *, serve: bool = False, clean: bool = True
+    config: MkDocsConfig, pool: Pool, said: list[str], *, serve: bool = False
 ) -> MkDocsSite | None:
-    """Build a loaded configuration on the pool's workers (`serve`: as `mkdocs serve` does;
-    `clean`: into an emptied site folder, as MkDocs does), MkDocs' warnings into `said`;
-    returns the site, or None when it has plugins: their events span the whole build, so
-    MkDocs' own `build` builds it, here."""
+    """Build a loaded configuration on the pool's workers (`serve`: as `mkdocs serve` does),
+    MkDocs' warnings into `said`; returns the site, or None when it has plugins: their events
+    span the whole build, so MkDocs' own `build` builds it, here."""
     with Warnings(said):
         if config.plugins:
             mkdocs_build(config, serve_url=config.site_url if serve else None)
             return None
-        if clean:
-            clean_directory(config.site_dir)
+        clean_directory(config.site_dir)
         site = MkDocsSite(config, serve=serve)
         site.read_navigation()
         for name in site.templates():  # here: the workers inherit the page templates compiled

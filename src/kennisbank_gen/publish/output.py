@@ -6,10 +6,6 @@ places atomically, so there is no moment without a `site/`, whenever the build i
 system has no exchange (another OS, a file system without it) the fallback is two renames, the old
 site parked as `.site.old-<pid>` in between and put back when the second rename fails; a build
 killed in that instant leaves no `site/`, and the next build puts the parked site back first.
-The site the swap replaced is kept beside the new one (`.site.previous`), and the next build
-stages into it: MkDocs writes over its files, and what it does not write again is removed after
-(`written_from`, `GeneratedTree.prune_older`). Writing over a file costs the file system far less
-than removing a whole site and making every file anew (ext4 at 10,000 records: 51,000 files).
 
 Builds of one project are serialised by a lock (`.site.lock`, `fcntl.flock`): a second build
 refuses at once with a message. Under the lock, each build first removes what killed builds left
@@ -33,7 +29,7 @@ import hashlib
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,13 +91,6 @@ class GeneratedTree:
         """Remove every file of the tree not in `wanted`, and the folders that leaves empty;
         returns the paths removed. Only in a folder the build made (`owned`; BuildError
         otherwise)."""
-        return self._remove(lambda rel: rel not in wanted)
-
-    def prune_older(self, since: int) -> set[str]:
-        """As `prune`, for the files last written before `since` (`written_from`)."""
-        return self._remove(lambda rel: os.lstat(self.directory / rel).st_mtime_ns < since)
-
-    def _remove(self, unwanted: Callable[[str], bool]) -> set[str]:
         removed = set()
         if not self.directory.is_dir():
             return removed
@@ -109,12 +98,13 @@ class GeneratedTree:
             raise BuildError(
                 f"de map {self.directory} is niet door kennisbank gemaakt; er is niets verwijderd"
             )
+        wanted = wanted | {MARKER}
         for folder, folders, files in os.walk(self.directory, topdown=False):  # children first
             base = Path(folder).relative_to(self.directory).as_posix()
             prefix = "" if base == "." else f"{base}/"
             links = [name for name in folders if os.path.islink(os.path.join(folder, name))]
             entries = [prefix + name for name in [*files, *links]]  # (a link is a file here)
-            gone = [rel for rel in entries if rel != MARKER and unwanted(rel)]
+            gone = [rel for rel in entries if rel not in wanted]
             for rel in gone:
                 (self.directory / rel).unlink()
                 self.known.pop(rel, None)
@@ -179,35 +169,12 @@ def check_in_site(staging: Path, pages: set[str]) -> None:
 
 
 def staging_dir(site_dir: Path) -> Path:
-    """The folder the new site is built in, next to `site_dir`, with the marker: the previous
-    site when the last swap kept it (`_kept_dir`: writing over its files costs the file system
-    far less than new ones), else made now."""
-    staging = site_dir.with_name(f".{site_dir.name}.staging-{os.getpid()}")
-    if owned(kept := _kept_dir(site_dir)):
-        kept.rename(staging)
-    return owned_tree(staging)
-
-
-def written_from(tree: Path) -> int:
-    """Now, by the file system's clock (the marker's time, set anew), in nanoseconds: a file of
-    `tree` older than this once the build has written the tree was not written by this build
-    (`GeneratedTree.prune_older`). The swap sets the marker's time after the last write, so a
-    marker not older than now means the clock went back: the tree is emptied first."""
-    marker = tree / MARKER
-    before = marker.stat().st_mtime_ns
-    os.utime(marker)
-    if (now := marker.stat().st_mtime_ns) > before:
-        return now
-    shutil.rmtree(tree)
-    return owned_tree(tree).joinpath(MARKER).stat().st_mtime_ns
+    """The folder the new site is built in, next to `site_dir`: made now, with the marker."""
+    return owned_tree(site_dir.with_name(f".{site_dir.name}.staging-{os.getpid()}"))
 
 
 def _parked_dir(site_dir: Path) -> Path:
     return site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
-
-
-def _kept_dir(site_dir: Path) -> Path:
-    return site_dir.with_name(f".{site_dir.name}.previous")
 
 
 def exchange(a: Path, b: Path) -> bool:
@@ -230,15 +197,14 @@ def exchange(a: Path, b: Path) -> bool:
 
 
 def swap_into_place(staging: Path, site_dir: Path) -> None:
-    """Put `staging` where `site_dir` is; the old site is kept beside it for the next build to
-    write over (`staging_dir`; only a site the build made is ever replaced: `claimable`)."""
+    """Put `staging` where `site_dir` is; the old site is removed afterwards (only a site the
+    build made is ever replaced: `claimable`)."""
     claimable(site_dir)
-    os.utime(staging / MARKER)  # after the last write (`written_from`)
     if not site_dir.exists() and not site_dir.is_symlink():
         staging.rename(site_dir)
         return
     if exchange(staging, site_dir):
-        _keep(staging, site_dir)  # staging now holds the old site
+        shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old site
         return
     parked = _parked_dir(site_dir)
     site_dir.rename(parked)
@@ -247,17 +213,7 @@ def swap_into_place(staging: Path, site_dir: Path) -> None:
     except OSError:
         parked.rename(site_dir)
         raise
-    _keep(parked, site_dir)
-
-
-def _keep(old_site: Path, site_dir: Path) -> None:
-    """The old site, as `_kept_dir` when it is the build's and nothing is in the way; else gone."""
-    kept = _kept_dir(site_dir)
-    if owned(old_site) and not (kept.exists() or kept.is_symlink()):
-        with contextlib.suppress(OSError):
-            old_site.rename(kept)
-            return
-    shutil.rmtree(old_site, ignore_errors=True)
+    shutil.rmtree(parked, ignore_errors=True)
 
 
 def remove_leftovers(site_dir: Path) -> list[Path]:
