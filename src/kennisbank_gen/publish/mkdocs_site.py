@@ -6,7 +6,7 @@ navigation, a page object per page). `build_site` then builds it on the pool's w
 parent reads what every page needs of the others (the navigation's pages) and renders the theme
 templates (404.html extends main.html: the page templates are compiled once, not in each
 worker); the workers are forked with that state (`pool`), and each converts, renders and writes
-its share of the pages or copies its share of the static files, collecting MkDocs' warnings for
+its share of the pages and copies its share of the static files, collecting MkDocs' warnings for
 the parent (strict: any warning fails the build, as in `mkdocs build --strict`). Anchor links
 are checked in the parent, over what the workers found, with MkDocs' own method. The result is
 MkDocs' own build, file for file (tests/test_build_parallel.py compares them), as long as a
