@@ -244,10 +244,12 @@ class _Reading:
 
 def _gathered(project: Project, shards: list[tuple[list, list, list]]) -> list[Finding]:
     """The shards' records and unreadable files into `project`; their records' findings."""
-    for docs, problems, _ in shards:
+    record_findings = []
+    for docs, problems, findings in shards:
         project.records += docs
         project.findings += problems
-    return [finding for *_, findings in shards for finding in findings]
+        record_findings += findings
+    return record_findings
 
 
 def _read_and_check(

@@ -58,8 +58,11 @@ def write_docs_tree(
     templates = Templates(keep_bodies=False).compiled()
     site_lexicon(site)
     rendering = _Rendering(site, config, root, cms_port, frozenset(record_pages), templates)
-    shares = pool.shares(record_pages, SHARE_LEAST)  # other pages: in the one task, or one first
-    tasks = [([], True), *((s, False) for s in shares)] if len(shares) > 1 else [(shares[0], True)]
+    shares = pool.shares(record_pages, SHARE_LEAST)
+    if len(shares) == 1:  # one task: the record pages and the other pages
+        tasks = [(shares[0], True)]
+    else:  # the other pages (the largest task) first, then the shares of record pages
+        tasks = [([], True), *((share, False) for share in shares)]
     results = pool.map(_render_and_write, rendering, tasks)
     names = {name for part, _ in results for name in part}
     GeneratedTree(config.docs_dir).prune(names)
