@@ -47,7 +47,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "kennisbank_gen"
 #: into tasks and puts their results together (not the work itself: gating a page, rendering)
 PARALLEL = {
     "pool.py": None,
-    "publish/output_pass.py": ["_Pass", "check_and_prepare_index"],
+    "publish/output_pass.py": ["check_and_prepare_index"],
     "publish/docs_tree.py": ["_Rendering", "_render_and_write", "write_docs_tree"],
     "publish/mkdocs_site.py": [
         "MkDocsSite.read_navigation",
@@ -56,7 +56,7 @@ PARALLEL = {
         "_run_task",
         "build_loaded",
     ],
-    "check/validate.py": ["_Reading", "_gathered", "_read_and_check"],
+    "check/validate.py": ["_gathered", "_read_and_check"],
 }
 #: the issue's count: page_halves, read/halves, pipeline, feeder, the Pagefind service client...
 PARALLEL_BEFORE = 970

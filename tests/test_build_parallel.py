@@ -44,9 +44,9 @@ def every_step_on_workers(monkeypatch) -> list[int]:
     started: list[int] = []
     real = Pool.map
 
-    def counting(self, function, shared, tasks):
+    def counting(self, function, tasks):
         before = self.started
-        result = real(self, function, shared, tasks)
+        result = real(self, function, tasks)
         started.append(self.started - before)
         return result
 
@@ -140,9 +140,9 @@ REAL_TASK = mkdocs_site._run_task
 
 
 def dying_on_pages(site, task):
-    """A worker of the MkDocs step that dies on its first page (module level: the pool pickles
-    a task's function by name)."""
-    if any(kind == "pages" for kind, _ in task):
+    """A worker of the MkDocs step that dies on its first page."""
+    pages, _ = task
+    if pages:
         os._exit(9)
     return REAL_TASK(site, task)
 

@@ -5,6 +5,7 @@ wait without a limit, workers that die with their parent and leave Ctrl+C to it.
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import signal
 import subprocess
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, delegated, needs_fork
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kennisbank_gen import pool as pool_module
 from kennisbank_gen.errors import BuildError, FindingsError
@@ -22,12 +25,12 @@ from kennisbank_gen.findings import Finding
 from kennisbank_gen.pool import TASKS_PER_JOB, Pool, usable_cpus
 
 
-def where(shared, task):
-    """The task, the process it ran in, and something only the shared state knows."""
-    return task, os.getpid(), shared["secret"]()
+def where(state, task):
+    """The task, the process it ran in, and something only the step's state knows."""
+    return task, os.getpid(), state["secret"]()
 
 
-def fails(shared, task):
+def fails(task):
     if task == "findings":
         raise FindingsError([Finding("initiatives/x.yml", 3, 5, "title", "verwacht iets")])
     if task == "disk":
@@ -62,10 +65,19 @@ def test_shares_keep_the_order_and_share_evenly():
     assert Pool(2).shares([], 50) == [[]]
 
 
+@given(st.integers(0, 5_000), st.integers(1, 600), st.integers(1, 64))
+def test_shares_of_any_length_keep_every_item_once_in_even_shares(length, least, jobs):
+    pool = Pool(jobs)
+    shares = pool.shares(range(length), least)
+    assert len(shares) == pool.task_count(length, least)
+    assert [item for share in shares for item in share] == list(range(length))
+    assert max(map(len, shares)) - min(map(len, shares)) <= 1
+
+
 def test_one_job_runs_every_task_here_with_no_worker():
     pool = Pool(1)
     lambda_state = {"secret": lambda: "gedeeld"}  # not picklable: never pickled here either
-    assert pool.map(where, lambda_state, ["a", "b"]) == [
+    assert pool.map(functools.partial(where, lambda_state), ["a", "b"]) == [
         ("a", os.getpid(), "gedeeld"),
         ("b", os.getpid(), "gedeeld"),
     ]
@@ -87,7 +99,8 @@ def test_workers_run_the_tasks_in_order_with_the_state_of_the_fork(request):
     if delegated(request):
         return
     pool = Pool(2)
-    results = pool.map(where, {"secret": lambda: "gedeeld"}, list("abcdef"))
+    state = {"secret": lambda: "gedeeld"}  # not picklable: inherited through the fork
+    results = pool.map(functools.partial(where, state), list("abcdef"))
     assert [task for task, _, _ in results] == list("abcdef")
     assert {secret for _, _, secret in results} == {"gedeeld"}
     assert os.getpid() not in {pid for _, pid, _ in results}
@@ -101,14 +114,14 @@ def test_a_tasks_own_error_arrives_as_itself(request, jobs):
     if jobs == 2 and delegated(request):
         return
     with pytest.raises(FindingsError) as findings:
-        Pool(jobs).map(fails, None, ["ok", "findings"])
+        Pool(jobs).map(fails, ["ok", "findings"])
     assert findings.value.findings[0].text().startswith("initiatives/x.yml:3:5: title:")
     assert findings.value.__cause__ is None
     with pytest.raises(OSError) as disk:
-        Pool(jobs).map(fails, None, ["disk", "ok"])
+        Pool(jobs).map(fails, ["disk", "ok"])
     assert (disk.value.errno, disk.value.filename) == (28, "build/docs/x.md")
     with pytest.raises(ValueError, match="a bug in a task"):
-        Pool(jobs).map(fails, None, ["ok", "bug"])
+        Pool(jobs).map(fails, ["ok", "bug"])
 
 
 @needs_fork
@@ -119,7 +132,7 @@ def test_a_worker_that_dies_is_a_dutch_build_error(request, task, said):
     if delegated(request):
         return
     with pytest.raises(BuildError) as exc:
-        Pool(2).map(fails, None, ["ok", task, "ok", "ok"])
+        Pool(2).map(fails, ["ok", task, "ok", "ok"])
     assert str(exc.value) == f"een werkproces van de build stopte onverwacht ({said})"
     assert no_children_left()
 
@@ -130,7 +143,7 @@ def test_a_wedged_worker_stops_the_step_after_the_limit(request, monkeypatch):
         return
     monkeypatch.setattr(pool_module, "STALL_S", 1.0)
     with pytest.raises(BuildError, match="gaf 1 s geen resultaat; de build is gestopt"):
-        Pool(2).map(fails, None, ["wedged", "ok"])
+        Pool(2).map(fails, ["wedged", "ok"])
     assert no_children_left()  # the wedged worker was killed, not left sleeping
 
 

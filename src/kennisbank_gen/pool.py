@@ -1,12 +1,12 @@
 """The one process pool every parallel step of a command goes through (`Pool.map`).
 
-A step gives the pool a function, the state all its tasks share and a list of tasks; the pool
-runs them on `jobs` workers of a `concurrent.futures.ProcessPoolExecutor` and returns their
-results in task order. The workers are forked when the step starts, so they see the state as the
-parent holds it then (the records read, the site model, MkDocs' loaded site) without pickling
-it; only tasks and results cross a pipe (`gc.freeze()` keeps that state shared, not copied).
-`jobs`: the CPUs this process may use (`os.sched_getaffinity`), or `--jobs N`. With one job, one
-task, or where forking is unsafe (beside other threads: the preview server), tasks run here.
+A step gives the pool a function and its tasks; the pool runs the function on each task on `jobs`
+workers of a `concurrent.futures.ProcessPoolExecutor` and returns the results in task order. The
+workers are forked when the step starts: they inherit the function and the state it holds (a
+`functools.partial` of the records read, the site model, MkDocs' loaded site) without pickling;
+only tasks and results cross a pipe (`gc.freeze()` keeps that state shared, not copied). `jobs`:
+the CPUs this process may use (`os.sched_getaffinity`), or `--jobs N`. With one job, one task, or
+where forking is unsafe (beside other threads: the preview server), tasks run here.
 
 Failures: a task's exception is raised here (our errors and OSError as themselves); a worker
 that dies is a BuildError in Dutch; a step in which no task finishes within `STALL_S` seconds
@@ -20,7 +20,6 @@ import concurrent.futures as cf
 import ctypes
 import functools
 import gc
-import itertools
 import multiprocessing
 import os
 import signal
@@ -43,8 +42,8 @@ _PR_SET_PDEATHSIG = 1
 ORPHANED = 3
 #: looked up once, here: a child calls it between fork and exec (`preexec_fn`)
 _PRCTL = ctypes.CDLL(None).prctl if sys.platform == "linux" else None
-#: the state of the step being run, as the workers inherit it through the fork
-_shared: Any = None
+#: the function of the step being run, as the workers inherit it through the fork
+_function: Callable[[Any], Any] | None = None
 
 
 def usable_cpus() -> int:
@@ -83,8 +82,8 @@ def _start_worker(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # (after: tests/test_kill_build.py reads it)
 
 
-def _run(function: Callable, task: Any) -> Any:
-    return function(_shared, task)
+def _run(task: Any) -> Any:
+    return _function(task)
 
 
 class Pool:
@@ -101,27 +100,25 @@ class Pool:
 
     def shares(self, items: Sequence, least: int) -> list[list]:
         """`items` cut, in order, into `task_count` tasks of nearly equal length."""
-        count = self.task_count(len(items), least)
-        size, extra = divmod(len(items), count)
-        starts = [i * size + min(i, extra) for i in range(count + 1)]
-        return [list(items[a:b]) for a, b in itertools.pairwise(starts)]
+        count, n = self.task_count(len(items), least), len(items)
+        return [list(items[i * n // count : (i + 1) * n // count]) for i in range(count)]
 
-    def map(self, function: Callable, shared: Any, tasks: Sequence) -> list:
-        """`[function(shared, task) for task in tasks]`, on the workers when there are several.
-        `function` is pickled by name (a module-level function), tasks and results by value;
-        put the largest tasks first: a worker takes the next one when it is free."""
+    def map(self, function: Callable[[Any], Any], tasks: Sequence) -> list:
+        """`[function(task) for task in tasks]`, on the workers when there are several. Tasks
+        and results are pickled, `function` is inherited (any callable); put the largest tasks
+        first: a worker takes the next one when it is free."""
         if min(self.jobs, len(tasks)) < 2 or not _forking_is_safe():
-            return [function(shared, task) for task in tasks]
-        global _shared
-        _shared = shared
+            return [function(task) for task in tasks]
+        global _function
+        _function = function
         gc.freeze()
         try:
-            return self._on_workers(min(self.jobs, len(tasks)), function, tasks)
+            return self._on_workers(min(self.jobs, len(tasks)), tasks)
         finally:
-            _shared = None
+            _function = None
             gc.unfreeze()
 
-    def _on_workers(self, workers: int, function: Callable, tasks: Sequence) -> list:
+    def _on_workers(self, workers: int, tasks: Sequence) -> list:
         before = set(multiprocessing.active_children())
         fork = multiprocessing.get_context("fork")
         executor = cf.ProcessPoolExecutor(workers, fork, _start_worker, (os.getpid(),))
@@ -130,7 +127,7 @@ class Pool:
             return [p for p in multiprocessing.active_children() if p not in before]
 
         try:
-            futures = [executor.submit(_run, function, task) for task in tasks]
+            futures = [executor.submit(_run, task) for task in tasks]
             processes = started()
             self.started += len(processes)
             pending, idle = set(futures), 0.0

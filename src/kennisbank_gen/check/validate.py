@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -216,10 +217,10 @@ def validate(
     """
     project, files = read_project_but_records(root, paths)
     pool = pool or Pool(1)
-    shared = _Reading(root, project.framework, today, records)
+    read_and_check = functools.partial(_read_and_check, root, project.framework, today, records)
     # (paused until the records are let go: resumed earlier, the collector walks them all once)
     with collector_paused():
-        shards = pool.map(_read_and_check, shared, pool.shares(files, SHARD_LEAST))
+        shards = pool.map(read_and_check, pool.shares(files, SHARD_LEAST))
         record_findings = _gathered(project, shards)
         others = None if paths is None else _other_records(root, files, pool)
         report = Report(project, check(project, today, record_findings, others))
@@ -230,16 +231,6 @@ def validate(
 
 #: records a task reads and checks at least (`Pool.shares`: fewer, and they are one task)
 SHARD_LEAST = 500
-
-
-@dataclass(frozen=True)
-class _Reading:
-    """What reading and checking a shard of record files needs (`_read_and_check`)."""
-
-    root: Path
-    framework: Framework
-    today: dt.date
-    all_data: bool  #: the records' data whole (for the site model), else what `across` keeps
 
 
 def _gathered(project: Project, shards: list[tuple[list, list, list]]) -> list[Finding]:
@@ -253,11 +244,13 @@ def _gathered(project: Project, shards: list[tuple[list, list, list]]) -> list[F
 
 
 def _read_and_check(
-    reading: _Reading, files: list[Path]
+    root: Path, framework: Framework, today: dt.date, all_data: bool, files: list[Path]
 ) -> tuple[list[Document], list[Finding], list[Finding]]:
-    docs, problems = read_records(files, reading.root)
-    findings = _check_records(docs, reading.framework, reading.today)
-    return [across(doc, reading.all_data) for doc in docs], problems, findings
+    """Read and check a shard of record files; `all_data`: their data whole (for the site
+    model), else what `across` keeps."""
+    docs, problems = read_records(files, root)
+    findings = _check_records(docs, framework, today)
+    return [across(doc, all_data) for doc in docs], problems, findings
 
 
 def _other_records(root: Path, files: list[Path], pool: Pool) -> list[Document]:
@@ -270,7 +263,7 @@ def _other_records(root: Path, files: list[Path], pool: Pool) -> list[Document]:
     resolved = directory.resolve()
     given = {file.resolve() for file in files}
     rest = [f for f in record_files([directory]) if resolved / f.name not in given]
-    shards = pool.map(_read_across, root, pool.shares(rest, SHARD_LEAST))
+    shards = pool.map(functools.partial(_read_across, root), pool.shares(rest, SHARD_LEAST))
     return [doc for shard in shards for doc in shard]
 
 

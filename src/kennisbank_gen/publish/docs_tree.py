@@ -7,6 +7,7 @@ when its content changed.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,7 +64,7 @@ def write_docs_tree(
         tasks = [(shares[0], True)]
     else:  # the other pages (the largest task) first, then the shares of record pages
         tasks = [([], True), *((share, False) for share in shares)]
-    results = pool.map(_render_and_write, rendering, tasks)
+    results = pool.map(functools.partial(_render_and_write, rendering), tasks)
     names = {name for part, _ in results for name in part}
     GeneratedTree(config.docs_dir).prune(names)
     return len(names), sum(written for _, written in results)

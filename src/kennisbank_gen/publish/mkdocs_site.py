@@ -32,6 +32,7 @@ own; the private members of `LiveReloadServer` it uses are listed there.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import threading
@@ -72,8 +73,8 @@ from ..render.csp import script_hash
 #: pages a task builds at least (fewer, and they are one task: a worker is not worth it)
 SHARE_LEAST = 50
 
-#: one step of a task: ("static" | "pages", names); a task is a list of steps
-Step = tuple[str, list[str]]
+#: a task of the build: (the pages it builds, the static files it copies), by path in the docs
+Task = tuple[list[str], list[str]]
 
 
 class Warnings(logging.Handler):
@@ -181,15 +182,15 @@ class MkDocsSite:
             and f.abs_dest_path not in written
         ]
 
-    def tasks(self, pool: Pool) -> list[list[Step]]:
-        """The build but its templates in tasks for the pool (`Pool.task_count`; a small site is
-        one task): the pages dealt out largest first, so that the tasks are of about equal
-        work, and the static files dealt out after them."""
+    def tasks(self, pool: Pool) -> list[Task]:
+        """The build but its templates as `Pool.task_count` tasks (a small site: one), each with
+        its share of the pages, dealt out largest first (tasks of about equal work), and of the
+        static files."""
         static = [f.src_uri for f in self.static_files()]
         by_size = sorted(self.pages, key=lambda f: os.path.getsize(f.abs_src_path), reverse=True)
         pages = [f.src_uri for f in by_size]
         count = pool.task_count(len(pages), SHARE_LEAST)
-        return [[("pages", pages[i::count]), ("static", static[i::count])] for i in range(count)]
+        return [(pages[i::count], static[i::count]) for i in range(count)]
 
     def check_anchors(self, found: dict[str, tuple[set[str] | None, dict[str, dict]]]) -> None:
         """MkDocs' check of links to anchors in other pages, over what each page's worker found
@@ -215,21 +216,20 @@ def _remove_output(target: Path, site_dir: Path) -> None:
         parent = parent.parent
 
 
-def _run_task(site: MkDocsSite, task: list[Step]) -> tuple[list[str], dict]:
+def _run_task(site: MkDocsSite, task: Task) -> tuple[list[str], dict]:
     """One task of a build, in a worker (or here): its warnings, and its pages' anchors."""
+    pages, static = task
     found = {}
     with Warnings() as warnings:
-        for kind, names in task:
-            for name in names:
-                file = site.file(name)
-                if kind == "static":
-                    file.copy_file()
-                    continue
-                if file.page.content is None:  # (else converted by `read_navigation`)
-                    site.populate(file)
-                site.build(file)
-                links = (file.page.links_to_anchors or {}).items()
-                found[name] = (file.page.present_anchor_ids, {f.src_uri: by for f, by in links})
+        for name in pages:
+            file = site.file(name)
+            if file.page.content is None:  # (else converted by `read_navigation`)
+                site.populate(file)
+            site.build(file)
+            links = (file.page.links_to_anchors or {}).items()
+            found[name] = (file.page.present_anchor_ids, {f.src_uri: by for f, by in links})
+        for name in static:
+            site.file(name).copy_file()
     return warnings.messages, found
 
 
@@ -271,7 +271,7 @@ def build_loaded(
         site.read_navigation()
         for name in site.templates():  # here: the workers inherit the page templates compiled
             site.build_template(name)
-    results = pool.map(_run_task, site, site.tasks(pool))
+    results = pool.map(functools.partial(_run_task, site), site.tasks(pool))
     said += [message for messages, _ in results for message in messages]
     with Warnings(said):
         site.check_anchors({path: a for _, anchors in results for path, a in anchors.items()})

@@ -10,7 +10,7 @@ UTF-8 is refused too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
 from pathlib import Path
 
 from ..pool import Pool
@@ -22,15 +22,8 @@ from .search_index import slim_copy
 PASS_LEAST = 50
 
 
-@dataclass(frozen=True)
-class _Pass:
-    site_dir: Path
-    host: str
-    index_input: Path
-
-
 def _check_and_copy(
-    run: _Pass, pages: list[str]
+    site_dir: Path, host: str, index_input: Path, pages: list[str]
 ) -> tuple[list[tuple[str, str]], list[str], list[str]]:
     """Gate and index input for these pages: (what the gate refuses, the pages with no marked
     body (for Pagefind: copied only when no page has one), the pages whose slim copy is in the
@@ -38,16 +31,16 @@ def _check_and_copy(
     problems, unmarked, slim = [], [], {}
     for rel in pages:
         try:
-            html = (run.site_dir / rel).read_bytes().decode("utf-8")
+            html = (site_dir / rel).read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(unreadable(rel, exc))
             continue
-        problems += [(rel, problem) for problem in page_problems(html, run.host, rel)]
+        problems += [(rel, problem) for problem in page_problems(html, host, rel)]
         if (copy := slim_copy(html)) is None:
             unmarked.append(rel)
         else:
             slim[rel] = copy
-    GeneratedTree(run.index_input).write(slim)
+    GeneratedTree(index_input).write(slim)
     return problems, unmarked, list(slim)
 
 
@@ -60,8 +53,8 @@ def check_and_prepare_index(
     gate refuses."""
     owned_tree(index_input)
     pages = [p.relative_to(site_dir).as_posix() for p in html_pages(site_dir)]
-    run = _Pass(site_dir, site_host(site_url), index_input)
-    results = pool.map(_check_and_copy, run, pool.shares(pages, PASS_LEAST))
+    check_and_copy = functools.partial(_check_and_copy, site_dir, site_host(site_url), index_input)
+    results = pool.map(check_and_copy, pool.shares(pages, PASS_LEAST))
     refuse([problem for problems, _, _ in results for problem in problems])
     indexed = {rel for _, _, copied in results for rel in copied}
     if not indexed:  # Pagefind indexes every page whole
