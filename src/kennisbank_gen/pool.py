@@ -3,7 +3,7 @@
 A step gives the pool a function and its tasks; the pool runs the function on each task on `jobs`
 workers of a `concurrent.futures.ProcessPoolExecutor` and returns the results in task order. The
 workers are forked when the step starts: they inherit the function and the state it holds (a
-`functools.partial` of the records read, the site model, MkDocs' loaded site) without pickling;
+`functools.partial` of the framework, the site model, MkDocs' loaded site) without pickling;
 only tasks and results cross a pipe (`gc.freeze()` keeps that state shared, not copied). `jobs`:
 the CPUs this process may use (`os.sched_getaffinity`), or `--jobs N`. With one job, one task, or
 where forking is unsafe (beside other threads: the preview server), tasks run here.
