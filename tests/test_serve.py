@@ -24,7 +24,7 @@ from kennisbank_gen.editors.preview import Preview
 from kennisbank_gen.editors.preview_banner import BANNER_ID, banner_script
 from kennisbank_gen.editors.serve import PreviewServer, _error_page
 from kennisbank_gen.findings import Finding
-from kennisbank_gen.publish.mkdocs_site import reload_script_allowed
+from kennisbank_gen.publish.mkdocs_site import LiveReload, reload_script_allowed
 from kennisbank_gen.render.csp import SITE_POLICY, script_hash
 
 SLUG = FIXTURE_REPORT
@@ -150,6 +150,32 @@ def test_the_live_reload_script_is_allowed_by_its_hash_in_the_page_policy_only(t
     with_reload = f"script-src 'self' '{script_hash(script)}'"
     assert policy == SITE_POLICY.replace("script-src 'self'", with_reload)
     assert reload_script_allowed(b"<p>geen beleid</p>") == b"<p>geen beleid</p>"
+
+
+def test_the_watcher_hears_saves_not_reads(tmp_path):
+    """Every update reads all the records: that wakes no watcher (the system is asked for files
+    made, changed, removed or renamed; not opened or closed), a save does."""
+    folder = tmp_path / "initiatives"
+    folder.mkdir()
+    record, other = folder / "a.yml", folder / "b.yml"
+    record.write_text("title: A\n", encoding="utf-8")
+    heard: list[set[Path]] = []
+    server = LiveReload(lambda *_: None, "127.0.0.1", 0, str(tmp_path), "/")
+    server.changed = heard.append
+    try:
+        server.watch(str(folder))
+        server.observer.start()
+        for _ in range(10):
+            record.read_bytes()
+        other.write_text("title: B\n", encoding="utf-8")  # heard after any event of the reads
+        _wait_for(lambda: any(other in paths for paths in heard))
+        assert not any(record in paths for paths in heard)
+        record.write_text("title: C\n", encoding="utf-8")
+        _wait_for(lambda: any(record in paths for paths in heard))
+    finally:
+        server.observer.stop()
+        server.observer.join()
+        server.server_close()
 
 
 CLEAN = gate_page("<h1>Over</h1><p>Gewone tekst.</p>")

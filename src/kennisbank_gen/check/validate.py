@@ -5,7 +5,8 @@ Per record: the JSON Schema derived from the framework, real dates, a safe Markd
 (`markdown_safety`). Per guidance set: `guidance`. Across records (`across`): unique slugs and
 titles, references to guidance that exists; records named on the command line are checked
 against every record of the project. Severities from `rules.yml` and `criteria.yml` are applied
-in one place (`with_severity`), to every finding alike.
+in one place (`with_severity`), to every finding alike. A process that validates again and again
+(the preview) keeps what it read (`KnownRecords`) and checks again only the files that changed.
 """
 
 from __future__ import annotations
@@ -14,15 +15,16 @@ import dataclasses
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import FindingsError
 from ..findings import Finding
 from ..pool import Pool
 from ..read.dates import PartialDate
 from ..read.framework import Framework
 from ..read.guidance import guidance_ids
-from ..read.load import Document
+from ..read.load import Document, read_bytes, shown_path
 from ..read.project import (
     RECORDS_DIR,
     Project,
@@ -30,6 +32,7 @@ from ..read.project import (
     read_project_but_records,
     read_records,
     record_files,
+    record_from_bytes,
 )
 from ..schema_errors import schema_findings
 from .across import SITE_SECTIONS, across, check_collection
@@ -195,6 +198,18 @@ def check(
         return sorted({with_severity(f, framework) for f in findings})
 
 
+@dataclass
+class KnownRecords:
+    """The record files a process read and checked before, for a process that validates one
+    project again and again (the preview, after each save): `validate(known=...)` reads every
+    file's bytes, and parses and checks only those whose bytes it does not know, as long as the
+    framework, the day and what the report keeps (`records`) stay the same."""
+
+    basis: tuple = ()
+    #: path as shown -> (the file's bytes, the record as the report keeps it, its findings)
+    records: dict[str, tuple[bytes, Document, list[Finding]]] = field(default_factory=dict)
+
+
 def validate(
     root: Path,
     paths: list[Path] | None = None,
@@ -202,6 +217,7 @@ def validate(
     today: dt.date,
     records: bool = True,
     pool: Pool | None = None,
+    known: KnownRecords | None = None,
 ) -> Report:
     """Read the project under `root` (records: `paths`, default all) and check it. Records in
     `paths` are also checked against the project's other records (a title or slug that one of
@@ -213,14 +229,20 @@ def validate(
     across records compare (not their YAML text: they have been checked); `records=False`: the
     report's project holds no records, only the findings about them (what `kennisbank validate`
     needs). Each record is read and checked in one go, thousands of them on the `pool`'s
-    workers, which send back only that.
+    workers, which send back only that. With `known` (`KnownRecords`), only the files it does
+    not know are.
     """
     project, files = read_project_but_records(root, paths)
     pool = pool or Pool(1)
-    read_and_check = functools.partial(_read_and_check, root, project.framework, today, records)
+    framework = project.framework
+    read_and_check = functools.partial(_read_and_check, root, framework, today, records)
     # (paused until the records are let go: resumed earlier, the collector walks them all once)
     with collector_paused():
-        shards = pool.map(read_and_check, pool.shares(files, SHARD_LEAST))
+        if known is None:
+            shards = pool.map(read_and_check, pool.shares(files, SHARD_LEAST))
+        else:
+            basis = (framework.criteria, framework.vocabularies, framework.rules, today, records)
+            shards = _known_or_checked(known, basis, root, files, read_and_check, pool)
         record_findings = _gathered(project, shards)
         others = None if paths is None else _other_records(root, files, pool)
         report = Report(project, check(project, today, record_findings, others))
@@ -244,13 +266,68 @@ def _gathered(project: Project, shards: list[tuple[list, list, list]]) -> list[F
 
 
 def _read_and_check(
-    root: Path, framework: Framework, today: dt.date, all_data: bool, files: list[Path]
+    root: Path,
+    framework: Framework,
+    today: dt.date,
+    all_data: bool,
+    files: list[Path | tuple[str, bytes]],
 ) -> tuple[list[Document], list[Finding], list[Finding]]:
-    """Read and check a shard of record files; `all_data`: their data whole (for the site
-    model), else what `across` keeps."""
-    docs, problems = read_records(files, root)
+    """Read and check a shard of record files (or of files read already: (path as shown, bytes),
+    for `KnownRecords`); `all_data`: their data whole (for the site model), else what `across`
+    keeps."""
+    if files and isinstance(files[0], tuple):
+        docs, problems = [], []
+        for shown, raw in files:
+            try:
+                docs.append(record_from_bytes(raw, shown))
+            except FindingsError as exc:
+                problems += exc.findings
+    else:
+        docs, problems = read_records(files, root)
     findings = _check_records(docs, framework, today)
     return [across(doc, all_data) for doc in docs], problems, findings
+
+
+def _known_or_checked(
+    known: KnownRecords,
+    basis: tuple,
+    root: Path,
+    files: list[Path],
+    read_and_check: functools.partial,
+    pool: Pool,
+) -> list[tuple[list, list, list]]:
+    """`_read_and_check`'s shards for `files`, one per file, in order: a file whose bytes `known`
+    holds (for the same `basis`) as it was, the others read and checked on the pool's workers.
+    `known` then holds what this gave."""
+    before = known.records if known.basis == basis else {}
+    known.basis, known.records = basis, {}
+    shards: list = []
+    new: dict[int, tuple[str, bytes]] = {}
+    for file in files:
+        shown = shown_path(file, root)
+        try:
+            raw = read_bytes(file, shown)
+        except FindingsError as exc:
+            shards.append(([], exc.findings, []))
+            continue
+        if (was := before.get(shown)) is not None and was[0] == raw:
+            known.records[shown] = was
+            shards.append(([was[1]], [], was[2]))
+        else:
+            new[len(shards)] = (shown, raw)
+            shards.append(None)
+    each = functools.partial(_each, read_and_check)
+    checked = pool.map(each, pool.shares(list(new.values()), SHARD_LEAST))
+    for at, shard in zip(new, (shard for task in checked for shard in task), strict=True):
+        shards[at] = shard
+        if docs := shard[0]:
+            known.records[new[at][0]] = (new[at][1], docs[0], shard[2])
+    return shards
+
+
+def _each(read_and_check: functools.partial, items: list[tuple[str, bytes]]) -> list[tuple]:
+    """`read_and_check` of each item on its own (a shard of its own per file)."""
+    return [read_and_check([item]) for item in items]
 
 
 def _other_records(root: Path, files: list[Path], pool: Pool) -> list[Document]:

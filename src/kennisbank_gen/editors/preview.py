@@ -1,6 +1,7 @@
 """What the preview does after a change: regenerate the docs tree and build only what changed.
 
-One update has two steps. First the pages of the files that were saved (a record's page, its
+Each update reads and checks the project again, but parses and checks only the record files
+whose bytes changed (`check.validate.KnownRecords`). It has two steps. First the pages of the files that were saved (a record's page, its
 citation files and the overview pages that list it; a content page; a guidance set's pages; the
 framework page) are rendered from the new model, written and built, and the browser reloads: the
 editor sees their change at once.
@@ -26,6 +27,7 @@ from pathlib import Path
 import click
 
 from .. import clock
+from ..check.validate import KnownRecords
 from ..errors import BuildError, FindingsError
 from ..findings import Finding, format_text
 from ..pool import Pool
@@ -69,6 +71,8 @@ class Preview:
         self.sources: dict[str, str] = {}
         self.report = report
         self.templates = Templates()
+        #: the records read and checked so far: after a save, only the saved file is again
+        self.known = KnownRecords()
         self.docs: GeneratedTree | None = None
         self.steps: list[Step] = []
 
@@ -156,7 +160,7 @@ class Preview:
         return bool(rel) and rel[0] in ("initiatives", "content", FRAMEWORK_DIR)
 
     def _prepare(self, pool: Pool | None = None) -> Prepared:
-        prepared = prepare(self.root, today=clock.today(), pool=pool)
+        prepared = prepare(self.root, today=clock.today(), pool=pool, known=self.known)
         if self.docs is None or self.docs.directory != prepared.config.docs_dir:
             # like the build's, written and pruned only where the build owns the folder
             self.docs = GeneratedTree(owned_tree(prepared.config.docs_dir))

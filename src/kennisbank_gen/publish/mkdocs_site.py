@@ -63,7 +63,14 @@ from mkdocs.structure.files import (
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import clean_directory
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import (
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
 
 from ..errors import BuildError
@@ -282,12 +289,17 @@ class _Changes(FileSystemEventHandler):
     """Hands the paths that changed under a watched folder to the server (`LiveReload.changed`);
     `only`: just the file of that name in it."""
 
+    #: the events asked of the system: a file made, changed, removed or renamed. Not a file
+    #: opened or closed: reading the records after a save would wake the watcher for each one,
+    #: and its thread would take turns with the update's (at 1,000 records: 0.2 s more per save).
+    EVENTS = (FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent)
+
     def __init__(self, server: LiveReload, only: str | None = None):
         self.server = server
         self.only = only
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in ("opened", "closed", "closed_no_write") or event.is_directory:
+        if event.is_directory:
             return
         paths = {Path(os.fsdecode(p)) for p in (event.src_path, getattr(event, "dest_path", ""))}
         paths = {p for p in paths if str(p) != "." and self.only in (None, p.name)}
@@ -370,7 +382,9 @@ class LiveReload(LiveReloadServer):
         if path not in self._watched_paths:
             self._watched_paths[path] = 1
             handler = _Changes(self, only)
-            self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
+            self._watch_refs[path] = self.observer.schedule(
+                handler, path, recursive=recursive, event_filter=list(_Changes.EVENTS)
+            )
 
     def changed(self, paths: set[Path]) -> None:
         """Files changed: update once no event came for `QUIET_SECONDS`."""

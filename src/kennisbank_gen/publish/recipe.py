@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..check.validate import Report, validate
+from ..check.validate import KnownRecords, Report, validate
 from ..config import INDEX_INPUT_DIR, SITE_DIR, SiteConfig
 from ..errors import BuildError, ConfigError, FindingsError
 from ..findings import Finding
@@ -70,12 +70,18 @@ class BuildResult:
 
 
 def prepare(
-    root: Path, strict: bool = False, *, today: dt.date, pool: Pool | None = None
+    root: Path,
+    strict: bool = False,
+    *,
+    today: dt.date,
+    pool: Pool | None = None,
+    known: KnownRecords | None = None,
 ) -> Prepared:
-    """Read and check the project (on the pool's workers), then model it.
+    """Read and check the project (on the pool's workers; with `known`, only the record files
+    it does not know), then model it.
 
     Raises FindingsError when anything blocks."""
-    report = validate(root, today=today, pool=pool)
+    report = validate(root, today=today, pool=pool, known=known)
     if blocking := report.blocking(strict):
         raise FindingsError(report.findings if strict else blocking + report.warnings)
     config = SiteConfig.from_mkdocs(root / "mkdocs.yml")

@@ -277,6 +277,12 @@ def load_text(text: str, path: str) -> Document:
 def load_file(file: Path, root: Path | None = None) -> Document:
     """Read and parse one YAML file; every problem (size, encoding, syntax) is a finding."""
     shown = shown_path(file, root)
+    return load_bytes(read_bytes(file, shown), shown)
+
+
+def read_bytes(file: Path, shown: str) -> bytes:
+    """The bytes of a YAML file (`shown` as findings name it): a plain file, not too large; else
+    a FindingsError."""
 
     def refuse(message: str) -> FindingsError:
         return _refusal(shown, 1, 1, message, "yaml-syntax")
@@ -307,6 +313,11 @@ def load_file(file: Path, root: Path | None = None) -> Document:
             raise refuse(too_big.format(_number(max(len(raw), file.stat().st_size))))
     except OSError as exc:
         raise refuse(f"verwacht een leesbaar bestand, gevonden de fout: {exc.strerror}") from None
+    return raw
+
+
+def load_bytes(raw: bytes, shown: str) -> Document:
+    """Parse the bytes of a YAML file (`read_bytes`); every problem is a finding."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -19,7 +19,7 @@ from ..errors import FindingsError
 from ..findings import Finding
 from .framework import Framework, load_framework
 from .guidance import read_guidance
-from .load import Document, load_file, shown_path
+from .load import Document, load_bytes, read_bytes, shown_path
 
 RECORDS_DIR = "initiatives"
 GUIDANCE_DIR = "content/guidance"
@@ -53,7 +53,9 @@ def record_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _normalised(doc: Document) -> Document:
+def record_from_bytes(raw: bytes, shown: str) -> Document:
+    """A record file's bytes (`load.read_bytes`) parsed; raises FindingsError."""
+    doc = load_bytes(raw, shown)
     if isinstance(doc.data, dict) and type(doc.data.get("date")) is int:
         doc.data["date"] = str(doc.data["date"])  # `date: 2023` is a year, not a number
     return doc
@@ -104,8 +106,9 @@ def read_records(files: list[Path], root: Path) -> tuple[list[Document], list[Fi
     records, findings = [], []
     with collector_paused():
         for file in files:
+            shown = shown_path(file, root)
             try:
-                records.append(_normalised(load_file(file, root)))
+                records.append(record_from_bytes(read_bytes(file, shown), shown))
             except FindingsError as exc:
                 findings += exc.findings
     return records, findings
