@@ -242,7 +242,8 @@ def validate(
             shards = pool.map(read_and_check, pool.shares(files, SHARD_LEAST))
         else:
             basis = (framework.criteria, framework.vocabularies, framework.rules, today, records)
-            shards = _known_or_checked(known, basis, root, files, read_and_check, pool)
+            parse_and_check = functools.partial(_parse_and_check, framework, today, records)
+            shards = _known_or_checked(known, basis, root, files, parse_and_check, pool)
         record_findings = _gathered(project, shards)
         others = None if paths is None else _other_records(root, files, pool)
         report = Report(project, check(project, today, record_findings, others))
@@ -266,24 +267,11 @@ def _gathered(project: Project, shards: list[tuple[list, list, list]]) -> list[F
 
 
 def _read_and_check(
-    root: Path,
-    framework: Framework,
-    today: dt.date,
-    all_data: bool,
-    files: list[Path | tuple[str, bytes]],
+    root: Path, framework: Framework, today: dt.date, all_data: bool, files: list[Path]
 ) -> tuple[list[Document], list[Finding], list[Finding]]:
-    """Read and check a shard of record files (or of files read already: (path as shown, bytes),
-    for `KnownRecords`); `all_data`: their data whole (for the site model), else what `across`
-    keeps."""
-    if files and isinstance(files[0], tuple):
-        docs, problems = [], []
-        for shown, raw in files:
-            try:
-                docs.append(record_from_bytes(raw, shown))
-            except FindingsError as exc:
-                problems += exc.findings
-    else:
-        docs, problems = read_records(files, root)
+    """Read and check a shard of record files; `all_data`: their data whole (for the site
+    model), else what `across` keeps."""
+    docs, problems = read_records(files, root)
     findings = _check_records(docs, framework, today)
     return [across(doc, all_data) for doc in docs], problems, findings
 
@@ -293,12 +281,12 @@ def _known_or_checked(
     basis: tuple,
     root: Path,
     files: list[Path],
-    read_and_check: functools.partial,
+    parse_and_check: functools.partial,
     pool: Pool,
 ) -> list[tuple[list, list, list]]:
     """`_read_and_check`'s shards for `files`, one per file, in order: a file whose bytes `known`
-    holds (for the same `basis`) as it was, the others read and checked on the pool's workers.
-    `known` then holds what this gave."""
+    holds (for the same `basis`) as it was, the others parsed and checked (`parse_and_check`,
+    thousands on the `pool`'s workers). `known` then holds what this gave."""
     before = known.records if known.basis == basis else {}
     known.basis, known.records = basis, {}
     shards: list = []
@@ -316,8 +304,7 @@ def _known_or_checked(
         else:
             new[len(shards)] = (shown, raw)
             shards.append(None)
-    each = functools.partial(_each, read_and_check)
-    checked = pool.map(each, pool.shares(list(new.values()), SHARD_LEAST))
+    checked = pool.map(parse_and_check, pool.shares(list(new.values()), SHARD_LEAST))
     for at, shard in zip(new, (shard for task in checked for shard in task), strict=True):
         shards[at] = shard
         if docs := shard[0]:
@@ -325,9 +312,19 @@ def _known_or_checked(
     return shards
 
 
-def _each(read_and_check: functools.partial, items: list[tuple[str, bytes]]) -> list[tuple]:
-    """`read_and_check` of each item on its own (a shard of its own per file)."""
-    return [read_and_check([item]) for item in items]
+def _parse_and_check(
+    framework: Framework, today: dt.date, all_data: bool, items: list[tuple[str, bytes]]
+) -> list[tuple[list, list, list]]:
+    """`_read_and_check` of each record file read already (path as shown, bytes) on its own."""
+    shards: list[tuple[list, list, list]] = []
+    for shown, raw in items:
+        try:
+            doc = record_from_bytes(raw, shown)
+        except FindingsError as exc:
+            shards.append(([], exc.findings, []))
+            continue
+        shards.append(([across(doc, all_data)], [], check_record(doc, framework, today)))
+    return shards
 
 
 def _other_records(root: Path, files: list[Path], pool: Pool) -> list[Document]:

@@ -1,10 +1,10 @@
 """What the preview does after a change: regenerate the docs tree and build only what changed.
 
 Each update reads and checks the project again, but parses and checks only the record files
-whose bytes changed (`check.validate.KnownRecords`). It has two steps. First the pages of the files that were saved (a record's page, its
-citation files and the overview pages that list it; a content page; a guidance set's pages; the
-framework page) are rendered from the new model, written and built, and the browser reloads: the
-editor sees their change at once.
+whose bytes changed (`check.validate.KnownRecords`). It has two steps. First the pages of the
+files that were saved (a record's page, its citation files and the overview pages that list it;
+a content page; a guidance set's pages; the framework page) are rendered from the new model,
+written and built, and the browser reloads: the editor sees their change at once.
 Then everything else is rendered, only the docs files whose content changed are written, and
 only those are built (small pages first); a change that arrives meanwhile stops this second step,
 and the next update finishes what it left (`PreviewSite.stale`). While the project has findings,
