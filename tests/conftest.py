@@ -24,6 +24,7 @@ import generated_records
 import pytest
 import yaml
 
+import kennisbank_gen.check.validate as validate_module
 from kennisbank_gen.clock import ENV as TODAY_ENV
 from kennisbank_gen.pool import usable_cpus
 from kennisbank_gen.read.dates import PartialDate
@@ -402,3 +403,18 @@ def delegated(request) -> bool:
     )
     assert done.returncode == 0 and " passed" in done.stdout, done.stdout[-3000:]
     return True
+
+
+@pytest.fixture
+def parsed_again(monkeypatch) -> list[str]:
+    """The record files `validate(known=...)` parses from here on (files it did not know), by
+    path as shown."""
+    seen: list[str] = []
+    original = validate_module.record_from_bytes
+
+    def counting(raw: bytes, shown: str):
+        seen.append(shown)
+        return original(raw, shown)
+
+    monkeypatch.setattr(validate_module, "record_from_bytes", counting)
+    return seen

@@ -10,7 +10,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import pytest
 from conftest import FIXTURE_PROJECT, copy_fixture_project, delegated, needs_fork
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -36,51 +35,37 @@ def _report(root: Path, today: dt.date, known: KnownRecords | None = None, pool=
     return report.findings, records
 
 
-@pytest.fixture
-def parsed(monkeypatch) -> list[str]:
-    """The record files parsed from here on, by path as shown."""
-    seen: list[str] = []
-    original = validate_module.record_from_bytes
-
-    def counting(raw: bytes, shown: str):
-        seen.append(shown)
-        return original(raw, shown)
-
-    monkeypatch.setattr(validate_module, "record_from_bytes", counting)
-    return seen
-
-
-def test_only_the_files_whose_bytes_changed_are_parsed_again(tmp_path, parsed):
+def test_only_the_files_whose_bytes_changed_are_parsed_again(tmp_path, parsed_again):
     root = copy_fixture_project(tmp_path / "project")
     known = KnownRecords()
     first = _report(root, DAY, known)
-    assert sorted(parsed) == [f"initiatives/{name}" for name in RECORDS]
+    assert sorted(parsed_again) == [f"initiatives/{name}" for name in RECORDS]
 
-    parsed.clear()
+    parsed_again.clear()
     saved = root / "initiatives" / RECORDS[1]
     saved.write_bytes(saved.read_bytes())  # saved again, the same bytes: known
     assert _report(root, DAY, known) == first
-    assert parsed == []
+    assert parsed_again == []
 
     text = saved.read_text(encoding="utf-8")
     saved.write_text(text.replace("title: ", "title: Nieuw: ", 1), encoding="utf-8")
     assert _report(root, DAY, known) == _report(root, DAY)
-    assert parsed == [f"initiatives/{RECORDS[1]}"]
+    assert parsed_again == [f"initiatives/{RECORDS[1]}"]
 
-    parsed.clear()  # another day: every record again (dates in the future, reviews too old)
+    parsed_again.clear()  # another day: every record again (dates in the future, reviews too old)
     later = DAY + dt.timedelta(days=1)
     _report(root, later, known)
-    assert len(parsed) == len(RECORDS)
+    assert len(parsed_again) == len(RECORDS)
 
-    parsed.clear()  # another framework, the same day: every record again
+    parsed_again.clear()  # another framework, the same day: every record again
     _replace(root / VOCABULARIES, "{id: mbo,", "{id: mbo-oud,")
     changed = _report(root, later, known)
-    assert len(parsed) == len(RECORDS)
+    assert len(parsed_again) == len(RECORDS)
     assert changed == _report(root, later) and changed[0] != first[0]
 
 
 @needs_fork
-def test_records_read_on_the_workers_are_known_after(tmp_path, parsed, monkeypatch, request):
+def test_records_read_on_the_workers_are_known_after(tmp_path, parsed_again, monkeypatch, request):
     if delegated(request):  # (the pool forks only where no other thread runs)
         return
     root = copy_fixture_project(tmp_path / "project")
@@ -89,9 +74,9 @@ def test_records_read_on_the_workers_are_known_after(tmp_path, parsed, monkeypat
     pool = Pool(2)
     assert _report(root, DAY, known, pool) == _report(root, DAY)
     assert pool.started == 2 and len(known.records) == len(RECORDS)
-    parsed.clear()
+    parsed_again.clear()
     assert _report(root, DAY, known) == _report(root, DAY)
-    assert parsed == []  # (the first parses were in the workers, where this list is not)
+    assert parsed_again == []  # (the first parses were in the workers, where this list is not)
 
 
 def _title_line(file: Path) -> str:
