@@ -229,8 +229,8 @@ def validate(
     across records compare (not their YAML text: they have been checked); `records=False`: the
     report's project holds no records, only the findings about them (what `kennisbank validate`
     needs). Each record is read and checked in one go, thousands of them on the `pool`'s
-    workers, which send back only that. With `known` (`KnownRecords`), only the files it does
-    not know are.
+    workers, which send back only that. With `known` (`KnownRecords`), only the files whose
+    bytes it does not know are parsed and checked.
     """
     project, files = read_project_but_records(root, paths)
     pool = pool or Pool(1)

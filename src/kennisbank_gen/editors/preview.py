@@ -71,7 +71,7 @@ class Preview:
         self.sources: dict[str, str] = {}
         self.report = report
         self.templates = Templates()
-        #: the records read and checked so far: after a save, only the saved file is again
+        #: the records read and checked so far: after a save, only the saved one is read again
         self.known = KnownRecords()
         self.docs: GeneratedTree | None = None
         self.steps: list[Step] = []
