@@ -5,6 +5,7 @@ broken records all end up right."""
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 from pathlib import Path
@@ -108,6 +109,18 @@ def test_a_save_reads_and_checks_only_the_saved_record_again(served, parsed_agai
     preview.update({record})
     assert parsed_again == [f"initiatives/{SLUG}.yml"]
     assert "Herzien sturen op" in _html(site_dir, f"initiatieven/{SLUG}/index.html")
+
+
+def test_the_cycle_collector_waits_until_the_saved_pages_are_out(served):
+    """A full collection walks everything the preview keeps (MkDocs' site, the records): none
+    runs until the first reload, and the collector is on again for the rest."""
+    root, preview, _ = served
+    record = root / "initiatives" / f"{SLUG}.yml"
+    _edit(record, "title: Sturen op", "title: Herzien sturen op")
+    collecting: list[bool] = []
+    preview.update({record}, publish=lambda: collecting.append(gc.isenabled()))
+    assert collecting == [False, True]
+    assert gc.isenabled()
 
 
 def test_an_update_that_changes_nothing_writes_and_builds_nothing(served):

@@ -33,7 +33,7 @@ from ..findings import Finding, format_text
 from ..pool import Pool
 from ..publish.output import GeneratedTree, owned_tree
 from ..publish.recipe import Prepared, prepare
-from ..read.project import FRAMEWORK_DIR
+from ..read.project import FRAMEWORK_DIR, collector_paused
 from ..render.cms import ADMIN_DIR, admin_files
 from ..render.markdown_pages import Cancelled, Templates, listing_pages, render_site
 from . import preview_banner
@@ -107,12 +107,15 @@ class Preview:
         self.steps = [first, second]
         rebuild = any(p.name == "mkdocs.yml" or not self._watched(p) for p in changed)
         try:
-            started = time.perf_counter()
-            prepared = self._prepare()
-            first.seconds["prepare"] = time.perf_counter() - started
-            if not rebuild:
-                self._render_first(prepared, changed, first)
-                publish()
+            # the cycle collector waits until the saved file's pages are out: a full collection
+            # walks everything the preview keeps (MkDocs' site, the records, the templates)
+            with collector_paused():
+                started = time.perf_counter()
+                prepared = self._prepare()
+                first.seconds["prepare"] = time.perf_counter() - started
+                if not rebuild:
+                    self._render_first(prepared, changed, first)
+                    publish()
             self._render_all(prepared, second, pending)
         except FindingsError as exc:
             self._show_findings(exc.findings, second if first.written else first)
