@@ -235,15 +235,13 @@ def validate(
     project, files = read_project_but_records(root, paths)
     pool = pool or Pool(1)
     framework = project.framework
-    read_and_check = functools.partial(_read_and_check, root, framework, today, records)
     # (paused until the records are let go: resumed earlier, the collector walks them all once)
     with collector_paused():
         if known is None:
+            read_and_check = functools.partial(_read_and_check, root, framework, today, records)
             shards = pool.map(read_and_check, pool.shares(files, SHARD_LEAST))
         else:
-            basis = (framework.criteria, framework.vocabularies, framework.rules, today, records)
-            parse_and_check = functools.partial(_parse_and_check, framework, today, records)
-            shards = _known_or_checked(known, basis, root, files, parse_and_check, pool)
+            shards = _known_or_checked(known, root, files, framework, today, records, pool)
         record_findings = _gathered(project, shards)
         others = None if paths is None else _other_records(root, files, pool)
         report = Report(project, check(project, today, record_findings, others))
@@ -278,15 +276,19 @@ def _read_and_check(
 
 def _known_or_checked(
     known: KnownRecords,
-    basis: tuple,
     root: Path,
     files: list[Path],
-    parse_and_check: functools.partial,
+    framework: Framework,
+    today: dt.date,
+    all_data: bool,
     pool: Pool,
 ) -> list[tuple[list, list, list]]:
     """`_read_and_check`'s shards for `files`, one per file, in order: a file whose bytes `known`
-    holds (for the same `basis`) as it was, the others parsed and checked (`parse_and_check`,
-    thousands on the `pool`'s workers). `known` then holds what this gave."""
+    holds, for the same framework, day and `all_data`, as it was; the others parsed and checked
+    (thousands on the `pool`'s workers). `known` then holds what this gave."""
+    # what a record's shard depends on besides its bytes: what `_parse_and_check` is given
+    basis = (framework.criteria, framework.vocabularies, framework.rules, today, all_data)
+    parse_and_check = functools.partial(_parse_and_check, framework, today, all_data)
     before = known.records if known.basis == basis else {}
     known.basis, known.records = basis, {}
     shards: list = []
