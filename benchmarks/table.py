@@ -52,7 +52,6 @@ PARALLEL = {
     "publish/mkdocs_site.py": [
         "MkDocsSite.read_navigation",
         "MkDocsSite.tasks",
-        "MkDocsSite.check_anchors",
         "_run_task",
         "build_loaded",
     ],

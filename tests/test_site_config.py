@@ -85,6 +85,9 @@ REFUSED = {
     "other-theme": ("name: material", "name: readthedocs", "readthedocs"),
     "watch": ("plugins: []", "plugins: []\nwatch: [/etc]", "watch"),
     "extra-templates": ("plugins: []", "plugins: []\nextra_templates: [x.html]", "extra_tem"),
+    # (the build leaves out MkDocs' check of anchor links: at its default level, info, a build
+    # never showed its findings; mkdocs_site.py)
+    "validation": ("plugins: []", "plugins: []\nvalidation:\n  anchors: warn", "validation"),
     "directory-urls-off": ("use_directory_urls: true", "use_directory_urls: false", "use_dir"),
 }
 

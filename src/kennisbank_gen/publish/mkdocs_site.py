@@ -7,12 +7,18 @@ parent reads what every page needs of the others (the navigation's pages) and re
 templates (404.html extends main.html: the page templates are compiled once, not in each
 worker); the workers are forked with that state (`pool`), and each converts, renders and writes
 its share of the pages and copies its share of the static files, collecting MkDocs' warnings for
-the parent (strict: any warning fails the build, as in `mkdocs build --strict`). Anchor links
-are checked in the parent, over what the workers found, with MkDocs' own method. The result is
+the parent (strict: any warning fails the build, as in `mkdocs build --strict`). The result is
 MkDocs' own build, file for file (tests/test_build_parallel.py compares them), as long as a
 page's HTML depends on its own Markdown, the configuration and the navigation: true for Material
 without plugins. A configuration with plugins (whose events span the whole build) is built by
 MkDocs' own `build`, in one process.
+
+MkDocs' check of links to anchors is left out. It reports at `validation.links.anchors`, which
+mkdocs.yml may not set (config.py refuses `validation`), so at MkDocs' default, info: below what
+a build reports (warnings), so its findings were never shown. Yet it scanned each page's whole
+Markdown with Python's `html.parser` for the ids in raw HTML (`_RawHTMLPreprocessor`): 17-20% of
+MkDocs' CPU on this site, whose generated pages are mostly raw HTML. Record bodies' links to
+their own headings are checked by `validate` (check/body_markdown.py).
 
 MkDocs has no public API for building one page or one template; these private functions of
 `mkdocs.commands.build` (MkDocs 1.6, pinned in constraints.txt) are the steps of its own `build`:
@@ -20,10 +26,12 @@ MkDocs has no public API for building one page or one template; these private fu
 - `_populate_page`: read a page's source and convert its Markdown, with the plugin events;
 - `_build_page`: render a converted page with the theme and write it;
 - `_build_theme_template`: render and write a theme template (404.html, sitemap.xml);
-- `_build_extra_template`: the same for an `extra_templates` file.
+- `_build_extra_template`: the same for an `extra_templates` file;
+- `_RawHTMLPreprocessor` of `mkdocs.structure.pages`: its scan for anchor ids is turned off
+  while a page is converted (`_anchor_ids_unscanned`, see above).
 
 Everything else used here is public: `load_config`, `get_files`, `get_navigation`, `Page`,
-`Files`/`File` methods, `Page.read_source`, `Page.validate_anchor_links`, `clean_directory`.
+`Files`/`File` methods, `Page.read_source`, `clean_directory`.
 
 The preview's server (`LiveReload`) is MkDocs' development server with an update loop of its
 own; the private members of `LiveReloadServer` it uses are listed there.
@@ -61,7 +69,7 @@ from mkdocs.structure.files import (
     set_exclusions,
 )
 from mkdocs.structure.nav import get_navigation
-from mkdocs.structure.pages import Page
+from mkdocs.structure.pages import Page, _RawHTMLPreprocessor
 from mkdocs.utils import clean_directory
 from watchdog.events import (
     FileCreatedEvent,
@@ -161,7 +169,8 @@ class MkDocsSite:
             self.populate(page.file)
 
     def populate(self, file: File) -> None:
-        _populate_page(file.page, self.config, self.files)
+        with _anchor_ids_unscanned():
+            _populate_page(file.page, self.config, self.files)
 
     def build(self, file: File) -> None:
         excluded = file.inclusion.is_excluded()
@@ -199,17 +208,6 @@ class MkDocsSite:
         count = pool.task_count(len(pages), SHARE_LEAST)
         return [(pages[i::count], static[i::count]) for i in range(count)]
 
-    def check_anchors(self, found: dict[str, tuple[set[str] | None, dict[str, dict]]]) -> None:
-        """MkDocs' check of links to anchors in other pages, over what each page's worker found
-        (`found`: path -> the page's anchors, its links to anchors by target path)."""
-        for path, (anchors, links) in found.items():
-            page = self.file(path).page
-            page.present_anchor_ids = anchors
-            page.links_to_anchors = {self.file(target): by for target, by in links.items()}
-        level = self.config.validation.links.anchors
-        for file in self.pages:
-            file.page.validate_anchor_links(files=self.files, log_level=level)
-
 
 def _remove_output(target: Path, site_dir: Path) -> None:
     """Remove a built file and the directories it leaves empty (never `site_dir` itself)."""
@@ -223,21 +221,34 @@ def _remove_output(target: Path, site_dir: Path) -> None:
         parent = parent.parent
 
 
-def _run_task(site: MkDocsSite, task: Task) -> tuple[list[str], dict]:
-    """One task of a build, in a worker (or here): its warnings, and its pages' anchors."""
+def _run_task(site: MkDocsSite, task: Task) -> list[str]:
+    """One task of a build, in a worker (or here): its warnings."""
     pages, static = task
-    found = {}
     with Warnings() as warnings:
         for name in pages:
             file = site.file(name)
             if file.page.content is None:  # (else converted by `read_navigation`)
                 site.populate(file)
             site.build(file)
-            links = (file.page.links_to_anchors or {}).items()
-            found[name] = (file.page.present_anchor_ids, {f.src_uri: by for f, by in links})
         for name in static:
             site.file(name).copy_file()
-    return warnings.messages, found
+    return warnings.messages
+
+
+@contextlib.contextmanager
+def _anchor_ids_unscanned() -> Iterator[None]:
+    """MkDocs converts pages without scanning their raw HTML for anchor ids (the module's
+    docstring says why)."""
+    scan = _RawHTMLPreprocessor.run
+    _RawHTMLPreprocessor.run = _lines_as_they_are
+    try:
+        yield
+    finally:
+        _RawHTMLPreprocessor.run = scan
+
+
+def _lines_as_they_are(preprocessor: _RawHTMLPreprocessor, lines: list[str]) -> list[str]:
+    return lines
 
 
 @contextlib.contextmanager
@@ -278,10 +289,8 @@ def build_loaded(
         site.read_navigation()
         for name in site.templates():  # here: the workers inherit the page templates compiled
             site.build_template(name)
-    results = pool.map(functools.partial(_run_task, site), site.tasks(pool))
-    said += [message for messages, _ in results for message in messages]
-    with Warnings(said):
-        site.check_anchors({path: a for _, anchors in results for path, a in anchors.items()})
+    for messages in pool.map(functools.partial(_run_task, site), site.tasks(pool)):
+        said += messages
     return site
 
 
