@@ -20,6 +20,10 @@ Markdown with Python's `html.parser` for the ids in raw HTML (`_RawHTMLPreproces
 MkDocs' CPU on this site, whose generated pages are mostly raw HTML. Record bodies' links to
 their own headings are checked by `validate` (check/body_markdown.py).
 
+And MkDocs' Markdown gets one step more (`render.html_blocks.PassHtmlBlocks`): the HTML blocks
+the templates mark go into the page as they are, not parsed by Python-Markdown first (the same
+page, with less CPU).
+
 MkDocs has no public API for building one page or one template; these private functions of
 `mkdocs.commands.build` (MkDocs 1.6, pinned in constraints.txt) are the steps of its own `build`:
 
@@ -84,6 +88,7 @@ from watchdog.observers import Observer
 from ..errors import BuildError
 from ..pool import Pool
 from ..render.csp import script_hash
+from ..render.html_blocks import PassHtmlBlocks
 
 #: pages a task builds at least (fewer, and they are one task: a worker is not worth it)
 SHARE_LEAST = 50
@@ -126,6 +131,8 @@ class MkDocsSite:
         self.files = get_files(config)
         self.env = config.theme.get_env()
         self.env.auto_reload = serve  # a build's theme stays as it is: no stat per include
+        if not any(isinstance(e, PassHtmlBlocks) for e in config.markdown_extensions):
+            config.markdown_extensions.append(PassHtmlBlocks())  # (render/html_blocks.py)
         self.files.add_files_from_theme(self.env, config)
         self.nav = get_navigation(self.files, config)
         self.pages = self.files.documentation_pages(inclusion=self.inclusion)

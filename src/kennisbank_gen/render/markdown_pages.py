@@ -27,6 +27,7 @@ from . import pages
 from .cite import Cite, bibtex, cite, of_initiative, of_item, ris
 from .csp import SITE_POLICY
 from .exports import EXPORTS, render_exports
+from .html_blocks import html_block
 from .markdown_html import field_markdown, link_address, md
 from .model import GuidanceItem, GuidanceSet, Initiative, Site
 from .profile import (
@@ -83,6 +84,7 @@ def _environment() -> Environment:
         auto_reload=False,  # the package's templates do not change while it runs
     )
     env.filters["md"] = md
+    env.filters["html_block"] = html_block
     env.filters["link_address"] = link_address
     env.filters["meter"] = rating_meter
     env.globals["value_meter"] = value_meter
