@@ -13,16 +13,12 @@ page's HTML depends on its own Markdown, the configuration and the navigation: t
 without plugins. A configuration with plugins (whose events span the whole build) is built by
 MkDocs' own `build`, in one process.
 
-MkDocs' check of links to anchors is left out. It reports at `validation.links.anchors`, which
-mkdocs.yml may not set (config.py refuses `validation`), so at MkDocs' default, info: below what
-a build reports (warnings), so its findings were never shown. Yet it scanned each page's whole
-Markdown with Python's `html.parser` for the ids in raw HTML (`_RawHTMLPreprocessor`): 17-20% of
-MkDocs' CPU on this site, whose generated pages are mostly raw HTML. Record bodies' links to
-their own headings are checked by `validate` (check/body_markdown.py).
-
-And MkDocs' Markdown gets one step more (`render.html_blocks.PassHtmlBlocks`): the HTML blocks
-the templates mark go into the page as they are, not parsed by Python-Markdown first (the same
-page, with less CPU).
+MkDocs' check of links to anchors is left out: it reports at `validation.links.anchors`, which
+mkdocs.yml may not set (config.py refuses `validation`), so at MkDocs' default, info, which a
+build never shows. Yet it read each page's Markdown with `html.parser` for the ids in raw HTML
+(`_RawHTMLPreprocessor`): 17-20% of MkDocs' CPU on this site's pages. And MkDocs' Markdown gets
+one step more, `render.html_blocks.PassHtmlBlocks`: the HTML blocks the templates mark go into
+the page as they are, not parsed first (the same page, with less CPU).
 
 MkDocs has no public API for building one page or one template; these private functions of
 `mkdocs.commands.build` (MkDocs 1.6, pinned in constraints.txt) are the steps of its own `build`:
