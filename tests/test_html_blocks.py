@@ -10,7 +10,6 @@ import html
 
 import markdown
 import pytest
-from generated_records import _block
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown import htmlparser
@@ -20,9 +19,7 @@ from kennisbank_gen.render.html_blocks import (
     OPEN,
     PassHtmlBlocks,
     html_block,
-    html_block_if_whole,
 )
-from kennisbank_gen.render.markdown_html import page_markdown
 
 #: the site's Markdown (mkdocs.yml)
 EXTENSIONS = ["admonition", "attr_list", "def_list", "md_in_html", "tables", "toc"]
@@ -140,64 +137,3 @@ def test_an_unclosed_marker_leaves_the_rest_to_python_markdown():
     page = f"# Titel\n\n{OPEN}\n\n<div>zonder einde</div>\n\nTekst.\n\n{marked('<p>x</p>')}"
     assert converted(page, passing=True) == converted(page, passing=False)
     assert CLOSE in marked("<p>x</p>")
-
-
-# A record's body as an editor writes it (tests/generated_records.py), and what else Markdown
-# lets through to nh3: raw HTML, rules, code with blank lines, tables, entities, comments.
-_BODY_EXTRAS = st.sampled_from(
-    [
-        "<div>los *HTML*</div>",
-        "<span>inline</span> en tekst",
-        "<p>een</p><p>twee op een regel</p>",
-        "Regel<br>\nnog een",
-        "---",
-        "    code\n\n    na een lege regel",
-        "```\nvoor\n\n\nna\n```",
-        "| a | b |\n|---|---|\n| 1 | 2 |",
-        "&amp; &#169; los",
-        "<!-- opmerking -->",
-        "<pre>\nruw\n\nmet lege regel\n</pre>",
-        "Term\n:   Uitleg",
-        "!!! note\n    Let op",
-        "<table><tr><td>x</td></tr></table>",
-    ]
-)
-_BODY = st.lists(st.one_of(_block(), _BODY_EXTRAS), min_size=1, max_size=8).map("\n\n".join)
-
-
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(_BODY)
-def test_a_record_body_comes_out_as_python_markdown_makes_it(body):
-    """A body's HTML between its headings is marked only where it is whole elements (checked,
-    as the templates' own blocks are promised); the page is the same either way."""
-    page = f"# Titel\n\n{page_markdown(body)}\n\nTekst na de body.\n"
-    assert converted(page, passing=True) == converted(page, passing=False)
-
-
-@pytest.mark.parametrize(
-    ("html", "whole"),
-    [
-        ("<p>een</p>", True),
-        ("<p>een</p>\n<ul>\n<li>twee</li>\n</ul>", True),
-        ("<pre><code>a\nb\n</code></pre>\n<p>c<br>d</p>", True),
-        ("<p>een</p><p>twee</p>", False),  # not each on a line of its own
-        ("<p>een</p>\n\n<p>twee</p>", False),  # a blank line
-        ("<p>een</p>\ntekst", False),
-        ("tekst\n<p>een</p>", False),
-        ("<span>inline</span>", False),
-        ("<hr>\n<p>x</p>", False),
-        ("<p>x</p>\n<!-- c -->", False),
-        ("<p>x</p>\n&amp;", False),
-        ("<p>x</p>\n</div>", False),
-        ("<div>\n<p>open</p>", False),
-        ("", False),
-    ],
-)
-def test_only_whole_elements_are_marked(html, whole):
-    assert (html_block_if_whole(html) != html) is whole
-
-
-def test_a_body_of_paragraphs_and_lists_is_marked_between_its_headings():
-    page = page_markdown("Een alinea.\n\n- een\n- twee\n\n## Kop\n\nNog een *alinea*.\n")
-    assert page.count(OPEN) == page.count(CLOSE) == 2
-    assert "\n## Kop\n" in page

@@ -25,7 +25,6 @@ from markupsafe import Markup, escape
 from ..check.body_markdown import ATTRIBUTES, TAGS, URL_SCHEMES, body_converter
 from ..errors import FindingsError
 from ..findings import Finding
-from .html_blocks import html_block_if_whole
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -172,9 +171,9 @@ def page_markdown(text: str) -> Markup:
     parts, cursor, before = [], 0, 2
     for start, end, level, heading in headings:
         level = min(level + lower, before + 1)
-        parts += [html_block_if_whole(html[cursor:start].strip()), f"{'#' * level} {md(heading)}"]
+        parts += [html[cursor:start].strip(), f"{'#' * level} {md(heading)}"]
         cursor, before = end, level
-    parts.append(html_block_if_whole(html[cursor:].strip()))
+    parts.append(html[cursor:].strip())
     return Markup("\n\n".join(p for p in parts if p))
 
 
