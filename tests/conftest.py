@@ -23,6 +23,7 @@ from pathlib import Path
 import generated_records
 import pytest
 import yaml
+from markdown import htmlparser
 
 import kennisbank_gen.check.validate as validate_module
 from kennisbank_gen.clock import ENV as TODAY_ENV
@@ -417,4 +418,20 @@ def parsed_again(monkeypatch) -> list[str]:
         return original(raw, shown)
 
     monkeypatch.setattr(validate_module, "record_from_bytes", counting)
+    return seen
+
+
+@pytest.fixture
+def tags_parsed(monkeypatch) -> list[str]:
+    """The start tags Python-Markdown's HTML step reads from here on (render/html_blocks.py:
+    the blocks our build marks are not among them)."""
+    seen: list[str] = []
+    real = htmlparser.HTMLExtractor.parse_starttag
+
+    def reading(parser, i):
+        end = real(parser, i)
+        seen.append(parser.lasttag)
+        return end
+
+    monkeypatch.setattr(htmlparser.HTMLExtractor, "parse_starttag", reading)
     return seen

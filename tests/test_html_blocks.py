@@ -12,7 +12,6 @@ import markdown
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from markdown import htmlparser
 
 from kennisbank_gen.render.html_blocks import (
     CLOSE,
@@ -29,21 +28,6 @@ CONFIGS = {"toc": {"permalink": True, "permalink_title": "Link naar deze sectie"
 def converted(text: str, passing: bool) -> str:
     extensions = [*EXTENSIONS, PassHtmlBlocks()] if passing else EXTENSIONS
     return markdown.Markdown(extensions=extensions, extension_configs=CONFIGS).convert(text)
-
-
-@pytest.fixture
-def tags_parsed(monkeypatch) -> list[str]:
-    """The start tags Python-Markdown's HTML step reads."""
-    seen: list[str] = []
-    real = htmlparser.HTMLExtractor.parse_starttag
-
-    def reading(parser, i):
-        end = real(parser, i)
-        seen.append(parser.lasttag)
-        return end
-
-    monkeypatch.setattr(htmlparser.HTMLExtractor, "parse_starttag", reading)
-    return seen
 
 
 def marked(block: str) -> str:
