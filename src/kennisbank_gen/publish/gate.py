@@ -109,7 +109,7 @@ class _Page:
         )
         self.problems: list[tuple[int, str]] = []
         self.policy_seen = False
-        self.before_policy: str | None = None  # the first element that came before it
+        self.before_policy: str | None = None  # the first element that may not come before it
         self._line_starts: list[int] | None = None
 
     def where(self, el) -> tuple[int, str]:
@@ -135,15 +135,25 @@ class _Page:
 
     def read(self) -> list[str]:
         document = turbohtml.parse(self.html, scripting=True, allow_declarative_shadow_roots=False)
+        # This loop runs for every element of every page: it does only what it must per
+        # element, and leaves each attribute that may need a look to `attribute`.
+        plain_relative = _PLAIN_RELATIVE.fullmatch
         for el in document.iter_elements():
             tag = el.tag  # HTML names are lower case; SVG's as the standard spells them
-            if not self.policy_seen and tag not in BEFORE_POLICY and self.before_policy is None:
-                self.before_policy = tag
+            if self.before_policy is None and tag not in BEFORE_POLICY:
+                self.before_policy = tag  # (read only when the policy is found)
             if tag in _SPECIAL:
                 self.element(el, tag.lower())
-            names = el.attrs.keys()  # a list: faster to walk than the mapping itself
+            attrs = el.attrs
+            if not attrs:
+                continue
+            names = attrs.keys()  # a list: faster to walk than the mapping itself
             for name in names:
-                if name not in HARMLESS_ATTRIBUTES and not name.startswith(("data-", "aria-")):
+                if name in HARMLESS_ATTRIBUTES:
+                    continue
+                if name in _PLAIN_URL_ATTRIBUTES and plain_relative(attrs[name]):
+                    continue  # an address within the site (as in `attribute`, without a call)
+                if not name.startswith(("data-", "aria-")):
                     self.attribute(el, tag, name)
         if not self.policy_seen:
             self.problems.append(
