@@ -338,7 +338,7 @@ def shown_path(file: Path, root: Path | None) -> str:
         else:
             relative = os.path.relpath(absolute, base)
         if not relative.startswith(".."):
-            return Path(relative).as_posix()
+            return relative.replace(os.sep, "/")  # (normalised already: what as_posix says)
     return file.as_posix()
 
 
