@@ -119,17 +119,11 @@ class Pool:
             gc.unfreeze()
 
     def _on_workers(self, workers: int, tasks: Sequence) -> list:
-        before = set(multiprocessing.active_children())
-        fork = multiprocessing.get_context("fork")
-        executor = cf.ProcessPoolExecutor(workers, fork, _start_worker, (os.getpid(),))
-
-        def started() -> list:  # this step's workers (Ctrl+C may come before all are listed)
-            return [p for p in multiprocessing.active_children() if p not in before]
-
+        context = _Recording()
+        executor = cf.ProcessPoolExecutor(workers, context, _start_worker, (os.getpid(),))
         try:
             futures = [executor.submit(_run, task) for task in tasks]
-            processes = started()
-            self.started += len(processes)
+            self.started += len(context.processes)
             pending, idle = set(futures), 0.0
             while pending:  # (in short waits: `WAIT_S`)
                 done, pending = cf.wait(pending, WAIT_S, cf.FIRST_EXCEPTION)
@@ -139,26 +133,40 @@ class Pool:
                         "de build is gestopt"
                     )
                 if errors := [f.exception() for f in done if f.exception() is not None]:
-                    raise _failure(errors[0], processes)
-            return [future.result() for future in futures]
-        except BaseException:
-            for process in started():
-                process.kill()
-            raise
-        finally:
-            executor.shutdown(wait=True, cancel_futures=True)
+                    raise errors[0]
+            results = [future.result() for future in futures]
+        except BaseException as error:
+            for process in context.processes:  # (a broken executor stops its workers itself)
+                if process.pid is not None and not isinstance(error, cf.BrokenExecutor):
+                    process.kill()  # (Ctrl+C may come between making a worker and starting it)
+            executor.shutdown(wait=True, cancel_futures=True)  # (its thread reaps the workers)
+            raise _failure(error, context.processes)  # noqa: B904 (the error itself, or in Dutch)
+        executor.shutdown(wait=True)
+        return results
+
+
+class _Recording(multiprocessing.context.ForkContext):
+    """The fork context, keeping every process it makes: a step's workers, listed before any
+    task can run (a worker that has died is no longer among `multiprocessing.active_children`)."""
+
+    def __init__(self) -> None:
+        self.processes: list = []
+
+    def Process(self, *args, **kwargs):  # (the name the executor calls)
+        process = super().Process(*args, **kwargs)
+        self.processes.append(process)
+        return process
 
 
 def _failure(error: BaseException, processes: list) -> BaseException:
-    """A dead worker as a Dutch BuildError; our errors and I/O errors as themselves (without the
-    worker's traceback); anything else (a bug) with the worker's traceback as its cause."""
+    """A dead worker as a Dutch BuildError (from the exit status of the step's `processes`, all
+    reaped); our errors and I/O errors as themselves, without the worker's traceback; anything
+    else (a bug, Ctrl+C) as itself, a bug with the worker's traceback as its cause."""
     if isinstance(error, cf.BrokenExecutor):
-        for process in processes:
-            process.join(timeout=5)
         codes = [p.exitcode for p in processes if p.exitcode not in (0, None, -signal.SIGTERM)]
         code = codes[0] if codes else None  # (the executor stops the others with SIGTERM)
         how = f"gestopt door signaal {-code}" if code and code < 0 else f"afsluitcode {code}"
-        return BuildError(f"een werkproces van de build stopte onverwacht ({how})")
+        error = BuildError(f"een werkproces van de build stopte onverwacht ({how})")
     if isinstance(error, KennisbankError | OSError):
         error.__cause__, error.__suppress_context__ = None, True
     return error
