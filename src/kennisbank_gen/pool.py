@@ -136,9 +136,10 @@ class Pool:
                     raise errors[0]
             results = [future.result() for future in futures]
         except BaseException as error:
-            for process in context.processes:  # (a broken executor stops its workers itself)
-                if process.pid is not None and not isinstance(error, cf.BrokenExecutor):
-                    process.kill()  # (Ctrl+C may come between making a worker and starting it)
+            if not isinstance(error, cf.BrokenExecutor):  # (which stops its workers itself)
+                for process in context.processes:
+                    if process.pid is not None:  # (Ctrl+C may come between making and starting)
+                        process.kill()
             executor.shutdown(wait=True, cancel_futures=True)  # (its thread reaps the workers)
             raise _failure(error, context.processes)  # noqa: B904 (the error itself, or in Dutch)
         executor.shutdown(wait=True)
