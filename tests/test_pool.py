@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -43,6 +44,8 @@ def fails(task):
         os.kill(os.getpid(), signal.SIGKILL)
     if task == "wedged":
         time.sleep(3600)
+    if task == "thread":  # a thread Python waits for before the worker may exit
+        threading.Thread(target=time.sleep, args=(3600,), daemon=False).start()
     return task
 
 
@@ -147,6 +150,16 @@ def test_a_wedged_worker_stops_the_step_after_the_limit(request, monkeypatch):
     with pytest.raises(BuildError, match="gaf 1 s geen resultaat; de build is gestopt"):
         Pool(2).map(fails, ["wedged", "ok"])
     assert no_children_left()  # the wedged worker was killed, not left sleeping
+
+
+@needs_fork
+@pytest.mark.timeout(120)  # (without the limit: no end)
+def test_a_worker_that_does_not_exit_after_the_step_is_killed(request, monkeypatch):
+    if delegated(request):
+        return
+    monkeypatch.setattr(pool_module, "STOP_S", 1.0)
+    assert Pool(2).map(fails, ["thread", "ok", "ok"]) == ["thread", "ok", "ok"]
+    assert no_children_left()  # the worker kept by its task's thread was killed, and reaped
 
 
 #: a build whose MkDocs step waits in the workers, so that the test can act while they run

@@ -9,9 +9,9 @@ the CPUs this process may use (`os.sched_getaffinity`), or `--jobs N`. With one 
 where forking is unsafe (beside other threads: the preview server), tasks run here.
 
 Failures: a task's exception is raised here (our errors and OSError as themselves); a worker
-that dies is a BuildError in Dutch; a step in which no task finishes within `STALL_S` seconds
-stops with one (a wedged worker never hangs the build); the workers are killed then. Workers die
-with the parent, even on SIGKILL (`PR_SET_PDEATHSIG`), and leave Ctrl+C to it (no tracebacks).
+that dies is a BuildError in Dutch, and so is a step in which no task finishes within `STALL_S`
+seconds; a worker not gone `STOP_S` seconds after its step is killed (no wait without a limit).
+Workers die with the parent, even on SIGKILL (`PR_SET_PDEATHSIG`), and leave Ctrl+C to it.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import ctypes
 import functools
 import gc
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import sys
@@ -32,6 +33,8 @@ from .errors import BuildError, KennisbankError
 
 #: seconds a step may go without any of its tasks finishing before its workers count as wedged
 STALL_S = 900.0
+#: seconds a step's workers have to exit once told to, before they are killed
+STOP_S = 60.0
 #: seconds of one wait for results: a signal the kernel gives another thread of this process (a
 #: Ctrl+C) waits for the next bytecode of the main thread, which a longer wait would postpone
 WAIT_S = 0.5
@@ -137,13 +140,30 @@ class Pool:
             results = [future.result() for future in futures]
         except BaseException as error:
             if not isinstance(error, cf.BrokenExecutor):  # (which stops its workers itself)
-                for process in context.processes:
-                    if process.pid is not None:  # (Ctrl+C may come between making and starting)
-                        process.kill()
-            executor.shutdown(wait=True, cancel_futures=True)  # (its thread reaps the workers)
+                _kill_running(context.processes)
+            _stop(executor, context.processes)
             raise _failure(error, context.processes)  # noqa: B904 (the error itself, or in Dutch)
-        executor.shutdown(wait=True)
+        _stop(executor, context.processes)
         return results
+
+
+def _stop(executor: cf.ProcessPoolExecutor, processes: list) -> None:
+    """End a step: the executor tells its workers to exit and reaps them; a worker still there
+    after `STOP_S` seconds (a thread its task left running keeps it) is killed."""
+    watchdog = threading.Timer(STOP_S, _kill_running, [processes])
+    watchdog.start()
+    try:
+        executor.shutdown(wait=True, cancel_futures=True)
+    finally:
+        watchdog.cancel()
+        watchdog.join()  # (a step forks only where no other thread runs)
+
+
+def _kill_running(processes: list) -> None:
+    """Kill those of `processes` that run (started, not yet exited: so not reaped either)."""
+    for process in processes:
+        if process.pid is not None and not multiprocessing.connection.wait([process.sentinel], 0):
+            process.kill()
 
 
 class _Recording(multiprocessing.context.ForkContext):
