@@ -160,7 +160,8 @@ def _stop(executor: cf.ProcessPoolExecutor, processes: list) -> None:
 
 
 def _kill_running(processes: list) -> None:
-    """Kill those of `processes` that run (started, not yet exited: so not reaped either)."""
+    """Kill those of `processes` that run: started (a Ctrl+C may come between making and
+    starting one) and not yet exited (so not reaped either: its pid is still its own)."""
     for process in processes:
         if process.pid is not None and not multiprocessing.connection.wait([process.sentinel], 0):
             process.kill()
