@@ -55,7 +55,7 @@ PARALLEL = {
         "_run_task",
         "build_loaded",
     ],
-    "check/validate.py": ["_gathered", "_read_and_check"],
+    "check/validate.py": ["_gathered", "_read_and_check", "_other_records", "_read_across"],
 }
 #: the issue's count: page_halves, read/halves, pipeline, feeder, the Pagefind service client...
 PARALLEL_BEFORE = 970
