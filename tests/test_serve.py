@@ -19,6 +19,7 @@ from conftest import FIXTURE_REPORT, copy_fixture_project
 from hostile_site import gate_page
 
 from kennisbank_gen.cli import main
+from kennisbank_gen.editors import serve
 from kennisbank_gen.editors.form_server import pointer_page
 from kennisbank_gen.editors.preview import Preview
 from kennisbank_gen.editors.preview_banner import BANNER_ID, banner_script
@@ -298,3 +299,29 @@ def test_an_empty_extra_javascript_is_a_located_finding_not_a_crash(project: Pat
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
     assert "extra_javascript: verwacht een lijst" in result.output
     assert "mkdocs.yml is niet in orde" in result.output and "Preview:" not in result.output
+
+
+def _fake_git(tmp_path: Path, monkeypatch, script: str) -> None:
+    """A `git` first on PATH that runs `script` (sh)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "git").write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
+    (bin_dir / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+
+
+def test_a_git_that_does_not_answer_is_a_dutch_message_not_a_hang(tmp_path, monkeypatch):
+    """`--cms-mode git` asks git whether the project is a repository, within a time limit (a
+    folder on a network disk that stopped answering keeps git waiting)."""
+    _fake_git(tmp_path, monkeypatch, "exec sleep 60")
+    monkeypatch.setattr(serve, "GIT_TIMEOUT_S", 0.5)
+    with pytest.raises(serve.ServeProblem) as raised:
+        serve._in_git_repository(tmp_path)
+    assert str(raised.value).startswith("--cms-mode git: git gaf na 0.5 s geen antwoord")
+    assert str(tmp_path) in str(raised.value)
+
+
+@pytest.mark.parametrize("script, answer", [("exit 0", True), ("exit 128", False)])
+def test_git_says_whether_the_project_is_a_repository(tmp_path, monkeypatch, script, answer):
+    _fake_git(tmp_path, monkeypatch, script)
+    assert serve._in_git_repository(tmp_path) is answer

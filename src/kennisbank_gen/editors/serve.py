@@ -48,6 +48,8 @@ from .preview_site import PreviewSite
 DECAP_SERVER = "cms/node_modules/decap-server/dist/middlewares.js"
 
 WATCHED = ("initiatives", "content", "quality_framework", "overrides")
+#: seconds `git rev-parse` may take to say whether the project is a repository
+GIT_TIMEOUT_S = 10.0
 
 
 class PreviewServer(LiveReload):
@@ -126,11 +128,17 @@ def _node(root: Path) -> str:
 
 
 def _in_git_repository(root: Path) -> bool:
+    command = ["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"]
     try:
-        command = ["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"]
-        return subprocess.run(command, capture_output=True, check=False).returncode == 0
+        done = subprocess.run(command, capture_output=True, check=False, timeout=GIT_TIMEOUT_S)
     except OSError:  # no git at all
         return False
+    except subprocess.TimeoutExpired:
+        raise ServeProblem(
+            f"--cms-mode git: git gaf na {GIT_TIMEOUT_S:g} s geen antwoord op de vraag of "
+            f"{root} een git-repository is (staat de map op een netwerkschijf die niet reageert?)"
+        ) from None
+    return done.returncode == 0
 
 
 def _interrupt(signum, frame) -> None:
