@@ -13,8 +13,11 @@
 - busy: the same with a CPU burner on one core (a machine whose second core is taken);
 - scaling: our build with `--jobs 1` against `--jobs 2`, in turns (the ratio: the median of
   the pairs' ratios);
-- the gate: microseconds per page over every HTML page of the built site (`gate.page_problems`);
-- validate: `kennisbank validate` against check-jsonschema (validate_bench.py);
+- the gate: microseconds per page over every HTML page of the built site (`gate.page_problems`),
+  beside turbohtml's parse of the same pages alone: the floor of any gate that reads a page as
+  a browser does, on this machine;
+- validate: `kennisbank validate` against check-jsonschema (validate_bench.py), beside a bare
+  `yaml.load` of the same files on one core: the floor of any check that parses them with PyYAML;
 - preview: save one record of N, seconds until its page and both overviews show it;
 - the source lines of the parallel machinery (`PARALLEL`) against the issue's count.
 
@@ -35,6 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import turbohtml
 from preview_bench import measure_preview
 from run import make, measure
 from synthetic import make_project, write_records
@@ -81,18 +85,23 @@ def parallel_lines() -> int:
     return total
 
 
-def gate_us_per_page(site: Path, url: str) -> tuple[float, int]:
-    """Median over three passes of the gate's microseconds per page, and the page count."""
+def gate_us_per_page(site: Path, url: str) -> tuple[float, float, int]:
+    """Medians over three passes, in turns, of the gate's microseconds per page and of
+    turbohtml's parse alone (the gate's floor on this machine), and the page count."""
     pages = [
         (p.relative_to(site).as_posix(), p.read_text(encoding="utf-8")) for p in html_pages(site)
     ]
-    host, times = site_host(url), []
+    host, gate, parse = site_host(url), [], []
     for _ in range(3):
         start = time.process_time()
         for rel, html in pages:
             page_problems(html, host, rel)
-        times.append((time.process_time() - start) / len(pages) * 1e6)
-    return statistics.median(times), len(pages)
+        gate.append((time.process_time() - start) / len(pages) * 1e6)
+        start = time.process_time()
+        for _rel, html in pages:
+            turbohtml.parse(html, scripting=True, allow_declarative_shadow_roots=False)
+        parse.append((time.process_time() - start) / len(pages) * 1e6)
+    return statistics.median(gate), statistics.median(parse), len(pages)
 
 
 def _row(figure: str, ours: str, reference: str, ratio: float | None, goal: str) -> None:
@@ -171,7 +180,7 @@ def main() -> None:
         work = Path(tmp)
         for n in args.build:
             root = build_rows(n, work, args.repeat)
-            us, pages = gate_us_per_page(root / "site", "https://kennisbank.example.org/")
+            us, parse_us, pages = gate_us_per_page(root / "site", "https://kennisbank.example.org/")
             _row(
                 f"gate, us per page ({pages:,} pages of {n:,})",
                 f"{us:.0f}",
@@ -179,6 +188,7 @@ def main() -> None:
                 us / 4000,
                 "<= 500",
             )
+            _row("  the same pages, turbohtml's parse alone", f"{parse_us:.0f}", "", None, "")
         for n in args.busy:
             root = make(n, work)
             runs = [measure(root, work, busy=True) for _ in range(args.repeat)]
@@ -225,6 +235,13 @@ def main() -> None:
                 "check-jsonschema " + ("-" if checker is None else f"{checker:.2f} s"),
                 None if checker is None else checker / v["validate_cli_s"],
                 "<= 1.5 s",
+            )
+            _row(
+                "  the same files, a bare yaml.load each, one core",
+                f"{v['bare_load_s']:.2f} s",
+                "",
+                None,
+                "",
             )
         lines = parallel_lines()
         _row(

@@ -53,7 +53,7 @@ def test_build_benchmark_prints_ours_beside_plain_material_with_and_without_sear
 def test_the_table_prints_every_row_of_the_issue():
     out = run_script(
         "table.py", "--build", "30", "--repeat", "1", "--busy", "30", "--scaling", "30",
-        "--preview", "0", "--validate", "0",
+        "--preview", "0", "--validate", "30",
     )  # fmt: skip
     for row in (
         "CPU s (user+sys, all processes), 30",
@@ -61,6 +61,9 @@ def test_the_table_prints_every_row_of_the_issue():
         "peak memory of the largest process, 30",
         "largest HTML page, 30",
         "gate, us per page",
+        "  the same pages, turbohtml's parse alone",
+        "kennisbank validate, 30",
+        "  the same files, a bare yaml.load each, one core",
         "wall s, second core busy, 30",
         "speedup --jobs 2 over --jobs 1, 30",
         "source lines of parallel machinery",
