@@ -1,15 +1,18 @@
 """JSON Schema errors as located, editor-friendly findings (used for records, guidance sets and
 the framework's own files alike).
 
-Two engines, one set of findings: `jsonschema` is the reference (guidance sets and the framework
-use it directly); records, thousands at a time, go through `SchemaValidator`, which asks
-`jsonschema_rs` (about a hundred times faster) and reads its errors in the shape of the
-reference's, so every message is the same (tests/test_schema_engines.py holds them to that).
+Two engines, one set of findings, through `SchemaValidator`: `jsonschema_rs` (about a hundred
+times faster) says whether a document is valid; `jsonschema` is the reference. Records,
+thousands at a time, have the fast engine's errors read in the shape of the reference's, so
+every message is the same (tests/test_schema_engines.py holds them to that); guidance sets and
+the framework's files have their errors from the reference itself. The reference is imported
+only when a document has errors (it takes a tenth of a second of every command's start).
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 import unicodedata
@@ -18,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
 
 from .findings import Finding, Fix
 from .read.dates import parse_dutch
@@ -245,13 +247,21 @@ class _Error:
 
 
 class SchemaValidator:
-    """A compiled schema with two engines: `jsonschema_rs` decides and locates, `jsonschema`
-    (the reference) takes over wherever the fast engine's error cannot be read the same way."""
+    """A compiled schema with two engines: `jsonschema_rs` decides (and, with `read_fast`,
+    locates), `jsonschema` (the reference) gives the errors wherever the fast engine's cannot be
+    read the same way, or (without `read_fast`) always."""
 
-    def __init__(self, schema: dict):
+    def __init__(self, schema: dict, *, read_fast: bool = True):
         self.schema = schema
-        self.reference = Draft202012Validator(schema)
+        self.read_fast = read_fast
         self.fast = jsonschema_rs.validator_for(schema)
+
+    @functools.cached_property
+    def reference(self):
+        """The reference engine, made (and imported) when it is first needed."""
+        from jsonschema import Draft202012Validator
+
+        return Draft202012Validator(self.schema)
 
     def errors(self, data: Any) -> list:
         """Every violation in `data`, each with the attributes `_translate` reads."""
@@ -260,6 +270,8 @@ class SchemaValidator:
         try:
             if self.fast.is_valid(data):
                 return []
+            if not self.read_fast:
+                return list(self.reference.iter_errors(data))
             errors = [self._read(error, data) for error in self.fast.iter_errors(data)]
         except ValueError:  # a value the fast engine cannot take: the reference can
             return list(self.reference.iter_errors(data))
@@ -286,14 +298,10 @@ class SchemaValidator:
 
 
 def schema_findings(
-    doc: Document, validator: Draft202012Validator | SchemaValidator, rule: str = "schema"
+    doc: Document, validator: SchemaValidator, rule: str = "schema"
 ) -> list[Finding]:
     """Every schema violation in a document, as located findings (all of them, in file order)."""
-    if isinstance(validator, SchemaValidator):
-        errors = validator.errors(doc.data)
-    else:
-        errors = validator.iter_errors(doc.data)
     findings = []
-    for error in errors:
+    for error in validator.errors(doc.data):
         findings += _translate(doc, error, rule)
     return sorted(set(findings))

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
-
 from ..findings import Finding
 from ..read.guidance import guidance_ids
 from ..read.load import Document
-from ..schema_errors import did_you_mean, schema_findings
+from ..schema_errors import SchemaValidator, did_you_mean, schema_findings
 from .record_schema import GUIDANCE_REF, SLUG_PATTERN
 
 _TEXT = {"type": "string", "minLength": 1}
@@ -103,7 +101,7 @@ GUIDANCE_SCHEMA = {
 }
 
 
-_GUIDANCE_VALIDATOR = Draft202012Validator(GUIDANCE_SCHEMA)
+_GUIDANCE_VALIDATOR = SchemaValidator(GUIDANCE_SCHEMA, read_fast=False)
 
 
 def well_formed(docs: list[Document]) -> tuple[list[Document], list[Finding]]:

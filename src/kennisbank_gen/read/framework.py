@@ -10,10 +10,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
-
 from ..errors import ConfigError, FindingsError
-from ..schema_errors import schema_findings
+from ..schema_errors import SchemaValidator, schema_findings
 from .load import Document, load_file
 
 VOCABULARIES = ("themes", "sectors", "kinds", "statuses")
@@ -27,9 +25,9 @@ KINDS = ("judgement", "description")
 UNKNOWN_ID = "niet-bekend"
 UNKNOWN_LABEL = "Niet bekend"
 
-#: anchored at both ends of the text (`$` would also match before a final line break, and
-#: "preventie\n" would become an id); checked by Python's jsonschema, which reads `\A`, `\Z`
-_ID = {"type": "string", "pattern": r"\A[a-z0-9]+(-[a-z0-9]+)*\Z"}
+#: anchored at both ends of the text, in both engines (schema_errors.py): `(?!\n)` because
+#: Python's `$` also matches before a final line break, and "preventie\n" would become an id
+_ID = {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*(?!\n)$"}
 _TEXT = {"type": "string", "minLength": 1}
 _TERM = {
     "type": "object",
@@ -205,7 +203,7 @@ def _checked(file: Path, schema: dict, root: Path) -> Document:
         doc = load_file(file, root)
     except FindingsError as exc:
         raise ConfigError(exc.findings) from None
-    if findings := schema_findings(doc, Draft202012Validator(schema)):
+    if findings := schema_findings(doc, SchemaValidator(schema, read_fast=False)):
         raise ConfigError(findings)
     return doc
 
