@@ -10,14 +10,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema_rs
 import pytest
 import yaml
 from conftest import REPO, copy_fixture_project
+from jsonschema import Draft202012Validator
 
+from kennisbank_gen.check.guidance import GUIDANCE_SCHEMA
 from kennisbank_gen.check.record_schema import record_validator
 from kennisbank_gen.check.validate import validate
-from kennisbank_gen.read.framework import load_framework
-from kennisbank_gen.read.load import load_text
+from kennisbank_gen.read.framework import (
+    CRITERIA_SCHEMA,
+    RULES_SCHEMA,
+    VOCABULARIES_SCHEMA,
+    load_framework,
+)
+from kennisbank_gen.read.load import _CONTROL, load_text
 from kennisbank_gen.read.project import read_project, read_records
 from kennisbank_gen.schema_errors import ENGINE_VARIABLE, SchemaValidator, schema_findings
 
@@ -173,3 +181,35 @@ def test_the_reference_engine_is_loaded_only_for_a_document_with_errors(tmp_path
     assert done.stdout.split()[-2:] == (["1", "True"] if broken else ["0", "False"]), done
     if broken:
         assert "unknown_field" in done.stdout
+
+
+def _patterns(schema) -> set[str]:
+    """Every `pattern` in a schema."""
+    if isinstance(schema, list):
+        return {p for item in schema for p in _patterns(item)}
+    if not isinstance(schema, dict):
+        return set()
+    found = {schema["pattern"]} if isinstance(schema.get("pattern"), str) else set()
+    return found | {p for key, v in schema.items() if key != "pattern" for p in _patterns(v)}
+
+
+SCHEMAS_DECIDED_FAST = (GUIDANCE_SCHEMA, CRITERIA_SCHEMA, VOCABULARIES_SCHEMA, RULES_SCHEMA)
+
+
+@pytest.mark.parametrize("pattern", sorted(set().union(*map(_patterns, SCHEMAS_DECIDED_FAST))))
+def test_engines_agree_on_every_character_in_guidance_and_framework_patterns(pattern):
+    """Guidance sets and the framework's files are judged valid by `jsonschema_rs` (ECMA-262
+    regular expressions) and explained by `jsonschema` (Python's): both read each pattern the
+    same way for every character a loaded file can hold (the loader refuses control characters,
+    where the two differ on `\\s`), in the Basic Multilingual Plane and beyond."""
+    schema = {"type": "string", "pattern": pattern}
+    fast, reference = jsonschema_rs.validator_for(schema), Draft202012Validator(schema)
+    characters = [chr(c) for c in [*range(0xD800), *range(0xE000, 0x10000), 0x1F600, 0x10FFFF]]
+    characters = [c for c in characters if not _CONTROL.search(c)]
+    differ = [
+        (template, c)
+        for template in ("ab{}cd", "https://a{}b", "a{}", "{}")
+        for c in characters
+        if fast.is_valid(v := template.replace("{}", c)) != reference.is_valid(v)
+    ]
+    assert differ == []
