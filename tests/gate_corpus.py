@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import turbohtml
 import yaml
 from conftest import REPO
+
+from kennisbank_gen.publish.gate import parse_page
 
 CORPUS = REPO / "tests" / "gate_corpus.yml"
 #: a hand-written page every project has; the snippet goes at the start of its article
@@ -49,7 +50,7 @@ def parsed_elements(html: str) -> Counter:
     (name, ((attribute, value), ...)) in lower case: what Chromium must build too. A declarative
     shadow root's <template> is left out (Chromium turns it into the shadow root itself)."""
     elements: Counter = Counter()
-    document = turbohtml.parse(html, scripting=True, allow_declarative_shadow_roots=False)
+    document = parse_page(html)
     for el in document.iter_elements():
         if el.tag == "template" and (el.attr("shadowrootmode") or "") in ("open", "closed"):
             continue

@@ -96,6 +96,12 @@ _PLAIN_URL_ATTRIBUTES = {"href", "src", "action"}
 _START_TAG = re.compile(r"<[^\s/>]*(?:[^>\"']|\"[^\"]*\"|'[^']*')*>?")
 
 
+def parse_page(html: str) -> turbohtml.Document:
+    """A page's tree as the gate reads it: as a browser with scripting on builds it (a
+    declarative shadow root's <template> stays a template, its contents read too)."""
+    return turbohtml.parse(html, scripting=True, allow_declarative_shadow_roots=False)
+
+
 class _Page:
     """One page as the gate reads it; `problems` lists what it refuses, in document order."""
 
@@ -134,7 +140,7 @@ class _Page:
         self.problems.append((line, f"regel {line}: {tag}: {reason}"))
 
     def read(self) -> list[str]:
-        document = turbohtml.parse(self.html, scripting=True, allow_declarative_shadow_roots=False)
+        document = parse_page(self.html)
         # This loop runs for every element of every page: it does only what it must per
         # element, passes what never needs a look, and leaves each other attribute to
         # `attribute`.
