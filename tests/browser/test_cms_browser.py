@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from pathlib import Path
 
 import form_walkthrough as words
@@ -159,12 +160,36 @@ def admin(browser, preview):
     violations = watch_violations(context)
     page = context.new_page()
     page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("pageerror", lambda error: page.errors.append((error.message, error.stack or "")))
     page.requests = []
     page.on("request", lambda request: page.requests.append(request.url))
     yield page
     context.close()
     assert violations == [], "the web form broke its Content-Security-Policy (render/csp.py)"
+
+
+#: Decap's own "Maximum update depth exceeded" (React error #185): once in CI (stop 34, the
+#: form test, after the save; the record was written and shown, the form stayed), never in 75
+#: runs here under load or with the CPU throttled 4x. It does not count against the form when
+#: no frame of its stack is in our scripts (render/admin/kennisbank-*.js) and the form still
+#: shows the record; any other error, or this one from our code, fails the test.
+DECAP_UPDATE_LOOP = "Minified React error #185;"
+
+
+def own_errors(errors: list[tuple[str, str]]) -> list[str]:
+    """The page's uncaught errors, less Decap's own update loop (see DECAP_UPDATE_LOOP), which
+    is reported as a warning instead."""
+    ours = []
+    for message, stack in errors:
+        if (
+            message.startswith(DECAP_UPDATE_LOOP)
+            and "/admin/decap-cms.js:" in stack
+            and "/admin/kennisbank-" not in stack
+        ):
+            warnings.warn(f"Decap CMS's own error, not ours: {message}\n{stack}", stacklevel=2)
+        else:
+            ours.append(message)
+    return ours
 
 
 def tab_to(page, matches, limit: int = 120, key: str = "Tab") -> dict:
@@ -297,7 +322,8 @@ def test_a_record_made_with_the_form_validates_and_appears_in_the_preview(admin,
     assert "/livereload/" in page and "/livereload/" not in preview.get("admin/", preview.form)
     admin.wait_for_timeout(1000)  # a reload would have started by now
     assert admin.evaluate("window.typedBeforeTheRebuild") is True
-    assert admin.errors == []
+    assert admin.locator("[id^=title-field-]").input_value() == TITLE  # the form is still there
+    assert own_errors(admin.errors) == []
     assert [u for u in admin.requests if not u.startswith("http://127.0.0.1:")] == []
 
 
@@ -430,7 +456,7 @@ def test_editing_one_field_changes_only_that_fields_bytes(admin, preview):
     assert text == OWN_LAYOUT.replace(OLD_SUMMARY, f"summary: {NEW_SUMMARY}\n")
     assert validate(preview.root, [record], today=TODAY).findings == []
     preview.wait_for(f"initiatieven/{EDITED}/", "nieuwe samenvatting")
-    assert admin.errors == []
+    assert own_errors(admin.errors) == []
 
 
 def choose_in(page, name: str, label: str) -> None:
@@ -495,7 +521,7 @@ def test_typing_each_label_and_enter_stores_its_own_id(admin, preview):
             assert stored[name] == terms[n % len(terms)].id, (n, name)
         for name, terms in lists.items():
             assert stored[name] == [t.id for t in reversed(terms)], name
-    assert admin.errors == []
+    assert own_errors(admin.errors) == []
 
 
 def test_a_wrong_date_is_refused_with_validates_message_in_normal_case(admin, preview):
@@ -513,3 +539,33 @@ def test_a_wrong_date_is_refused_with_validates_message_in_normal_case(admin, pr
     assert finding.message.endswith("; schrijf 2024-03")
     assert error.evaluate("e => getComputedStyle(e).textTransform") == "none"
     assert not any(p.name.startswith("maart") for p in (preview.root / "initiatives").iterdir())
+
+
+def test_only_decaps_own_update_loop_is_set_aside(admin):
+    """own_errors sets aside React error #185 only when Decap's script threw it and ours are not
+    on its stack: real errors, given that message, thrown in decap-cms.js, in this test's own
+    script, and in kennisbank-record.js called by decap-cms.js."""
+    log_in(admin)
+    loop = f"{DECAP_UPDATE_LOOP} visit https://react.dev/errors/185"
+    admin.evaluate(
+        """async (loop) => {
+        const record = await import("./kennisbank-record.js");
+        const thrown = (run) => { try { run(); } catch (error) { return error; } };
+        const as = (message, error) => setTimeout(() => { error.message = message; throw error; });
+        const inDecap = () => CMS.registerWidget({name: "x"});
+        const inOurs = () => record.toFile(null, null);
+        // create-react-class (in decap-cms.js) calls getDefaultProps at once
+        const oursByDecap = () => createClass({render() {}, getDefaultProps: inOurs});
+        as(loop, thrown(inDecap));
+        as("Iets anders", thrown(inDecap));
+        as(`${loop} (elders)`, new Error());
+        as(`${loop} (via Decap)`, thrown(oursByDecap));
+        }""",
+        loop,
+    )
+    deadline = time.monotonic() + 10
+    while len(admin.errors) < 4 and time.monotonic() < deadline:
+        admin.wait_for_timeout(100)
+    with pytest.warns(UserWarning, match="Decap CMS's own error"):
+        kept = own_errors(admin.errors)
+    assert sorted(kept) == ["Iets anders", f"{loop} (elders)", f"{loop} (via Decap)"]

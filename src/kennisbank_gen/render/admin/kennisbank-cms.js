@@ -24,6 +24,9 @@ function plain(option) {
   return typeof option === "string" ? { label: option, value: option } : option.toJS();
 }
 
+// Sets its state, and sorts the options again, only when what is typed changes: a blur or a
+// choice with nothing typed costs no render of its own. The ref and handlers are the same
+// functions on every render (createClass binds them once).
 const RankedSelect = createClass({
   getInitialState() {
     return { typed: "" };
@@ -31,30 +34,40 @@ const RankedSelect = createClass({
   isValid() {
     return this.inner?.isValid ? this.inner.isValid() : { error: false };
   },
+  type(typed) {
+    if (typed !== this.state.typed) this.setState({ typed });
+  },
+  keepInner(control) {
+    this.inner = control;
+  },
+  change(...args) {
+    this.type("");
+    this.props.onChange(...args);
+  },
+  sortedField() {
+    const { field } = this.props;
+    const { typed } = this.state;
+    if (this.sorted?.field !== field || this.sorted.typed !== typed) {
+      const options = field.get("options");
+      const best = ranked(options.toArray().map(plain), typed);
+      const place = new Map(best.map((option, index) => [option.value, index]));
+      const sorted = options.sortBy((option) => place.get(plain(option).value));
+      this.sorted = { field, typed, result: field.set("options", sorted) };
+    }
+    return this.sorted.result;
+  },
   render() {
-    const options = this.props.field.get("options");
-    const best = ranked(options.toArray().map(plain), this.state.typed);
-    const place = new Map(best.map((option, index) => [option.value, index]));
-    const field = this.props.field.set(
-      "options",
-      options.sortBy((option) => place.get(plain(option).value)),
-    );
     return h(
       "div",
       {
-        onInput: (event) => this.setState({ typed: event.target.value || "" }),
-        onBlur: () => this.setState({ typed: "" }),
+        onInput: (event) => this.type(event.target.value || ""),
+        onBlur: () => this.type(""),
       },
       h(select.control, {
         ...this.props,
-        field,
-        ref: (control) => {
-          this.inner = control;
-        },
-        onChange: (...args) => {
-          this.setState({ typed: "" });
-          this.props.onChange(...args);
-        },
+        field: this.sortedField(),
+        ref: this.keepInner,
+        onChange: this.change,
       }),
     );
   },
