@@ -26,6 +26,8 @@ RECORDS = 2 * max(docs_tree.SHARE_LEAST, mkdocs_site.SHARE_LEAST, output_pass.PA
 #: for, and its children to be gone after the kill
 CHILDREN_BY_S = 600
 GONE_BY_S = 30
+#: the build's workers in each pool step (`--jobs`)
+JOBS = 2
 
 
 def stat(pid: int) -> tuple[str, int, int] | None:
@@ -72,10 +74,12 @@ def ignores_ctrl_c(pid: int) -> bool:
 
 
 def workers_started(own: bytes, now: dict[int, tuple[int, bytes]]) -> bool:
-    """The pool's workers (forked: they have the build's own command line), each past its
-    initializer (stopped before it, a worker would never ask to die with the build)."""
+    """All `JOBS` workers of a pool step (forked: they have the build's own command line), each
+    past its initializer (stopped before it, a worker would never ask to die with the build).
+    The executor forks them one after the other: with fewer, the next could be forked after the
+    test has looked, and be gone only a moment after the test takes the lock."""
     workers = [pid for pid, (_, line) in now.items() if line == own]
-    return bool(workers) and all(ignores_ctrl_c(pid) for pid in workers)
+    return len(workers) == JOBS and all(ignores_ctrl_c(pid) for pid in workers)
 
 
 def pagefind_started(own: bytes, now: dict[int, tuple[int, bytes]]) -> bool:
@@ -93,7 +97,7 @@ def test_a_killed_build_takes_its_children_and_frees_the_lock(project, tmp_path,
     errors = tmp_path / "stderr"
     with errors.open("wb") as stderr:
         build = subprocess.Popen(
-            [str(KENNISBANK), "build", "--jobs", "2", "--project", str(project)],
+            [str(KENNISBANK), "build", "--jobs", str(JOBS), "--project", str(project)],
             stdout=subprocess.DEVNULL,
             stderr=stderr,  # a file: the children could write to it too, after the build is gone
             env={**os.environ, TODAY_ENV: TODAY.isoformat()},
