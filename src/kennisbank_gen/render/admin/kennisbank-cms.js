@@ -25,8 +25,8 @@ function plain(option) {
 }
 
 // Sets its state, and sorts the options again, only when what is typed changes: a blur or a
-// choice with nothing typed costs no render of its own. The ref and handlers are the same
-// functions on every render (createClass binds them once).
+// choice with nothing typed costs no render of its own. The inner select gets the same ref and
+// onChange functions on every render (createClass binds them once).
 const RankedSelect = createClass({
   getInitialState() {
     return { typed: "" };
