@@ -12,7 +12,8 @@
   largest HTML page;
 - busy: the same with a CPU burner on one core (a machine whose second core is taken);
 - scaling: our build with `--jobs 1` against `--jobs 2`, in turns (the ratio: the median of
-  the pairs' ratios);
+  the pairs' ratios), beside the pool's own speedup on tasks that need only a CPU, measured
+  after each pair (the ceiling the machine allowed), and each stage's wall seconds;
 - the gate: microseconds per page over every HTML page of the built site (`gate.page_problems`),
   beside turbohtml's parse of the same pages alone: the floor of any gate that reads a page as
   a browser does, on this machine;
@@ -43,6 +44,7 @@ from run import make, measure
 from synthetic import make_project, write_records
 from validate_bench import measure_validate
 
+from kennisbank_gen.pool import Pool
 from kennisbank_gen.publish.gate import html_pages, page_problems, parse_page, site_host
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "kennisbank_gen"
@@ -164,6 +166,67 @@ def build_rows(n: int, work: Path, repeat: int) -> Path:
     return root
 
 
+#: iterations of `_spin`: about a second of one core's work
+SPIN = 20_000_000
+
+
+def _spin(iterations: int) -> int:
+    total = 0
+    for i in range(iterations):
+        total += i
+    return total
+
+
+def pool_scaling() -> float:
+    """What the pool gives on this machine for work that needs nothing but a CPU: two equal
+    tasks on `Pool(1)` over the same on `Pool(2)` (wall time; fork and results included). A
+    neighbour on the host, or two cores that share one, shows here as well as in the build."""
+    seconds = {}
+    for jobs in (1, 2):
+        start = time.perf_counter()
+        Pool(jobs).map(_spin, [SPIN, SPIN])
+        seconds[jobs] = time.perf_counter() - start
+    return seconds[1] / seconds[2]
+
+
+def scaling_rows(n: int, work: Path, repeat: int) -> None:
+    """Our build with `--jobs 1` against `--jobs 2`, in turns (the machine's drift falls on both
+    sides), each replacing the site the one before built; after each pair `pool_scaling`. Rows:
+    the speedup, the ceiling this machine allowed meanwhile, each stage's (where it is lost)."""
+    root, pairs, ceilings = make(n, work), [], []
+    if not (root / "site").is_dir():  # every build measured replaces a site, as a rebuild does
+        measure(root, work, plain=False)
+    for _ in range(repeat):
+        pairs.append({j: measure(root, work, jobs=j, plain=False)["ours"] for j in (1, 2)})
+        ceilings.append(pool_scaling())
+    ratios = sorted(pair[1]["wall_s"] / pair[2]["wall_s"] for pair in pairs)
+    spread = f" ({ratios[0]:.2f}-{ratios[-1]:.2f})" if len(pairs) > 1 else ""
+    _row(
+        f"speedup --jobs 2 over --jobs 1{spread}, {n:,}",
+        f"{statistics.median(pair[2]['wall_s'] for pair in pairs):.1f} s",
+        f"--jobs 1 {statistics.median(pair[1]['wall_s'] for pair in pairs):.1f} s",
+        statistics.median(ratios),
+        ">= 1.8",
+    )
+    ceilings.sort()
+    _row(
+        f"  the pool on CPU-only tasks ({ceilings[0]:.2f}-{ceilings[-1]:.2f})",
+        "",
+        "",
+        statistics.median(ceilings),
+        "(this machine's ceiling)",
+    )
+    for stage in pairs[0][1]["stages"]:
+        walls = {j: statistics.median(p[j]["stages"][stage][1] for p in pairs) for j in (1, 2)}
+        _row(
+            f"  wall s: {stage}",
+            f"{walls[2]:.1f} s",
+            f"--jobs 1 {walls[1]:.1f} s",
+            walls[1] / walls[2] if walls[2] else None,
+            "",
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--validate", type=int, default=10_000, help="records (0: skip)")
@@ -193,20 +256,7 @@ def main() -> None:
             runs = [measure(root, work, busy=True) for _ in range(args.repeat)]
             _rows(runs, f"wall s, second core busy, {n:,}", "wall_s", "s", "<= 1.3")
         for n in args.scaling:
-            root = make(n, work)
-            pairs = [  # in turns: the machine's drift falls on both sides
-                {j: measure(root, work, jobs=j, plain=False)["ours"]["wall_s"] for j in (1, 2)}
-                for _ in range(args.repeat)
-            ]
-            ratios = sorted(pair[1] / pair[2] for pair in pairs)
-            spread = f" ({ratios[0]:.2f}-{ratios[-1]:.2f})" if len(pairs) > 1 else ""
-            _row(
-                f"speedup --jobs 2 over --jobs 1{spread}, {n:,}",
-                f"{statistics.median(pair[2] for pair in pairs):.1f} s",
-                f"--jobs 1 {statistics.median(pair[1] for pair in pairs):.1f} s",
-                statistics.median(ratios),
-                ">= 1.8",
-            )
+            scaling_rows(n, work, args.repeat)
         if args.preview:
             p = measure_preview(work / "preview", args.preview)
             _row(

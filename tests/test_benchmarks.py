@@ -66,6 +66,9 @@ def test_the_table_prints_every_row_of_the_issue():
         "  the same files, a bare yaml.load each, one core",
         "wall s, second core busy, 30",
         "speedup --jobs 2 over --jobs 1, 30",
+        "  the pool on CPU-only tasks",
+        "  wall s: MkDocs",
+        "  wall s: gate and index input",
         "source lines of parallel machinery",
     ):
         line = next((x for x in out.splitlines() if x.startswith(row)), None)
