@@ -166,7 +166,7 @@ def build_rows(n: int, work: Path, repeat: int) -> Path:
     return root
 
 
-#: iterations of `_spin`: about a second of one core's work
+#: iterations of `_spin`: 0.6 s of one core's work on the machine of 7 December 2026
 SPIN = 20_000_000
 
 
