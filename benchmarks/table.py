@@ -110,13 +110,19 @@ def _row(figure: str, ours: str, reference: str, ratio: float | None, goal: str)
     print(f"{figure:<48} {ours:>14} {reference:>30} {shown:>7}  {goal}", flush=True)
 
 
-def _median(runs: list[dict], *keys: str) -> float:
+def _median(runs: list[dict], *keys: str | int) -> float:
     def value(run: dict) -> float:
         for key in keys:
             run = run[key]
         return run
 
     return statistics.median(value(r) for r in runs)
+
+
+def _spread(ratios: list[float]) -> str:
+    """The lowest and highest of several runs' ratios, as a row's figure shows them."""
+    ratios = sorted(ratios)
+    return f" ({ratios[0]:.2f}-{ratios[-1]:.2f})" if len(ratios) > 1 else ""
 
 
 #: the two references of every build figure (run.REFERENCES), as the table names them
@@ -128,10 +134,8 @@ def _rows(runs: list[dict], figure: str, key: str, unit: str, goal: str) -> None
     ours = _median(runs, "ours", key)
     for name, label in REFERENCES.items():
         theirs = _median(runs, name, key)
-        ratios = sorted(r["ours"][key] / r[name][key] for r in runs)
-        spread = f" ({ratios[0]:.2f}-{ratios[-1]:.2f})" if len(runs) > 1 else ""
         _row(
-            f"{figure}{spread}",
+            f"{figure}{_spread([r['ours'][key] / r[name][key] for r in runs])}",
             f"{ours:.1f} {unit}",
             f"{label} {theirs:.1f} {unit}",
             ours / theirs,
@@ -199,25 +203,23 @@ def scaling_rows(n: int, work: Path, repeat: int) -> None:
     for _ in range(repeat):
         pairs.append({j: measure(root, work, jobs=j, plain=False)["ours"] for j in (1, 2)})
         ceilings.append(pool_scaling())
-    ratios = sorted(pair[1]["wall_s"] / pair[2]["wall_s"] for pair in pairs)
-    spread = f" ({ratios[0]:.2f}-{ratios[-1]:.2f})" if len(pairs) > 1 else ""
+    ratios = [pair[1]["wall_s"] / pair[2]["wall_s"] for pair in pairs]
     _row(
-        f"speedup --jobs 2 over --jobs 1{spread}, {n:,}",
-        f"{statistics.median(pair[2]['wall_s'] for pair in pairs):.1f} s",
-        f"--jobs 1 {statistics.median(pair[1]['wall_s'] for pair in pairs):.1f} s",
+        f"speedup --jobs 2 over --jobs 1{_spread(ratios)}, {n:,}",
+        f"{_median(pairs, 2, 'wall_s'):.1f} s",
+        f"--jobs 1 {_median(pairs, 1, 'wall_s'):.1f} s",
         statistics.median(ratios),
         ">= 1.8",
     )
-    ceilings.sort()
     _row(
-        f"  the pool on CPU-only tasks ({ceilings[0]:.2f}-{ceilings[-1]:.2f})",
+        f"  the pool on CPU-only tasks{_spread(ceilings)}",
         "",
         "",
         statistics.median(ceilings),
         "(this machine's ceiling)",
     )
     for stage in pairs[0][1]["stages"]:
-        walls = {j: statistics.median(p[j]["stages"][stage][1] for p in pairs) for j in (1, 2)}
+        walls = {j: _median(pairs, j, "stages", stage, 1) for j in (1, 2)}
         _row(
             f"  wall s: {stage}",
             f"{walls[2]:.1f} s",
