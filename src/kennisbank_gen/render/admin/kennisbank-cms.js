@@ -24,9 +24,10 @@ function plain(option) {
   return typeof option === "string" ? { label: option, value: option } : option.toJS();
 }
 
-// Sets its state, and sorts the options again, only when what is typed changes: a blur or a
-// choice with nothing typed costs no render of its own. The inner select gets the same ref and
-// onChange functions on every render (createClass binds them once).
+// Sets its state only when what is typed changes (a blur or a choice with nothing typed costs
+// no render of its own), and sorts the options again only when that or the field changes. The
+// inner select gets the same ref and onChange functions on every render (createClass binds them
+// once).
 const RankedSelect = createClass({
   getInitialState() {
     return { typed: "" };
