@@ -289,6 +289,18 @@ def test_mkdocs_yml_that_mkdocs_refuses_is_a_message_not_a_traceback(project: Pa
     assert "De preview start niet: mkdocs.yml is niet in orde" in result.output
 
 
+def test_while_it_serves_no_thread_keeps_the_interpreter_long(project: Path, monkeypatch):
+    """The server's threads answer the browsers while an update renders in the same process:
+    while the preview serves, the switch interval is `SWITCH_INTERVAL_S`; afterwards it is what
+    it was."""
+    before = sys.getswitchinterval()
+    during = []
+    monkeypatch.setattr(serve, "_serve_from", lambda *_: during.append(sys.getswitchinterval()))
+    serve.serve(project, f"127.0.0.1:{_free_port()}")
+    assert during == [serve.SWITCH_INTERVAL_S] and before > serve.SWITCH_INTERVAL_S
+    assert sys.getswitchinterval() == before
+
+
 def test_an_empty_extra_javascript_is_a_located_finding_not_a_crash(project: Path):
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
