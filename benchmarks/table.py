@@ -154,8 +154,8 @@ def build_rows(n: int, work: Path, repeat: int) -> Path:
     _row(f"largest HTML page, {n:,}", f"{size / 1024:.0f} KB", page[:30], None, "<= 300 KB")
     stages = runs[-1]["ours"]["stages"]
     for stage in stages:
-        stage_cpu = statistics.median(r["ours"]["stages"][stage][0] for r in runs)
-        stage_wall = statistics.median(r["ours"]["stages"][stage][1] for r in runs)
+        stage_cpu = _median(runs, "ours", "stages", stage, 0)
+        stage_wall = _median(runs, "ours", "stages", stage, 1)
         _row(
             f"  CPU s: {stage}",
             f"{stage_cpu:.1f} s",
