@@ -39,6 +39,8 @@ from kennisbank_gen.render.cms import cms_installed
 pytestmark = pytest.mark.browser
 
 KENNISBANK = Path(sys.executable).with_name("kennisbank")
+#: what the preview's log says when an update is over (editors/preview.py)
+UPDATE_DONE = "Opnieuw gemaakt:"
 #: what the keyboard is on: tag, id, type, name or text, and the text it shows
 ACTIVE = """() => { const e = document.activeElement;
     return {tag: e.tagName, id: e.id, type: e.type || '', editable: e.isContentEditable,
@@ -113,6 +115,19 @@ class Preview:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         self.log.close()
+
+    def updates(self) -> int:
+        """How many updates the preview has finished (its log says so after each one)."""
+        return self.output().count(UPDATE_DONE)
+
+    def wait_for_update(self, done: int, timeout: float = 60) -> None:
+        """Wait until the preview has finished more than `done` updates: after that, no page
+        of it reloads until a file changes again."""
+        deadline = time.monotonic() + timeout
+        while self.updates() <= done:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no update finished:\n{self.output()[-3000:]}")
+            time.sleep(0.2)
 
     def get(self, path: str, base: str | None = None) -> str:
         with urllib.request.urlopen((base or self.url) + path, timeout=5) as response:
